@@ -1,0 +1,53 @@
+# Tandem — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TANDEM := $(BIN)/tandem
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+PYTEST_WORKERS ?= 2
+
+.PHONY: install demo serve test test-fast browser bench lint typecheck check clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Tandem needs Python 3.11 or newer"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: set up, migrate SQLite, seed a demo organisation, serve on http://127.0.0.1:8000
+demo: install
+	DEBUG=1 $(TANDEM) demo
+
+## Debian's Chromium for the browser tests (Playwright cannot download its own browser here)
+browser:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+## make test: set up and run every test (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
+test: install browser
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+
+## make bench [CASE=peer_pairs N=100000]: print one JSON line per benchmark case
+bench: install
+	$(BIN)/python benchmarks/run.py $(if $(CASE),--case $(CASE)) $(if $(N),--n $(N))
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy src
+
+check: lint typecheck test
+
+clean:
+	rm -rf $(VENV) var build *.egg-info .pytest_cache .mypy_cache .ruff_cache
