@@ -37,7 +37,7 @@ def run_management_command(args: list[str]) -> int:
     except KeyboardInterrupt:
         print("tandem: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI's promise is a readable message
+    except Exception as exc:
         if show_traceback:
             raise
         print(f"tandem: error: {_describe(exc)}", file=sys.stderr)

@@ -2,8 +2,8 @@
 
 The embedded default needs nothing set: SQLite (WAL) in ``var/`` of the project folder, mail
 printed to the console, a secret key generated once into ``var/secret_key``. Production sets
-``SITE_URL=https://…``, ``SECRET_KEY`` (or ``SECRET_KEY_FILE``), ``DATABASE_URL`` and ``EMAIL_HOST``;
-with an https ``SITE_URL`` the secure cookie/HSTS/redirect settings switch on and
+``SITE_URL=https://…``, ``SECRET_KEY`` (or ``SECRET_KEY_FILE``), ``DATABASE_URL`` and
+``EMAIL_HOST``; with an https ``SITE_URL`` the secure cookie/HSTS/redirect settings switch on and
 ``tandem check --deploy`` passes.
 """
 
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "tandem.core",
@@ -80,9 +81,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.web.middleware.NoStoreMiddleware",
+    "tandem.web.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"
+FORM_RENDERER = "tandem.web.forms.TandemFormRenderer"
 WSGI_APPLICATION = "tandem.wsgi.application"
 
 TEMPLATES = [
@@ -112,8 +115,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "tandem.sqlite3"),
             "OPTIONS": {
-                # WAL lets the web process read while the worker writes; IMMEDIATE takes the write
-                # lock at BEGIN so two writers wait (busy timeout) instead of failing mid-transaction.
+                # WAL lets the web process read while the worker writes. IMMEDIATE takes the write
+                # lock at BEGIN, so two writers wait (busy timeout) instead of failing mid-way.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
@@ -205,6 +208,7 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <tandem@localhost>")
 TANDEM_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 TANDEM_OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
+TANDEM_OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=1)
 
 # --- background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tandem.audit.selectors import audit_entries
+
+
+@login_required
+def audit_log_view(request: HttpRequest) -> HttpResponse:
+    if not getattr(request.user, "is_admin", False):
+        raise PermissionDenied
+    entries = audit_entries(
+        action=request.GET.get("action", ""), actor_email=request.GET.get("actor", "")
+    )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {"page": page, "section": "audit"})

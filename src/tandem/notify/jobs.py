@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from tandem.core.periodic import periodic_job
+from tandem.notify.outbox import deliver_due
+
+
+@periodic_job(every=timedelta(minutes=1), name="notify.deliver_outbox")
+def deliver_outbox(now: datetime) -> str:
+    """Deliver due notifications (for installations that run only the periodic runner)."""
+    total = 0
+    while True:
+        report = deliver_due(
+            worker_id=f"periodic:{socket.gethostname()}:{os.getpid()}", batch_size=100
+        )
+        total += report.handled
+        if report.handled < 100:
+            return f"{total} handled"

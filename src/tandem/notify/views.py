@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.audit.services import log_action
+from tandem.notify.models import OutboxMessage, Status
+from tandem.notify.outbox import retry_now
+from tandem.notify.selectors import outbox_counts, outbox_messages
+
+
+def _admin(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_admin", False):
+        raise PermissionDenied
+
+
+@login_required
+def outbox_view(request: HttpRequest) -> HttpResponse:
+    _admin(request)
+    status = request.GET.get("status", "")
+    status = status if status in Status.values else ""
+    page = Paginator(outbox_messages(status=status, search=request.GET.get("q", "")), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notify/outbox.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Status.choices,
+            "counts": outbox_counts(),
+            "section": "outbox",
+        },
+    )
+
+
+@login_required
+def outbox_message_view(request: HttpRequest, message_id: int) -> HttpResponse:
+    _admin(request)
+    message = get_object_or_404(OutboxMessage, pk=message_id)
+    log_action("notify.message_viewed", actor=request.user, target=message, request=request)
+    return render(request, "notify/message.html", {"message": message, "section": "outbox"})
+
+
+@login_required
+@require_POST
+def outbox_retry_view(request: HttpRequest) -> HttpResponse:
+    _admin(request)
+    ids = [int(i) for i in request.POST.getlist("message") if i.isdigit()]
+    if request.POST.get("all_failed"):
+        ids = list(outbox_messages(status=Status.FAILED).values_list("id", flat=True))
+    count = retry_now(ids)
+    log_action("notify.retry", actor=request.user, data={"messages": count})
+    messages.success(request, f"{count} message{'s' if count != 1 else ''} queued again.")
+    return redirect("notify:outbox")

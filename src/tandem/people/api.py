@@ -1,0 +1,286 @@
+import json
+from datetime import date, datetime, time
+
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tandem.accounts.models import User
+from tandem.core.errors import ApplicationError, FieldError, NotFound
+from tandem.people import selectors, services
+from tandem.people.importing import parse
+from tandem.people.importing.fields import FIELDS_BY_KEY
+from tandem.people.models import ImportBatch, Person, Skill
+
+router = Router(tags=["people"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    employee_id: str
+    department: str | None
+    team: str
+    manager_id: int | None
+    job_title: str
+    level: int | None
+    location: str
+    timezone: str
+    languages: list[str]
+    hire_date: date | None
+    status: str
+    left_on: date | None
+
+    @staticmethod
+    def resolve_name(obj: Person) -> str:
+        return obj.user.name
+
+    @staticmethod
+    def resolve_email(obj: Person) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_department(obj: Person) -> str | None:
+        return obj.department.name if obj.department else None
+
+
+class ProfileOut(PersonOut):
+    work_start: time
+    work_end: time
+    skills: list[str]
+    learning: list[str]
+    goals: str
+
+    @staticmethod
+    def resolve_skills(obj: Person) -> list[str]:
+        return [s.name for s in obj.skills.all()]
+
+    @staticmethod
+    def resolve_learning(obj: Person) -> list[str]:
+        return [s.name for s in obj.learning.all()]
+
+
+class ProfileIn(Schema):
+    timezone: str | None = None
+    languages: list[str] | None = None
+    work_start: time | None = None
+    work_end: time | None = None
+    skills: list[str] | None = None
+    learning: list[str] | None = None
+    goals: str | None = None
+
+
+class DirectoryFilter(Schema):
+    q: str = ""
+    department_id: int | None = None
+    level: int | None = None
+    status: str = "active"
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, object]]
+
+
+class ImportBatchOut(Schema):
+    id: int
+    file_name: str
+    created_at: datetime
+    source: str
+    status: str
+    row_count: int
+    full_export: bool
+    summary: dict[str, int]
+
+
+class ImportResultOut(Schema):
+    applied: bool
+    batch_id: int | None
+    summary: dict[str, int]
+
+
+def _viewer(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("/people", response=list[PersonOut], summary="List people in the directory")
+@paginate(LimitOffsetPagination)
+def list_people(request: HttpRequest, filters: Query[DirectoryFilter]) -> object:
+    """Coordinators and admins only."""
+    return selectors.directory(
+        viewer=_viewer(request),
+        search=filters.q,
+        department_id=filters.department_id,
+        level=filters.level,
+        status=filters.status,
+    )
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+def get_person(request: HttpRequest, person_id: int) -> Person:
+    person = selectors.access_person(viewer=_viewer(request), person_id=person_id)
+    if person.user_id != request.user.pk:
+        from tandem.audit.services import log_action
+
+        log_action("people.person_viewed", actor=request.user, target=person, request=request)
+    return person
+
+
+def _my_person(request: HttpRequest) -> Person:
+    person = selectors.person_for_user(_viewer(request))
+    if person is None:
+        raise NotFound("Your account has no directory profile.")
+    return person
+
+
+@router.get("/me", response=ProfileOut, summary="My profile")
+def get_me(request: HttpRequest) -> Person:
+    return _my_person(request)
+
+
+@router.patch(
+    "/me", response={200: ProfileOut, 422: ErrorOut}, summary="Update my mentoring profile"
+)
+def update_me(request: HttpRequest, payload: ProfileIn) -> Person:
+    person = _my_person(request)
+    errors = []
+    timezone_name = person.timezone
+    if payload.timezone is not None:
+        try:
+            timezone_name = parse.timezone_name(payload.timezone) or "UTC"
+        except parse.CellError as exc:
+            errors.append(
+                FieldError(f"Time zone {exc.message}.", field="timezone", value=payload.timezone)
+            )
+    languages = person.languages
+    if payload.languages is not None:
+        try:
+            languages = parse.languages(";".join(payload.languages))
+        except parse.CellError as exc:
+            errors.append(FieldError(f"This list {exc.message}.", field="languages"))
+    skills = (
+        _skills(payload.skills, "skills", errors)
+        if payload.skills is not None
+        else list(person.skills.all())
+    )
+    learning = (
+        _skills(payload.learning, "learning", errors)
+        if payload.learning is not None
+        else list(person.learning.all())
+    )
+    if errors:
+        raise ApplicationError("Some fields need attention.", errors=errors)
+    return services.profile_update(
+        actor=_viewer(request),
+        person=person,
+        timezone_name=timezone_name,
+        languages=languages,
+        work_start=payload.work_start or person.work_start,
+        work_end=payload.work_end or person.work_end,
+        skills=skills,
+        learning=learning,
+        goals=person.goals if payload.goals is None else payload.goals,
+    )
+
+
+def _skills(names: list[str], field: str, errors: list[FieldError]) -> list[Skill]:
+    found = {s.name.lower(): s for s in Skill.objects.all()}
+    for skill in list(found.values()):
+        for synonym in skill.synonyms:
+            found.setdefault(str(synonym).lower(), skill)
+    result = []
+    for name in names:
+        skill = found.get(name.strip().lower())
+        if skill is None:
+            errors.append(
+                FieldError(f"“{name}” is not in the skills vocabulary.", field=field, value=name)
+            )
+        elif skill not in result:
+            result.append(skill)
+    return result
+
+
+@router.post(
+    "/imports",
+    response={200: ImportResultOut, 422: ErrorOut},
+    summary="Import people from an HR file (CSV or XLSX)",
+)
+def create_import(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
+    full_export: Form[bool] = False,
+    send_invitations: Form[bool] = False,
+    mapping: Form[str] = "",
+) -> dict[str, object]:
+    """Admins only. Every row is validated first; with any error nothing is written and the
+    response lists each error's row, column and value. ``mapping`` optionally maps field names to
+    column headers as JSON, e.g. ``{"email": "Work Email"}``; otherwise it is detected."""
+    viewer = _viewer(request)
+    if not viewer.is_admin:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    data = services.read_upload(file, size=file.size or 0)
+    column_mapping = (
+        _parse_mapping(mapping, services.parse_file(data, file.name or "upload.csv").headers)
+        if mapping
+        else None
+    )
+    outcome = services.import_people(
+        data=data,
+        file_name=file.name or "upload.csv",
+        actor=viewer,
+        mapping=column_mapping,
+        full_export=full_export,
+        dry_run=dry_run,
+        send_invitations=send_invitations,
+        source="api",
+    )
+    return {
+        "applied": outcome.applied,
+        "batch_id": outcome.batch.pk if outcome.batch else None,
+        "summary": outcome.plan.summary(),
+    }
+
+
+def _parse_mapping(raw: str, headers: list[str]) -> dict[str, int]:
+    try:
+        given = json.loads(raw)
+        if not isinstance(given, dict):
+            raise ValueError
+    except ValueError:
+        raise ApplicationError(
+            "mapping must be a JSON object of field name to column header.",
+            errors=[FieldError("must be a JSON object", field="mapping")],
+        ) from None
+    lookup = {h.strip().lower(): i for i, h in enumerate(headers)}
+    result: dict[str, int] = {}
+    errors = []
+    for key, header in given.items():
+        if key not in FIELDS_BY_KEY:
+            errors.append(FieldError(f"unknown field “{key}”", field="mapping", value=str(key)))
+        elif str(header).strip().lower() not in lookup:
+            errors.append(
+                FieldError(
+                    f"no column named “{header}” in the file", field="mapping", value=str(header)
+                )
+            )
+        else:
+            result[key] = lookup[str(header).strip().lower()]
+    if errors:
+        raise ApplicationError("The mapping does not fit the file.", errors=errors)
+    return result
+
+
+@router.get("/imports", response=list[ImportBatchOut], summary="Recent imports")
+@paginate(LimitOffsetPagination)
+def list_imports(request: HttpRequest) -> object:
+    return selectors.import_batches(viewer=_viewer(request))
+
+
+@router.get("/imports/{batch_id}", response=ImportBatchOut, summary="One import")
+def get_import(request: HttpRequest, batch_id: int) -> ImportBatch:
+    return selectors.access_import_batch(viewer=_viewer(request), batch_id=batch_id)

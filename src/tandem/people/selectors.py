@@ -1,0 +1,165 @@
+"""Reads for the people directory. Access rules live in the ``access_*`` functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from tandem.accounts.models import User
+from tandem.core.errors import NotFound, PermissionDeniedError
+from tandem.people.importing.plan import ExistingPerson
+from tandem.people.models import Department, ImportBatch, Person, PersonStatus
+
+
+def can_view_directory(user: Any) -> bool:
+    return bool(getattr(user, "is_coordinator", False))
+
+
+def directory(
+    *,
+    viewer: User,
+    search: str = "",
+    department_id: int | None = None,
+    level: int | None = None,
+    status: str = PersonStatus.ACTIVE,
+) -> QuerySet[Person]:
+    if not can_view_directory(viewer):
+        raise PermissionDeniedError()
+    people = Person.objects.select_related("user", "department", "manager__user")
+    if status:
+        people = people.filter(status=status)
+    if search:
+        people = people.filter(
+            Q(user__name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(job_title__icontains=search)
+            | Q(team__icontains=search)
+        )
+    if department_id:
+        people = people.filter(department_id=department_id)
+    if level:
+        people = people.filter(level=level)
+    return people.order_by("user__name")
+
+
+def access_person(*, viewer: User, person_id: int) -> Person:
+    """The person, if the viewer may see them: themselves, or anyone for coordinators and admins.
+
+    Anyone else gets ``NotFound``, exactly as for an id that does not exist.
+    """
+    person = (
+        Person.objects.select_related("user", "department", "manager__user")
+        .prefetch_related("skills", "learning")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise NotFound()
+    if person.user_id != viewer.pk and not can_view_directory(viewer):
+        raise NotFound()
+    return person
+
+
+def person_for_user(user: User) -> Person | None:
+    return (
+        Person.objects.select_related("user", "department", "manager__user")
+        .prefetch_related("skills", "learning")
+        .filter(user=user)
+        .first()
+    )
+
+
+def departments_with_counts() -> QuerySet[Department]:
+    return Department.objects.annotate(
+        active=Count("people", filter=Q(people__status=PersonStatus.ACTIVE))
+    ).order_by("name")
+
+
+def directory_stats() -> dict[str, int]:
+    counts = Person.objects.aggregate(
+        active=Count("id", filter=Q(status=PersonStatus.ACTIVE)),
+        left=Count("id", filter=Q(status=PersonStatus.LEFT)),
+        signed_up=Count("id", filter=Q(status=PersonStatus.ACTIVE, user__last_login__isnull=False)),
+    )
+    counts["departments"] = (
+        Department.objects.filter(people__status=PersonStatus.ACTIVE).distinct().count()
+    )
+    return counts
+
+
+def existing_directory() -> dict[str, ExistingPerson]:
+    """Every person's importable values keyed by email: the baseline an import is compared with."""
+    rows = Person.objects.values_list(
+        "id",
+        "user_id",
+        "user__email",
+        "user__name",
+        "employee_id",
+        "department__name",
+        "team",
+        "manager__user__email",
+        "job_title",
+        "level",
+        "location",
+        "timezone",
+        "languages",
+        "hire_date",
+        "status",
+        "left_on",
+    )
+    snapshot = {}
+    for (
+        pid,
+        uid,
+        email,
+        name,
+        employee_id,
+        department,
+        team,
+        manager_email,
+        job_title,
+        level,
+        location,
+        tz,
+        languages,
+        hire_date,
+        status,
+        left_on,
+    ) in rows.iterator(chunk_size=5000):
+        snapshot[email] = ExistingPerson(
+            pid,
+            uid,
+            email,
+            {
+                "name": name,
+                "employee_id": employee_id,
+                "department": department,
+                "team": team,
+                "manager_email": manager_email,
+                "job_title": job_title,
+                "level": level,
+                "location": location,
+                "timezone": tz,
+                "languages": languages or [],
+                "hire_date": hire_date,
+                "status": status,
+                "left_on": left_on,
+            },
+        )
+    return snapshot
+
+
+def import_batches(*, viewer: User) -> QuerySet[ImportBatch]:
+    if not viewer.is_admin:
+        raise PermissionDeniedError()
+    return ImportBatch.objects.select_related("created_by").defer("content")
+
+
+def access_import_batch(*, viewer: User, batch_id: int) -> ImportBatch:
+    if not viewer.is_admin:
+        raise NotFound()
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound()
+    return batch

@@ -1,0 +1,460 @@
+"""People use cases: HR import (one service behind the UI, the API and the CLI) and profiles."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from tandem.accounts.models import Role, User
+from tandem.accounts.services import invitations_send, users_deactivate
+from tandem.audit.services import log_action
+from tandem.core.errors import ApplicationError, FieldError, PermissionDeniedError
+from tandem.people.importing.fields import Mapping, detect_mapping
+from tandem.people.importing.plan import ImportPlan, PersonRecord, RowError, build_plan
+from tandem.people.importing.reader import ImportFileError, Table, check_size, read_table
+from tandem.people.models import (
+    Department,
+    ImportBatch,
+    ImportStatus,
+    Person,
+    PersonStatus,
+    Skill,
+)
+from tandem.people.selectors import existing_directory
+
+PERSON_FIELDS = (
+    "employee_id",
+    "team",
+    "job_title",
+    "level",
+    "location",
+    "timezone",
+    "languages",
+    "hire_date",
+    "status",
+    "left_on",
+)
+
+
+class ImportRejected(ApplicationError):
+    """The file has errors; nothing was written."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        count = len(plan.errors)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(
+            message=f"Nothing was imported: the file has {count} {noun} to fix first.",
+            errors=[
+                FieldError(e.message, field=e.column, row=e.row, value=e.value) for e in plan.errors
+            ],
+        )
+        self.plan = plan
+
+
+def _require_admin(actor: Any) -> None:
+    if actor is not None and not getattr(actor, "is_admin", False):
+        raise PermissionDeniedError("Only admins can import people.")
+
+
+def read_upload(upload: IO[bytes], *, size: int) -> bytes:
+    """Read an uploaded file after checking its declared size, so an oversize file is never read."""
+    try:
+        check_size(size, max_bytes=settings.TANDEM_IMPORT_MAX_BYTES)
+    except ImportFileError as exc:
+        raise ApplicationError(
+            exc.message, errors=[FieldError(exc.message, field="file")]
+        ) from None
+    return upload.read(settings.TANDEM_IMPORT_MAX_BYTES + 1)
+
+
+def parse_file(data: bytes, file_name: str) -> Table:
+    try:
+        return read_table(
+            data,
+            file_name,
+            max_bytes=settings.TANDEM_IMPORT_MAX_BYTES,
+            max_rows=settings.TANDEM_IMPORT_MAX_ROWS,
+        )
+    except ImportFileError as exc:
+        raise ApplicationError(
+            exc.message, errors=[FieldError(exc.message, field="file")]
+        ) from None
+
+
+def plan_import(table: Table, mapping: Mapping, *, full_export: bool) -> ImportPlan:
+    return build_plan(
+        table, mapping, existing_directory(), full_export=full_export, today=timezone.localdate()
+    )
+
+
+# --- the web flow: upload, preview with a mapping, apply ----------------------------------------
+
+
+@transaction.atomic
+def import_upload(*, actor: User, data: bytes, file_name: str, source: str = "web") -> ImportBatch:
+    _require_admin(actor)
+    table = parse_file(data, file_name)
+    batch = ImportBatch.objects.create(
+        created_by=actor,
+        source=source,
+        file_name=file_name[:255],
+        file_size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+        mapping=detect_mapping(table.headers),
+        row_count=len(table.rows),
+    )
+    log_action("people.import_uploaded", actor=actor, target=batch, data={"rows": len(table.rows)})
+    return batch
+
+
+def batch_table(batch: ImportBatch) -> Table:
+    if batch.status != ImportStatus.UPLOADED or batch.content is None:
+        raise ApplicationError(
+            "This import was already applied or discarded; upload the file again."
+        )
+    return parse_file(bytes(batch.content), batch.file_name)
+
+
+def import_preview(
+    *, batch: ImportBatch, mapping: Mapping | None = None, full_export: bool | None = None
+) -> tuple[Table, ImportPlan]:
+    table = batch_table(batch)
+    if mapping is not None:
+        batch.mapping = mapping
+    if full_export is not None:
+        batch.full_export = full_export
+    plan = plan_import(table, batch.mapping, full_export=batch.full_export)
+    batch.error_count = len(plan.errors)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        mapping=batch.mapping, full_export=batch.full_export, error_count=batch.error_count
+    )
+    return table, plan
+
+
+@transaction.atomic
+def import_apply(
+    *,
+    actor: User | None,
+    batch: ImportBatch,
+    mapping: Mapping | None = None,
+    full_export: bool | None = None,
+    send_invitations: bool = False,
+) -> ImportPlan:
+    """Validate every row again inside the transaction, then write everything or nothing."""
+    _require_admin(actor)
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != ImportStatus.UPLOADED:
+        raise ApplicationError("This import was already applied or discarded.")
+    table = batch_table(locked)
+    locked.mapping = batch.mapping if mapping is None else mapping
+    locked.full_export = batch.full_export if full_export is None else full_export
+    locked.send_invitations = send_invitations
+    plan = plan_import(table, locked.mapping, full_export=locked.full_export)
+    if not plan.ok:
+        raise ImportRejected(plan)
+    _write(plan, actor=actor, batch=locked, send_invitations=send_invitations)
+    for key, value in vars(locked).items():
+        if not key.startswith("_"):
+            setattr(batch, key, value)
+    return plan
+
+
+@transaction.atomic
+def import_discard(*, actor: User, batch: ImportBatch) -> None:
+    _require_admin(actor)
+    updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.UPLOADED).update(
+        status=ImportStatus.DISCARDED, content=None
+    )
+    if updated:
+        log_action("people.import_discarded", actor=actor, target=batch)
+
+
+# --- one call: the CLI and the API -------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    plan: ImportPlan
+    batch: ImportBatch | None
+    applied: bool
+
+
+def import_people(
+    *,
+    data: bytes,
+    file_name: str,
+    actor: User | None,
+    mapping: Mapping | None = None,
+    full_export: bool = False,
+    dry_run: bool = False,
+    send_invitations: bool = False,
+    source: str = "cli",
+) -> ImportOutcome:
+    """Read, validate and (unless ``dry_run``) apply an HR file in one go.
+
+    Raises ``ApplicationError`` for a file that cannot be read and ``ImportRejected`` (with every
+    row error) when any row is wrong; in both cases nothing is written.
+    """
+    _require_admin(actor)
+    table = parse_file(data, file_name)
+    mapping = detect_mapping(table.headers) if mapping is None else mapping
+    if dry_run:
+        plan = plan_import(table, mapping, full_export=full_export)
+        if not plan.ok:
+            raise ImportRejected(plan)
+        return ImportOutcome(plan, None, applied=False)
+    with transaction.atomic():
+        plan = plan_import(table, mapping, full_export=full_export)
+        if not plan.ok:
+            raise ImportRejected(plan)
+        batch = ImportBatch.objects.create(
+            created_by=actor,
+            source=source,
+            file_name=file_name[:255],
+            file_size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            mapping=mapping,
+            full_export=full_export,
+            send_invitations=send_invitations,
+            row_count=len(table.rows),
+        )
+        _write(plan, actor=actor, batch=batch, send_invitations=send_invitations)
+    return ImportOutcome(plan, batch, applied=True)
+
+
+# --- writing a validated plan ------------------------------------------------------------------
+
+
+def _write(
+    plan: ImportPlan, *, actor: User | None, batch: ImportBatch, send_invitations: bool
+) -> None:
+    today = timezone.localdate()
+    department_ids = _department_ids(
+        {r.values["department"] for r in plan.records if r.values.get("department")}
+    )
+    person_ids = {email: p.person_id for email, p in existing_directory().items()}
+    new_users = _create_people(plan.creates, department_ids, person_ids, batch)
+    _update_people(plan, department_ids, person_ids, batch)
+
+    leaving_user_ids = [p.user_id for p in plan.to_leave]
+    if leaving_user_ids:
+        _update_rows(
+            Person,
+            ("status", "left_on"),
+            [(p.person_id, (PersonStatus.LEFT, today)) for p in plan.to_leave],
+        )
+    left_by_status = [
+        u.existing.user_id
+        for u in plan.updates
+        if "status" in u.changed and u.record.values["status"] == PersonStatus.LEFT
+    ]
+    users_deactivate(
+        user_ids=leaving_user_ids + left_by_status, actor=actor, reason=f"HR import {batch.pk}"
+    )
+    reactivated = [
+        u.existing.user_id
+        for u in plan.updates
+        if "status" in u.changed and u.record.values["status"] == PersonStatus.ACTIVE
+    ]
+    User.objects.filter(pk__in=reactivated).update(is_active=True)
+
+    invited = 0
+    if send_invitations:
+        invited = invitations_send(users=[u for u in new_users if u.is_active], invited_by=actor)
+    summary = {**plan.summary(), "invited": invited}
+    batch.status = ImportStatus.APPLIED
+    batch.applied_at = timezone.now()
+    batch.summary = summary
+    batch.error_count = 0
+    batch.content = None
+    batch.save()
+    log_action("people.import_applied", actor=actor, target=batch, data=summary)
+
+
+def _department_ids(names: set[str]) -> dict[str, int]:
+    existing = dict(Department.objects.filter(name__in=names).values_list("name", "id"))
+    missing = [Department(name=n) for n in sorted(names - existing.keys())]
+    Department.objects.bulk_create(missing, batch_size=1000)
+    return {**existing, **{d.name: d.pk for d in missing}}
+
+
+def _create_people(
+    records: Sequence[PersonRecord],
+    department_ids: dict[str, int],
+    person_ids: dict[str, int],
+    batch: ImportBatch,
+) -> list[User]:
+    if not records:
+        return []
+    unusable = UNUSABLE_PASSWORD_PREFIX + get_random_string(40)
+    # Accounts that exist without a directory entry (an admin created before the first import)
+    # are linked, not duplicated.
+    accounts = {u.email: u for u in User.objects.filter(email__in=[r.email for r in records])}
+    users = [
+        User(
+            email=r.email,
+            name=r.values["name"],
+            password=unusable,
+            role=Role.PARTICIPANT,
+            is_active=r.values.get("status", PersonStatus.ACTIVE) == PersonStatus.ACTIVE,
+        )
+        for r in records
+        if r.email not in accounts
+    ]
+    User.objects.bulk_create(users, batch_size=2000)
+    user_by_email = {**accounts, **{u.email: u for u in users}}
+    now = timezone.now()
+    for layer in _manager_layers(records, person_ids):
+        people = [
+            Person(
+                user=user_by_email[r.email],
+                department_id=department_ids.get(r.values.get("department") or ""),
+                manager_id=person_ids.get(r.values.get("manager_email") or ""),
+                updated_at=now,
+                last_import=batch,
+                **{k: _person_value(k, r.values[k]) for k in PERSON_FIELDS if k in r.values},
+            )
+            for r in layer
+        ]
+        Person.objects.bulk_create(people, batch_size=2000)
+        person_ids.update({p.user.email: p.pk for p in people})
+    return users
+
+
+def _manager_layers(
+    records: Sequence[PersonRecord], known: dict[str, int]
+) -> list[list[PersonRecord]]:
+    """New people grouped so that each group's managers exist before the group is inserted."""
+    by_email = {r.email: r for r in records}
+    depth: dict[str, int] = {}
+
+    def depth_of(email: str) -> None:
+        chain = []
+        current = email
+        while current in by_email and current not in depth:
+            chain.append(current)
+            current = by_email[current].values.get("manager_email") or ""
+        base = depth.get(current, -1)  # -1: the manager already exists (or there is none)
+        for member in reversed(chain):
+            base += 1
+            depth[member] = base
+
+    for record in records:
+        depth_of(record.email)
+    layers: list[list[PersonRecord]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for record in records:
+        layers[depth[record.email]].append(record)
+    return layers
+
+
+def _person_value(key: str, value: Any) -> Any:
+    if key == "timezone":
+        return value or "UTC"
+    if key in ("languages",):
+        return value or []
+    if key in ("employee_id", "team", "job_title", "location"):
+        return value or ""
+    return value
+
+
+def _update_people(
+    plan: ImportPlan, department_ids: dict[str, int], person_ids: dict[str, int], batch: ImportBatch
+) -> None:
+    now = timezone.now()
+    person_rows: dict[tuple[str, ...], list[tuple[int, tuple[Any, ...]]]] = {}
+    renamed = []
+    for update in plan.updates:
+        values = update.record.values
+        fields: dict[str, Any] = {}
+        for key in update.changed:
+            if key == "name":
+                renamed.append((update.existing.user_id, (values["name"],)))
+            elif key == "department":
+                fields["department_id"] = department_ids.get(values.get("department") or "")
+            elif key == "manager_email":
+                fields["manager_id"] = person_ids.get(values.get("manager_email") or "")
+            else:
+                fields[key] = _person_value(key, values.get(key))
+        fields["updated_at"] = now
+        fields["last_import_id"] = batch.pk
+        person_rows.setdefault(tuple(fields), []).append(
+            (update.existing.person_id, tuple(fields.values()))
+        )
+    for columns, rows in person_rows.items():
+        _update_rows(Person, columns, rows)
+    _update_rows(User, ("name",), renamed)
+
+
+def _update_rows(
+    model: type[Model], columns: Sequence[str], rows: Sequence[tuple[int, tuple[Any, ...]]]
+) -> None:
+    """UPDATE … WHERE id = %s for many rows with one prepared statement.
+
+    Django's ``bulk_update`` builds a CASE expression per batch, which grows quadratically with the
+    batch; an import of 100,000 changed people needs the executemany form.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    fields = [meta.get_field(c) for c in columns]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr] # noqa: S608
+    params = [
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)] + [pk]  # type: ignore[union-attr]
+        for pk, values in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
+
+
+# --- profiles ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    actor: User,
+    person: Person,
+    timezone_name: str,
+    languages: list[str],
+    work_start: Any,
+    work_end: Any,
+    skills: Sequence[Skill],
+    learning: Sequence[Skill],
+    goals: str,
+) -> Person:
+    """A person edits the parts of their profile that HR does not own."""
+    if person.user_id != actor.pk:
+        raise PermissionDeniedError("You can only edit your own profile.")
+    if work_start >= work_end:
+        raise ApplicationError(
+            "Your working day must end after it starts.",
+            errors=[FieldError("must be after the start of your working day", field="work_end")],
+        )
+    person.timezone = timezone_name
+    person.languages = languages
+    person.work_start, person.work_end = work_start, work_end
+    person.goals = goals.strip()
+    person.updated_at = timezone.now()
+    person.full_clean(exclude=["user", "department", "manager", "last_import"])
+    person.save()
+    person.skills.set(skills)
+    person.learning.set(learning)
+    log_action("people.profile_updated", actor=actor, target=person)
+    return person
+
+
+def import_errors_for_display(plan: ImportPlan, limit: int = 200) -> tuple[list[RowError], int]:
+    return plan.errors[:limit], max(0, len(plan.errors) - limit)

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from tandem.api import api
+
+urlpatterns = [
+    path("", include("tandem.web.urls")),
+    path("accounts/", include("tandem.accounts.urls")),
+    path("people/", include("tandem.people.urls")),
+    path("outbox/", include("tandem.notify.urls")),
+    path("audit/", include("tandem.audit.urls")),
+    path("api/", api.urls),
+]
+
+handler403 = "tandem.web.errors.permission_denied"
+handler404 = "tandem.web.errors.page_not_found"
+handler500 = "tandem.web.errors.server_error"

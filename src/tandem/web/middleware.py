@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+
+class NoStoreMiddleware:
+    """Pages shown to a signed-in person hold personal data: never keep them in shared caches."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class ApplicationErrorMiddleware:
+    """Business-rule errors raised in a view become the matching error page (foreign ids: 404)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from tandem.core.errors import ApplicationError
+        from tandem.web import errors
+
+        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+            return None
+        if exception.status == 404:
+            return errors.page_not_found(request)
+        if exception.status == 403:
+            return errors.permission_denied(request)
+        return None

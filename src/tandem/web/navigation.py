@@ -1,0 +1,34 @@
+"""The navigation bar, by role. Apps add their entries here as they grow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    section: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def items_for(user: Any) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem("Home", "web:home", "home"), NavItem("My profile", "people:me", "profile")]
+    if user.is_coordinator:
+        items.append(NavItem("People", "people:directory", "people"))
+    if user.is_admin:
+        items += [
+            NavItem("Import", "people:import_upload", "import"),
+            NavItem("Outbox", "notify:outbox", "outbox"),
+            NavItem("Audit log", "audit:log", "audit"),
+        ]
+    return items

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tandem.accounts.models import User
+from tandem.notify.selectors import outbox_counts
+from tandem.people import selectors as people
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context: dict[str, object] = {"section": "home", "person": people.person_for_user(user)}
+    if user.is_coordinator:
+        context["stats"] = people.directory_stats()
+        context["departments"] = people.departments_with_counts()[:12]
+    if user.is_admin:
+        context["outbox"] = outbox_counts()
+        context["imports"] = people.import_batches(viewer=user)[:5]
+    return render(request, "web/home.html", context)
