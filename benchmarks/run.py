@@ -69,7 +69,9 @@ def main() -> int:
     selected = [c for c in all_cases() if args.case in (None, c[1])]
     if not selected:
         known = ", ".join(sorted({c[1] for c in all_cases()}))
-        print(f"run.py: no benchmark case named {args.case!r}; known cases: {known}", file=sys.stderr)
+        print(
+            f"run.py: no benchmark case named {args.case!r}; known cases: {known}", file=sys.stderr
+        )
         return 2
     failed = False
     for suite, case, sizes in selected:

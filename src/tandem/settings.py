@@ -123,6 +123,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not memory: tests start real worker processes that share the database.
+            "TEST": {"NAME": str(DATA_DIR / "test-tandem.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,6 +187,7 @@ CONTENT_SECURITY_POLICY = {
 # --- static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not HTTPS)
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {

@@ -38,7 +38,7 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         email, password = data.get("email"), data.get("password")
         if not email or not password:
             return data
@@ -58,11 +58,11 @@ class LoginForm(forms.Form):
             )
         for key, _ in keys:
             throttle.refund(key)
-        self.user = user  # type: ignore[assignment]
+        self.user = user
         return data
 
 
-class InvitationAcceptForm(SetPasswordForm):  # type: ignore[type-arg]
+class InvitationAcceptForm(SetPasswordForm):
     """Django's two-field password form; validation runs the configured password validators."""
 
 

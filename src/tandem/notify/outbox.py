@@ -174,6 +174,8 @@ def claim(message_id: int, *, worker_id: str, now: datetime) -> OutboxMessage | 
 def deliver_due(
     *, worker_id: str, batch_size: int = 50, now: datetime | None = None
 ) -> DeliveryReport:
+    """Deliver up to ``batch_size`` due messages. ``now`` fixes the clock (tests, time travel)."""
+    fixed_now = now
     now = now or timezone.now()
     due_ids = list(
         OutboxMessage.objects.filter(_due(now))
@@ -186,7 +188,7 @@ def deliver_due(
     connection = get_connection(fail_silently=False)
     try:
         for message_id in due_ids:
-            message = claim(message_id, worker_id=worker_id, now=timezone.now())
+            message = claim(message_id, worker_id=worker_id, now=fixed_now or timezone.now())
             if message is None:
                 continue  # another worker got there first
             try:

@@ -10,7 +10,7 @@ from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError, FieldError, NotFound
 from tandem.people import selectors, services
 from tandem.people.importing import parse
-from tandem.people.importing.fields import FIELDS_BY_KEY
+from tandem.people.importing.fields import override_mapping
 from tandem.people.models import ImportBatch, Person, Skill
 
 router = Router(tags=["people"])
@@ -187,10 +187,10 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> Person:
 
 def _skills(names: list[str], field: str, errors: list[FieldError]) -> list[Skill]:
     found = {s.name.lower(): s for s in Skill.objects.all()}
-    for skill in list(found.values()):
-        for synonym in skill.synonyms:
-            found.setdefault(str(synonym).lower(), skill)
-    result = []
+    for known in list(found.values()):
+        for synonym in known.synonyms:
+            found.setdefault(str(synonym).lower(), known)
+    result: list[Skill] = []
     for name in names:
         skill = found.get(name.strip().lower())
         if skill is None:
@@ -256,23 +256,13 @@ def _parse_mapping(raw: str, headers: list[str]) -> dict[str, int]:
             "mapping must be a JSON object of field name to column header.",
             errors=[FieldError("must be a JSON object", field="mapping")],
         ) from None
-    lookup = {h.strip().lower(): i for i, h in enumerate(headers)}
-    result: dict[str, int] = {}
-    errors = []
-    for key, header in given.items():
-        if key not in FIELDS_BY_KEY:
-            errors.append(FieldError(f"unknown field “{key}”", field="mapping", value=str(key)))
-        elif str(header).strip().lower() not in lookup:
-            errors.append(
-                FieldError(
-                    f"no column named “{header}” in the file", field="mapping", value=str(header)
-                )
-            )
-        else:
-            result[key] = lookup[str(header).strip().lower()]
-    if errors:
-        raise ApplicationError("The mapping does not fit the file.", errors=errors)
-    return result
+    mapping, problems = override_mapping(headers, {str(k): str(v) for k, v in given.items()})
+    if problems:
+        raise ApplicationError(
+            "The mapping does not fit the file.",
+            errors=[FieldError(p, field="mapping") for p in problems],
+        )
+    return mapping
 
 
 @router.get("/imports", response=list[ImportBatchOut], summary="Recent imports")

@@ -100,7 +100,7 @@ def _timezone_choices() -> list[tuple[str, str]]:
     ] + [("UTC", "UTC")]
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm[Person]):
     timezone = forms.ChoiceField(label="Time zone", choices=_timezone_choices)
     languages = forms.CharField(
         label="Languages you can mentor in",

@@ -10,7 +10,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -90,9 +90,16 @@ def parse_file(data: bytes, file_name: str) -> Table:
         ) from None
 
 
-def plan_import(table: Table, mapping: Mapping, *, full_export: bool) -> ImportPlan:
+def plan_import(
+    table: Table, mapping: Mapping, *, full_export: bool, actor: User | None = None
+) -> ImportPlan:
     return build_plan(
-        table, mapping, existing_directory(), full_export=full_export, today=timezone.localdate()
+        table,
+        mapping,
+        existing_directory(),
+        full_export=full_export,
+        today=timezone.localdate(),
+        keep_user_ids=frozenset([actor.pk]) if actor is not None else frozenset(),
     )
 
 
@@ -126,14 +133,18 @@ def batch_table(batch: ImportBatch) -> Table:
 
 
 def import_preview(
-    *, batch: ImportBatch, mapping: Mapping | None = None, full_export: bool | None = None
+    *,
+    batch: ImportBatch,
+    actor: User | None = None,
+    mapping: Mapping | None = None,
+    full_export: bool | None = None,
 ) -> tuple[Table, ImportPlan]:
     table = batch_table(batch)
     if mapping is not None:
         batch.mapping = mapping
     if full_export is not None:
         batch.full_export = full_export
-    plan = plan_import(table, batch.mapping, full_export=batch.full_export)
+    plan = plan_import(table, batch.mapping, full_export=batch.full_export, actor=actor)
     batch.error_count = len(plan.errors)
     ImportBatch.objects.filter(pk=batch.pk).update(
         mapping=batch.mapping, full_export=batch.full_export, error_count=batch.error_count
@@ -159,7 +170,7 @@ def import_apply(
     locked.mapping = batch.mapping if mapping is None else mapping
     locked.full_export = batch.full_export if full_export is None else full_export
     locked.send_invitations = send_invitations
-    plan = plan_import(table, locked.mapping, full_export=locked.full_export)
+    plan = plan_import(table, locked.mapping, full_export=locked.full_export, actor=actor)
     if not plan.ok:
         raise ImportRejected(plan)
     _write(plan, actor=actor, batch=locked, send_invitations=send_invitations)
@@ -209,12 +220,12 @@ def import_people(
     table = parse_file(data, file_name)
     mapping = detect_mapping(table.headers) if mapping is None else mapping
     if dry_run:
-        plan = plan_import(table, mapping, full_export=full_export)
+        plan = plan_import(table, mapping, full_export=full_export, actor=actor)
         if not plan.ok:
             raise ImportRejected(plan)
         return ImportOutcome(plan, None, applied=False)
     with transaction.atomic():
-        plan = plan_import(table, mapping, full_export=full_export)
+        plan = plan_import(table, mapping, full_export=full_export, actor=actor)
         if not plan.ok:
             raise ImportRejected(plan)
         batch = ImportBatch.objects.create(
@@ -406,12 +417,13 @@ def _update_rows(
     if not rows:
         return
     meta = model._meta
-    fields = [meta.get_field(c) for c in columns]
+    fields: list[Field[Any, Any]] = [meta.get_field(c) for c in columns]  # type: ignore[misc]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr] # noqa: S608
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    pk_column = quote(str(meta.pk.column)) if meta.pk else "id"
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {pk_column} = %s"  # noqa: S608
     params = [
-        [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)] + [pk]  # type: ignore[union-attr]
+        [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)] + [pk]
         for pk, values in rows
     ]
     with connection.cursor() as cursor:

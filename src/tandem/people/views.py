@@ -133,7 +133,7 @@ def import_preview_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     if batch.status != "uploaded":
         return redirect("people:import_result", batch_id=batch.pk)
     try:
-        table, plan = services.import_preview(batch=batch)
+        table, plan = services.import_preview(batch=batch, actor=viewer)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("people:import_upload")
@@ -162,7 +162,7 @@ def import_preview_view(request: HttpRequest, batch_id: int) -> HttpResponse:
                 return redirect("people:import_result", batch_id=batch.pk)
         else:
             table, plan = services.import_preview(
-                batch=batch, mapping=mapping, full_export=full_export
+                batch=batch, actor=viewer, mapping=mapping, full_export=full_export
             )
     columns = [
         (

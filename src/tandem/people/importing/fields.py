@@ -233,3 +233,23 @@ def mapping_problems(mapping: Mapping, column_count: int) -> list[str]:
             )
         seen[index] = key
     return problems
+
+
+def override_mapping(headers: list[str], overrides: dict[str, str]) -> tuple[Mapping, list[str]]:
+    """The detected mapping with some fields pointed at named columns, e.g. {"email": "Mail"}.
+
+    Returns the mapping and, for overrides that do not fit, one problem each.
+    """
+    mapping = detect_mapping(headers)
+    lookup = {header.strip().lower(): index for index, header in enumerate(headers)}
+    problems = []
+    for key, header in overrides.items():
+        index = lookup.get(str(header).strip().lower())
+        if key not in FIELDS_BY_KEY:
+            problems.append(f"unknown field “{key}”; fields are {', '.join(FIELDS_BY_KEY)}")
+        elif index is None:
+            problems.append(f"no column named “{header}” in the file")
+        else:
+            mapping = {k: v for k, v in mapping.items() if v != index and k != key}
+            mapping[key] = index
+    return mapping, problems

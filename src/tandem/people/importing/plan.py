@@ -141,7 +141,9 @@ def build_plan(
     *,
     full_export: bool,
     today: date,
+    keep_user_ids: frozenset[int] = frozenset(),
 ) -> ImportPlan:
+    """``keep_user_ids``: accounts a full export never marks as left (the importing admin)."""
     plan = ImportPlan(table.description, len(table.rows), dict(mapping), full_export)
     problems = mapping_problems(mapping, table.column_count)
     if problems:
@@ -174,7 +176,7 @@ def build_plan(
         )
     plan.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
     if plan.ok:
-        _diff(plan, existing, today)
+        _diff(plan, existing, keep_user_ids)
     return plan
 
 
@@ -342,7 +344,9 @@ def _cycle_errors(
     return errors
 
 
-def _diff(plan: ImportPlan, existing: dict[str, ExistingPerson], today: date) -> None:
+def _diff(
+    plan: ImportPlan, existing: dict[str, ExistingPerson], keep_user_ids: frozenset[int]
+) -> None:
     seen: set[str] = set()
     for record in plan.records:
         seen.add(record.email)
@@ -360,7 +364,11 @@ def _diff(plan: ImportPlan, existing: dict[str, ExistingPerson], today: date) ->
         else:
             plan.unchanged += 1
     if plan.full_export:
-        plan.to_leave = [p for e, p in existing.items() if e not in seen and p.is_active]
+        plan.to_leave = [
+            p
+            for e, p in existing.items()
+            if e not in seen and p.is_active and p.user_id not in keep_user_ids
+        ]
 
 
 def _norm(value: Any) -> Any:

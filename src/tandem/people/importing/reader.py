@@ -48,10 +48,14 @@ class Table:
         return len(self.headers)
 
 
+def human_size(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size < 2**20 else f"{size / 2**20:.1f} MB"
+
+
 def check_size(size: int, *, max_bytes: int) -> None:
     if size > max_bytes:
         raise ImportFileError(
-            f"The file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. "
+            f"The file is {human_size(size)}; the limit is {human_size(max_bytes)}. "
             "Split it into smaller files, or remove columns Tandem does not use."
         )
 

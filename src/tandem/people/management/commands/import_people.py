@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError
 from tandem.people import services
-from tandem.people.importing.fields import FIELDS_BY_KEY, detect_mapping
+from tandem.people.importing.fields import override_mapping
 from tandem.people.importing.reader import ImportFileError, check_size
 from tandem.people.services import ImportRejected
 
@@ -98,19 +98,13 @@ class Command(BaseCommand):
             headers = services.parse_file(data, name).headers
         except ApplicationError as exc:
             raise CommandError(f"{name}: {exc.message}", returncode=2) from None
-        mapping = detect_mapping(headers)
-        lookup = {h.strip().lower(): i for i, h in enumerate(headers)}
+        overrides = {}
         for pair in pairs:
-            field, _, column = pair.partition("=")
-            if field not in FIELDS_BY_KEY:
-                known = ", ".join(FIELDS_BY_KEY)
-                raise CommandError(
-                    f"--map {pair}: unknown field {field!r}; fields: {known}", returncode=2
-                )
-            if column.strip().lower() not in lookup:
-                raise CommandError(
-                    f"--map {pair}: no column named {column!r} in {name}", returncode=2
-                )
-            mapping = {k: v for k, v in mapping.items() if v != lookup[column.strip().lower()]}
-            mapping[field] = lookup[column.strip().lower()]
+            field, separator, column = pair.partition("=")
+            if not separator:
+                raise CommandError(f"--map {pair}: write it as FIELD=COLUMN", returncode=2)
+            overrides[field.strip()] = column
+        mapping, problems = override_mapping(headers, overrides)
+        if problems:
+            raise CommandError(f"--map: {'; '.join(problems)}", returncode=2)
         return mapping

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from tandem.accounts.models import Role
+from tests.factories import PASSWORD, PersonFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the tests
+# themselves are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def admin(db):
+    return PersonFactory(
+        user=UserFactory(email="admin@example.com", name="Ada Admin", role=Role.ADMIN),
+        department__name="People",
+    ).user
+
+
+@pytest.fixture
+def coordinator(db):
+    return PersonFactory(
+        user=UserFactory(email="coord@example.com", name="Cora Coordinator", role=Role.COORDINATOR),
+        department__name="People",
+    ).user
+
+
+@pytest.fixture
+def participant(db):
+    return PersonFactory(
+        user=UserFactory(email="pat@example.com", name="Pat Participant"),
+        department__name="Engineering",
+    ).user
+
+
+@pytest.fixture
+def outsider(db):
+    """Another participant: never allowed to see ``participant``'s things."""
+    return PersonFactory(
+        user=UserFactory(email="olly@example.com", name="Olly Outsider"),
+        department__name="Sales",
+    ).user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    assert client.login(username=user.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return client_for

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from django.test import Client
+
+from tandem.accounts.models import Role, User
+from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
+from tandem.notify.models import OutboxMessage
+from tandem.people.models import ImportBatch, Person, PersonStatus
+
+
+def test_demo_organisation_is_realistic_and_its_logins_work(db):
+    logins = seed_demo()
+
+    assert is_seeded()
+    people = Person.objects.select_related("user")
+    assert people.count() >= 500
+    assert people.filter(status=PersonStatus.LEFT).count() > 5
+    assert len(set(people.values_list("department__name", flat=True))) >= 10
+    assert set(people.values_list("level", flat=True)) == set(range(1, 9))
+    assert len(set(people.values_list("timezone", flat=True))) >= 8
+    assert Counter(len(p.languages) > 1 for p in people)[True] > 100
+    assert people.filter(manager__isnull=True).count() == 1  # only the CEO
+    assert all(p.goals and p.skills.exists() for p in people[:50])
+    assert ImportBatch.objects.filter(status="applied").count() == 2
+    assert OutboxMessage.objects.filter(kind="invitation").count() == 12
+
+    roles = {
+        email: User.objects.get(email=email).role
+        for email in (logins.admin, logins.coordinator, logins.participant)
+    }
+    assert roles == {
+        logins.admin: Role.ADMIN,
+        logins.coordinator: Role.COORDINATOR,
+        logins.participant: Role.PARTICIPANT,
+    }
+    for email in roles:
+        client = Client()
+        response = client.post("/accounts/login/", {"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.get("/").status_code == 200
