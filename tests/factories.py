@@ -54,3 +54,25 @@ class SkillFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Skill {n}")
     category = "Communication"
+
+
+def make_program(
+    coordinator, *, name="Peer Mentoring", kind="peer_pairs", status="draft", **fields
+):
+    """A program with the standard questionnaire, optionally already open for enrolment."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.programs import services
+
+    defaults = {
+        "code_of_conduct": "Be kind.",
+        "confidentiality": "What is said stays between you.",
+        "enrolment_closes_on": timezone.localdate() + timedelta(days=14),
+    }
+    defaults.update(fields)
+    program = services.program_create(actor=coordinator, name=name, kind=kind, **defaults)
+    if status in ("enrolling", "matching", "active", "closed"):
+        program = services.program_transition(actor=coordinator, program=program, to="enrolling")
+    return program

@@ -13,77 +13,83 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tandem.api import api
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
+from tandem.programs import services
 from tests.conftest import client_for
+from tests.factories import make_program
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")
 LOGIN = "login"
 
-# url name -> (method, expected per role). "login" = redirect to the sign-in page.
+# Who may open each page. "login" = redirected to the sign-in page. "outsider" is a participant
+# who is neither the owner of the record nor eligible for the program.
+PAGE_RULES = """
+url name                          method  anon   participant outsider coordinator admin
+web:home                          get     login  200         200      200         200
+people:directory                  get     login  403         403      200         200
+people:me                         get     login  200         200      200         200
+people:person                     get     login  200         404      200         200
+people:import_upload              get     login  403         403      403         200
+people:import_preview             get     login  403         403      403         200
+people:import_result              get     login  403         403      403         200
+people:import_discard             post    login  403         403      403         302
+notify:outbox                     get     login  403         403      403         200
+notify:message                    get     login  403         403      403         200
+notify:retry                      post    login  403         403      403         302
+audit:log                         get     login  403         403      403         200
+accounts:tokens                   get     login  200         200      200         200
+accounts:token_revoke             post    login  302         404      404         404
+accounts:password_change          get     login  200         200      200         200
+accounts:password_change_done     get     login  200         200      200         200
+programs:list                     get     login  200         200      200         200
+programs:create                   get     login  403         403      200         200
+programs:detail                   get     login  302         404      200         200
+programs:edit                     get     login  404         404      200         200
+programs:questionnaire            get     login  404         404      200         200
+programs:question                 get     login  404         404      200         200
+programs:enrolments               get     login  404         404      200         200
+programs:transition               post    login  404         404      302         302
+programs:duplicate                post    login  404         404      302         302
+programs:question_action          post    login  404         404      302         302
+programs:skill_add                post    login  404         404      302         302
+programs:join                     get     login  200         404      200         200
+programs:withdraw                 post    login  302         404      302         302
+programs:opt_out                  post    login  302         404      302         302
+"""
+
+API_RULES = """
+method path                                                anon participant outsider coordinator admin
+get    /api/people                                         401  403         403      200         200
+get    /api/people/{person_id}                             401  200         404      200         200
+get    /api/me                                             401  200         200      200         200
+patch  /api/me                                             401  200         200      200         200
+post   /api/imports                                        401  403         403      403         200
+get    /api/imports                                        401  403         403      403         200
+get    /api/imports/{batch_id}                             401  404         404      404         200
+get    /api/programs                                       401  200         200      200         200
+post   /api/programs                                       401  403         403      201         201
+get    /api/programs/{program_id}                          401  200         404      200         200
+patch  /api/programs/{program_id}                          401  404         404      200         200
+post   /api/programs/{program_id}/transition               401  404         404      200         200
+post   /api/programs/{program_id}/duplicate                401  404         404      201         201
+get    /api/programs/{program_id}/questions                401  200         404      200         200
+post   /api/programs/{program_id}/questions                401  404         404      400         400
+delete /api/programs/{program_id}/questions/{question_id}  401  404         404      400         400
+get    /api/programs/{program_id}/enrolments               401  404         404      200         200
+get    /api/programs/{program_id}/enrolment                401  200         404      404         404
+put    /api/programs/{program_id}/enrolment                401  200         404      400         400
+delete /api/programs/{program_id}/enrolment                401  200         404      404         404
+"""
+
+
+def _expected(cells: list[str]) -> dict[str, object]:
+    return {
+        role: cell if cell == LOGIN else int(cell) for role, cell in zip(ROLES, cells, strict=True)
+    }
+
+
 PAGES = {
-    "web:home": (
-        "get",
-        {"anon": LOGIN, "participant": 200, "outsider": 200, "coordinator": 200, "admin": 200},
-    ),
-    "people:directory": (
-        "get",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 200, "admin": 200},
-    ),
-    "people:me": (
-        "get",
-        {"anon": LOGIN, "participant": 200, "outsider": 200, "coordinator": 200, "admin": 200},
-    ),
-    "people:person": (
-        "get",
-        {"anon": LOGIN, "participant": 200, "outsider": 404, "coordinator": 200, "admin": 200},
-    ),
-    "people:import_upload": (
-        "get",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 200},
-    ),
-    "people:import_preview": (
-        "get",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 200},
-    ),
-    "people:import_result": (
-        "get",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 200},
-    ),
-    "people:import_discard": (
-        "post",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 302},
-    ),
-    "notify:outbox": (
-        "get",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 200},
-    ),
-    "notify:message": (
-        "get",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 200},
-    ),
-    "notify:retry": (
-        "post",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 302},
-    ),
-    "audit:log": (
-        "get",
-        {"anon": LOGIN, "participant": 403, "outsider": 403, "coordinator": 403, "admin": 200},
-    ),
-    "accounts:tokens": (
-        "get",
-        {"anon": LOGIN, "participant": 200, "outsider": 200, "coordinator": 200, "admin": 200},
-    ),
-    "accounts:token_revoke": (
-        "post",
-        {"anon": LOGIN, "participant": 302, "outsider": 404, "coordinator": 404, "admin": 404},
-    ),
-    "accounts:password_change": (
-        "get",
-        {"anon": LOGIN, "participant": 200, "outsider": 200, "coordinator": 200, "admin": 200},
-    ),
-    "accounts:password_change_done": (
-        "get",
-        {"anon": LOGIN, "participant": 200, "outsider": 200, "coordinator": 200, "admin": 200},
-    ),
+    row[0]: (row[1], _expected(row[2:]))
+    for row in (line.split() for line in PAGE_RULES.strip().splitlines()[1:])
 }
 # Public pages: the same answer for everyone.
 PUBLIC = {
@@ -97,58 +103,9 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
 }
-
-# (method, path template) -> expected per role
 API = {
-    ("get", "/api/people"): {
-        "anon": 401,
-        "participant": 403,
-        "outsider": 403,
-        "coordinator": 200,
-        "admin": 200,
-    },
-    ("get", "/api/people/{person_id}"): {
-        "anon": 401,
-        "participant": 200,
-        "outsider": 404,
-        "coordinator": 200,
-        "admin": 200,
-    },
-    ("get", "/api/me"): {
-        "anon": 401,
-        "participant": 200,
-        "outsider": 200,
-        "coordinator": 200,
-        "admin": 200,
-    },
-    ("patch", "/api/me"): {
-        "anon": 401,
-        "participant": 200,
-        "outsider": 200,
-        "coordinator": 200,
-        "admin": 200,
-    },
-    ("post", "/api/imports"): {
-        "anon": 401,
-        "participant": 403,
-        "outsider": 403,
-        "coordinator": 403,
-        "admin": 200,
-    },
-    ("get", "/api/imports"): {
-        "anon": 401,
-        "participant": 403,
-        "outsider": 403,
-        "coordinator": 403,
-        "admin": 200,
-    },
-    ("get", "/api/imports/{batch_id}"): {
-        "anon": 401,
-        "participant": 404,
-        "outsider": 404,
-        "coordinator": 404,
-        "admin": 200,
-    },
+    (row[0], row[1]): _expected(row[2:])
+    for row in (line.split() for line in API_RULES.strip().splitlines()[1:])
 }
 
 
@@ -170,6 +127,13 @@ def world(admin, coordinator, participant, outsider):
         event_key="e", recipient="x@y.test", kind="invitation", subject="s", body_text="b"
     )
     token, _ = api_token_create(user=participant, name="mine")
+    program = make_program(
+        coordinator, name="Engineering peers", eligible_departments=[participant.person.department]
+    )
+    program.questions.exclude(key="goals").delete()
+    question = program.questions.get()
+    program = services.program_transition(actor=coordinator, program=program, to="enrolling")
+    services.enrolment_submit(actor=participant, program=program, answers={question: "Grow"})
     users = {
         "participant": participant,
         "outsider": outsider,
@@ -185,8 +149,20 @@ def world(admin, coordinator, participant, outsider):
             "people:import_discard": {"batch_id": batch.pk},
             "notify:message": {"message_id": message.pk},
             "accounts:token_revoke": {"token_id": token.pk},
+            **{
+                name: {"program_id": program.pk}
+                for name in PAGES
+                if name.startswith("programs:") and name not in ("programs:list", "programs:create")
+            },
+            "programs:question": {"program_id": program.pk, "question_id": question.pk},
+            "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
         },
-        "api_ids": {"person_id": participant.person.pk, "batch_id": applied.pk},
+        "api_ids": {
+            "person_id": participant.person.pk,
+            "batch_id": applied.pk,
+            "program_id": program.pk,
+            "question_id": question.pk,
+        },
     }
 
 
@@ -217,8 +193,22 @@ def _api_payload(method: str, path: str) -> dict:
                 "dry_run": "true",
             }
         }
-    if method == "patch":
-        return {"data": {"goals": "Learn to delegate"}, "content_type": "application/json"}
+    payloads = {
+        ("patch", "/api/me"): {"goals": "Learn to delegate"},
+        ("post", "/api/programs"): {"name": "New one", "kind": "peer_pairs"},
+        ("patch", "/api/programs/{program_id}"): {"cohort": "2027"},
+        ("post", "/api/programs/{program_id}/transition"): {"to": "closed"},
+        ("post", "/api/programs/{program_id}/questions"): {
+            "kind": "text",
+            "label": "Anything else?",
+        },
+        ("put", "/api/programs/{program_id}/enrolment"): {
+            "accept": True,
+            "answers": {"goals": "Grow"},
+        },
+    }
+    if (method, path) in payloads:
+        return {"data": payloads[(method, path)], "content_type": "application/json"}
     return {}
 
 

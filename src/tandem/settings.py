@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.audit",
     "tandem.people",
     "tandem.notify",
+    "tandem.programs",
     "tandem.web",
 ]
 

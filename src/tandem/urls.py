@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("tandem.web.urls")),
     path("accounts/", include("tandem.accounts.urls")),
     path("people/", include("tandem.people.urls")),
+    path("programs/", include("tandem.programs.urls")),
     path("outbox/", include("tandem.notify.urls")),
     path("audit/", include("tandem.audit.urls")),
     path("api/", api.urls),

@@ -19,6 +19,7 @@ from tandem.demo.org import (
     hr_export_csv,
     named_email,
 )
+from tandem.demo.programs import seed_programs
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
 
@@ -66,6 +67,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
             source="web",
         )
         _profiles(new_hires)
+        seed_programs(coordinator_email=logins.coordinator, participant_email=logins.participant)
     return logins
 
 

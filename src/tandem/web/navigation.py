@@ -22,7 +22,11 @@ class NavItem:
 def items_for(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    items = [NavItem("Home", "web:home", "home"), NavItem("My profile", "people:me", "profile")]
+    items = [
+        NavItem("Home", "web:home", "home"),
+        NavItem("Programs", "programs:list", "programs"),
+        NavItem("My profile", "people:me", "profile"),
+    ]
     if user.is_coordinator:
         items.append(NavItem("People", "people:directory", "people"))
     if user.is_admin:

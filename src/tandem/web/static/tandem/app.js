@@ -20,3 +20,23 @@ document.addEventListener("change", (event) => {
     form.requestSubmit();
   }
 });
+
+// Conditional questions: show a question only when the answer it depends on has a given value.
+function applyConditions(form) {
+  const conditions = JSON.parse(form.dataset.conditions || "{}");
+  for (const [name, rule] of Object.entries(conditions)) {
+    const chosen = Array.from(form.querySelectorAll(`[name="${rule.field}"]`))
+      .filter((input) => (input.type === "checkbox" || input.type === "radio" ? input.checked : input.value))
+      .map((input) => input.value);
+    const show = chosen.some((value) => rule.values.includes(value));
+    const target = form.querySelector(`[name="${name}"]`);
+    const wrapper = target && target.closest(".field");
+    if (wrapper) {
+      wrapper.hidden = !show;
+    }
+  }
+}
+document.querySelectorAll("form[data-conditions]").forEach((form) => {
+  applyConditions(form);
+  form.addEventListener("change", () => applyConditions(form));
+});

@@ -1,0 +1,369 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tandem.accounts.models import User
+from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
+from tandem.people.models import Department, Skill
+from tandem.people.selectors import person_for_user
+from tandem.programs import selectors, services
+from tandem.programs.models import Enrolment, Program, ProgramKind, Question, QuestionKind
+from tandem.programs.questionnaire import EnrolmentForm, consent_field_name, field_name
+
+router = Router(tags=["programs"])
+
+
+class ProgramOut(Schema):
+    id: int
+    name: str
+    kind: str
+    cohort: str
+    status: str
+    description: str
+    objectives: str
+    kpis: list[str]
+    cadence: str
+    duration_months: int
+    hours_per_month: Decimal
+    meeting_formats: list[str]
+    confidentiality: str
+    code_of_conduct: str
+    boundaries: str
+    support_contact: str
+    enrolment_opens_on: date | None
+    enrolment_closes_on: date | None
+    reminder_days: list[int]
+    last_call_days: int
+    eligible_levels: list[int]
+    eligible_locations: list[str]
+    partners_per_person: int
+    capacity_cap: int
+    group_size: int
+    allow_trio: bool
+
+
+class ProgramIn(Schema):
+    name: str | None = None
+    kind: ProgramKind | None = None
+    cohort: str | None = None
+    description: str | None = None
+    objectives: str | None = None
+    kpis: list[str] | None = None
+    cadence: str | None = None
+    duration_months: int | None = None
+    hours_per_month: Decimal | None = None
+    meeting_formats: list[str] | None = None
+    confidentiality: str | None = None
+    code_of_conduct: str | None = None
+    boundaries: str | None = None
+    support_contact: str | None = None
+    enrolment_opens_on: date | None = None
+    enrolment_closes_on: date | None = None
+    reminder_days: list[int] | None = None
+    last_call_days: int | None = None
+    eligible_levels: list[int] | None = None
+    eligible_locations: list[str] | None = None
+    eligible_department_ids: list[int] | None = None
+    partners_per_person: int | None = None
+    capacity_cap: int | None = None
+    group_size: int | None = None
+    allow_trio: bool | None = None
+
+
+class TransitionIn(Schema):
+    to: str
+
+
+class QuestionOut(Schema):
+    id: int
+    position: int
+    kind: str
+    key: str
+    label: str
+    help_text: str
+    required: bool
+    choices: list[str]
+    private: bool
+    show_if_key: str | None
+    show_if_values: list[str]
+
+    @staticmethod
+    def resolve_private(obj: Question) -> bool:
+        return obj.is_private
+
+    @staticmethod
+    def resolve_show_if_key(obj: Question) -> str | None:
+        return obj.show_if.key if obj.show_if else None
+
+
+class QuestionIn(Schema):
+    kind: QuestionKind
+    label: str
+    key: str = ""
+    help_text: str = ""
+    required: bool = False
+    choices: list[str] = []
+    show_if_key: str | None = None
+    show_if_values: list[str] = []
+
+
+class EnrolmentIn(Schema):
+    accept: bool
+    answers: dict[str, Any]
+    consent: list[str] = []
+
+
+class EnrolmentOut(Schema):
+    id: int
+    program_id: int
+    status: str
+    role: str
+    created_at: datetime
+    answers: dict[str, Any]
+
+
+class RosterEntry(Schema):
+    id: int
+    name: str
+    department: str | None
+    level: int | None
+    role: str
+    status: str
+    created_at: datetime
+    answers: dict[str, Any]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, object]]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _program_fields(payload: ProgramIn) -> dict[str, Any]:
+    fields = payload.dict(exclude_unset=True)
+    department_ids = fields.pop("eligible_department_ids", None)
+    if department_ids is not None:
+        departments = list(Department.objects.filter(pk__in=department_ids))
+        if len(departments) != len(set(department_ids)):
+            raise ApplicationError(
+                "Unknown department.",
+                errors=[FieldError("unknown id", field="eligible_department_ids")],
+            )
+        fields["eligible_departments"] = departments
+    return fields
+
+
+@router.get("/programs", response=list[ProgramOut], summary="Programs you coordinate, or can join")
+def list_programs(request: HttpRequest) -> list[Program]:
+    user = _user(request)
+    if user.is_coordinator:
+        return list(selectors.coordinated_programs(user))
+    person = person_for_user(user)
+    enrolled = [e.program for e in selectors.my_enrolments(person)]
+    return list({p.pk: p for p in [*selectors.open_programs_for(person), *enrolled]}.values())
+
+
+@router.post("/programs", response={201: ProgramOut, 422: ErrorOut}, summary="Create a program")
+def create_program(request: HttpRequest, payload: ProgramIn) -> tuple[int, Program]:
+    fields = _program_fields(payload)
+    name, kind = fields.pop("name", "") or "", fields.pop("kind", "") or ""
+    return 201, services.program_create(actor=_user(request), name=name, kind=kind, **fields)
+
+
+@router.get("/programs/{program_id}", response=ProgramOut, summary="One program")
+def get_program(request: HttpRequest, program_id: int) -> Program:
+    return selectors.access_program_as_participant(user=_user(request), program_id=program_id)
+
+
+@router.patch(
+    "/programs/{program_id}", response={200: ProgramOut, 422: ErrorOut}, summary="Change settings"
+)
+def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) -> Program:
+    user = _user(request)
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    return services.program_update(actor=user, program=program, **_program_fields(payload))
+
+
+@router.post(
+    "/programs/{program_id}/transition",
+    response={200: ProgramOut, 400: ErrorOut},
+    summary="Move to another stage (draft → enrolling → matching → active → closed)",
+)
+def transition_program(request: HttpRequest, program_id: int, payload: TransitionIn) -> Program:
+    user = _user(request)
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    return services.program_transition(actor=user, program=program, to=payload.to)
+
+
+@router.post(
+    "/programs/{program_id}/duplicate", response={201: ProgramOut}, summary="Copy as a new draft"
+)
+def duplicate_program(request: HttpRequest, program_id: int) -> tuple[int, Program]:
+    user = _user(request)
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    return 201, services.program_duplicate(actor=user, program=program)
+
+
+@router.get(
+    "/programs/{program_id}/questions", response=list[QuestionOut], summary="The questionnaire"
+)
+def list_questions(request: HttpRequest, program_id: int) -> list[Question]:
+    program = selectors.access_program_as_participant(user=_user(request), program_id=program_id)
+    return list(selectors.questions(program))
+
+
+@router.post(
+    "/programs/{program_id}/questions",
+    response={201: QuestionOut, 422: ErrorOut, 400: ErrorOut},
+    summary="Add a question (drafts only)",
+)
+def add_question(
+    request: HttpRequest, program_id: int, payload: QuestionIn
+) -> tuple[int, Question]:
+    user = _user(request)
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    fields = payload.dict()
+    show_if_key = fields.pop("show_if_key")
+    fields["show_if"] = program.questions.filter(key=show_if_key).first() if show_if_key else None
+    return 201, services.question_save(actor=user, program=program, **fields)
+
+
+@router.delete(
+    "/programs/{program_id}/questions/{question_id}",
+    response={204: None, 400: ErrorOut},
+    summary="Delete a question (drafts only)",
+)
+def delete_question(request: HttpRequest, program_id: int, question_id: int) -> tuple[int, None]:
+    user = _user(request)
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    question = program.questions.filter(pk=question_id).first()
+    if question is None:
+        raise NotFound()
+    services.question_delete(actor=user, question=question)
+    return 204, None
+
+
+@router.get(
+    "/programs/{program_id}/enrolments",
+    response=list[RosterEntry],
+    summary="Enrolment list (coordinators; never private answers)",
+)
+@paginate(LimitOffsetPagination)
+def list_enrolments(
+    request: HttpRequest, program_id: int, status: str = "active"
+) -> list[dict[str, Any]]:
+    user = _user(request)
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    enrolments = list(selectors.enrolment_list(user=user, program=program, status=status))
+    answers = selectors.visible_answers(enrolments)
+    return [
+        {
+            "id": e.pk,
+            "name": e.person.user.name,
+            "department": e.person.department.name if e.person.department else None,
+            "level": e.person.level,
+            "role": e.role,
+            "status": e.status,
+            "created_at": e.created_at,
+            "answers": answers.get(e.pk, {}),
+        }
+        for e in enrolments
+    ]
+
+
+def _own_enrolment_out(enrolment: Enrolment) -> dict[str, Any]:
+    keys = dict(Question.objects.filter(program=enrolment.program).values_list("pk", "key"))
+    return {
+        "id": enrolment.pk,
+        "program_id": enrolment.program_id,
+        "status": enrolment.status,
+        "role": enrolment.role,
+        "created_at": enrolment.created_at,
+        "answers": {keys[qid]: value for qid, value in selectors.stored_answers(enrolment).items()},
+    }
+
+
+@router.get("/programs/{program_id}/enrolment", response=EnrolmentOut, summary="My enrolment")
+def get_my_enrolment(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    user = _user(request)
+    program = selectors.access_program_as_participant(user=user, program_id=program_id)
+    enrolment = selectors.own_enrolment(user=user, program=program)
+    if enrolment is None:
+        raise NotFound("You are not enrolled in this program.")
+    return _own_enrolment_out(enrolment)
+
+
+@router.put(
+    "/programs/{program_id}/enrolment",
+    response={200: EnrolmentOut, 422: ErrorOut, 400: ErrorOut},
+    summary="Enrol, or change my answers while enrolment is open",
+)
+def put_my_enrolment(request: HttpRequest, program_id: int, payload: EnrolmentIn) -> dict[str, Any]:
+    """``answers`` maps question keys to values: skills and departments by name or id, levels as
+    numbers, lists as JSON arrays, people as emails (comma-separated or a list)."""
+    user = _user(request)
+    program = selectors.access_program_as_participant(user=user, program_id=program_id)
+    person = person_for_user(user)
+    if person is None:
+        raise PermissionDeniedError("Only people in the directory can enrol.")
+    form = EnrolmentForm(program, person, _form_data(program, payload))
+    if not form.is_valid():
+        by_field = {field_name(q): q.key for q in form.questions}
+        errors = [
+            FieldError(str(message), field=by_field.get(name, name))
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        raise ApplicationError("Some answers need attention.", errors=errors)
+    enrolment = services.enrolment_submit(
+        actor=user, program=program, answers=form.answers(), role=form.role()
+    )
+    return _own_enrolment_out(enrolment)
+
+
+def _form_data(program: Program, payload: EnrolmentIn) -> dict[str, Any]:
+    skills = {s.name.lower(): s.pk for s in Skill.objects.all()}
+    departments = {d.name.lower(): d.pk for d in Department.objects.all()}
+    data: dict[str, Any] = {"accept": "on" if payload.accept else ""}
+    for question in program.questions.all():
+        if question.key not in payload.answers:
+            continue
+        value = payload.answers[question.key]
+        if question.kind in (
+            QuestionKind.SKILLS_OFFERED,
+            QuestionKind.SKILLS_WANTED,
+            QuestionKind.INTERESTS,
+        ):
+            value = [skills.get(str(v).lower(), v) for v in (value or [])]
+        elif question.kind == QuestionKind.DEPARTMENT and isinstance(value, str):
+            value = departments.get(value.lower(), value)
+        elif question.kind in (
+            QuestionKind.PREFERRED_PEERS,
+            QuestionKind.AVOID_PEERS,
+        ) and isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        data[field_name(question)] = value
+        if question.kind == QuestionKind.BACKGROUND and question.key in payload.consent:
+            data[consent_field_name(question)] = "on"
+    return data
+
+
+@router.delete(
+    "/programs/{program_id}/enrolment",
+    response={200: EnrolmentOut, 400: ErrorOut},
+    summary="Withdraw",
+)
+def withdraw(request: HttpRequest, program_id: int) -> dict[str, Any]:
+    user = _user(request)
+    program = selectors.access_program_as_participant(user=user, program_id=program_id)
+    enrolment = selectors.own_enrolment(user=user, program=program)
+    if enrolment is None:
+        raise NotFound("You are not enrolled in this program.")
+    return _own_enrolment_out(services.enrolment_withdraw(actor=user, enrolment=enrolment))

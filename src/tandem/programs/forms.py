@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tandem.accounts.models import Role, User
+from tandem.programs.models import KPI_CHOICES, MEETING_FORMATS, Program, Question, QuestionKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgramForm(forms.ModelForm[Program]):
+    kpis = forms.MultipleChoiceField(
+        label="KPIs you will watch",
+        choices=KPI_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
+    )
+    meeting_formats = forms.MultipleChoiceField(
+        label="Meeting formats",
+        choices=MEETING_FORMATS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reminder_days = forms.CharField(
+        label="Remind on days",
+        required=False,
+        help_text="Days after enrolment opens, e.g. “7, 14”. People who enrolled, withdrew or "
+        "said no are never reminded.",
+    )
+    eligible_levels = forms.MultipleChoiceField(
+        label="Career levels",
+        required=False,
+        choices=[(str(i), f"Level {i}") for i in range(1, 9)],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
+        help_text="Leave empty for everyone.",
+    )
+    eligible_locations = forms.CharField(
+        label="Locations",
+        required=False,
+        help_text="Comma-separated; leave empty for everyone.",
+    )
+    coordinators = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(role__in=[Role.ADMIN, Role.COORDINATOR], is_active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    class Meta:
+        model = Program
+        fields = (
+            "name",
+            "cohort",
+            "kind",
+            "description",
+            "objectives",
+            "kpis",
+            "cadence",
+            "duration_months",
+            "hours_per_month",
+            "meeting_formats",
+            "confidentiality",
+            "code_of_conduct",
+            "boundaries",
+            "support_contact",
+            "enrolment_opens_on",
+            "enrolment_closes_on",
+            "reminder_days",
+            "last_call_days",
+            "eligible_departments",
+            "eligible_levels",
+            "eligible_locations",
+            "hired_within_days",
+            "buddy_min_tenure_days",
+            "partners_per_person",
+            "capacity_cap",
+            "group_size",
+            "allow_trio",
+        )
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "confidentiality": forms.Textarea(attrs={"rows": 3}),
+            "code_of_conduct": forms.Textarea(attrs={"rows": 4}),
+            "boundaries": forms.Textarea(attrs={"rows": 3}),
+            "support_contact": forms.Textarea(attrs={"rows": 2}),
+            "enrolment_opens_on": DATE,
+            "enrolment_closes_on": DATE,
+            "eligible_departments": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        labels = {
+            "cohort": "Cohort",
+            "duration_months": "Expected duration (months)",
+            "hours_per_month": "Time per month (hours)",
+            "confidentiality": "Confidentiality statement",
+            "boundaries": "What peer mentoring is not",
+            "support_contact": "Support and referral contact",
+            "enrolment_opens_on": "Enrolment opens",
+            "enrolment_closes_on": "Enrolment closes",
+            "last_call_days": "Last call, days before closing",
+            "eligible_departments": "Departments",
+            "hired_within_days": "New hires: hired within (days)",
+            "buddy_min_tenure_days": "Buddies: at least (days) at the company",
+            "partners_per_person": "Partners per person (default)",
+            "capacity_cap": "Most partners anyone may take",
+            "group_size": "Circle size",
+            "allow_trio": "Allow a trio for the odd one out",
+        }
+
+    SECTIONS = (
+        ("Basics", ("name", "cohort", "kind", "description", "objectives", "kpis")),
+        ("How it runs", ("cadence", "duration_months", "hours_per_month", "meeting_formats")),
+        (
+            "Guidelines people accept",
+            ("confidentiality", "code_of_conduct", "boundaries", "support_contact"),
+        ),
+        (
+            "Enrolment",
+            ("enrolment_opens_on", "enrolment_closes_on", "reminder_days", "last_call_days"),
+        ),
+        (
+            "Who may join",
+            (
+                "eligible_departments",
+                "eligible_levels",
+                "eligible_locations",
+                "hired_within_days",
+                "buddy_min_tenure_days",
+            ),
+        ),
+        ("Capacity", ("partners_per_person", "capacity_cap", "group_size", "allow_trio")),
+        ("Coordinators", ("coordinators",)),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        program = self.instance
+        if program.pk:
+            self.initial["reminder_days"] = ", ".join(str(d) for d in program.reminder_days)
+            self.initial["eligible_locations"] = ", ".join(program.eligible_locations)
+            self.initial["eligible_levels"] = [str(v) for v in program.eligible_levels]
+            self.initial["coordinators"] = list(program.coordinators.all())
+            if program.status != "draft":
+                self.fields["kind"].disabled = True
+                self.fields["kind"].help_text = "Locked once enrolment has opened."
+        else:
+            del self.fields["coordinators"]
+            self.initial.setdefault("reminder_days", "7, 14")
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.SECTIONS
+        ]
+
+    def clean_reminder_days(self) -> list[int]:
+        raw = self.cleaned_data.get("reminder_days") or ""
+        try:
+            days = sorted({int(p) for p in raw.replace(";", ",").split(",") if p.strip()})
+        except ValueError:
+            raise forms.ValidationError("Write whole numbers of days, e.g. 7, 14.") from None
+        if any(d < 1 for d in days):
+            raise forms.ValidationError("Days count from 1 (the day after enrolment opens).")
+        return days
+
+    def clean_eligible_locations(self) -> list[str]:
+        raw = self.cleaned_data.get("eligible_locations") or ""
+        return [p.strip() for p in raw.split(",") if p.strip()]
+
+    def clean_eligible_levels(self) -> list[int]:
+        return sorted(int(v) for v in self.cleaned_data.get("eligible_levels") or [])
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name in self.cleaned_data and not self.fields[name].disabled
+        }
+        return data
+
+
+class QuestionForm(forms.ModelForm[Question]):
+    choices = forms.CharField(
+        label="Choices",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line (for choice questions and background options).",
+    )
+    show_if_values = forms.CharField(
+        label="…when its answer is",
+        required=False,
+        help_text="Comma-separated values, e.g. “mentor”.",
+    )
+
+    class Meta:
+        model = Question
+        fields = (
+            "kind",
+            "label",
+            "help_text",
+            "required",
+            "key",
+            "choices",
+            "max_choices",
+            "consent_text",
+            "show_if",
+            "show_if_values",
+        )
+        labels = {
+            "label": "Question",
+            "key": "Matching field",
+            "show_if": "Only show this question if",
+        }
+        widgets = {"consent_text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, program: Program, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False
+        self.fields["key"].help_text = "Leave empty to use the kind, e.g. “skills_offered”."
+        others = program.questions.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["show_if"].queryset = others  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.initial["choices"] = "\n".join(self.instance.choices)
+            self.initial["show_if_values"] = ", ".join(self.instance.show_if_values)
+
+    def clean_choices(self) -> list[str]:
+        return [
+            c.strip() for c in (self.cleaned_data.get("choices") or "").splitlines() if c.strip()
+        ]
+
+    def clean_show_if_values(self) -> list[str]:
+        raw = self.cleaned_data.get("show_if_values") or ""
+        return [v.strip() for v in raw.split(",") if v.strip()]
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(max_length=100, label="New skill")
+    category = forms.CharField(max_length=100, required=False)
+    synonyms = forms.CharField(
+        required=False, help_text="Other ways people write it, comma-separated."
+    )
+
+
+QUESTION_KINDS_HELP = dict(QuestionKind.choices)

@@ -1,0 +1,478 @@
+"""Questionnaires: the standard questions per program kind, and the enrolment form built from a
+program's questions (prefilled from the directory, conditional questions, private answers)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from tandem.people.models import Department, Person, PersonStatus, Skill
+from tandem.programs.models import (
+    MEETING_FORMATS,
+    EnrolmentRole,
+    Program,
+    ProgramKind,
+    Question,
+    QuestionKind,
+)
+
+AVAILABILITY = [
+    (f"{day}-{part}", f"{label} {part_label}")
+    for day, label in (
+        ("mon", "Mon"),
+        ("tue", "Tue"),
+        ("wed", "Wed"),
+        ("thu", "Thu"),
+        ("fri", "Fri"),
+    )
+    for part, part_label in (("am", "morning"), ("mid", "lunchtime"), ("pm", "afternoon"))
+]
+LEARNING_STYLES = [
+    ("talk", "Talking it through"),
+    ("examples", "Seeing worked examples"),
+    ("doing", "Trying things, then reflecting"),
+    ("reading", "Reading and sharing resources"),
+]
+COMMON_LANGUAGES = [
+    ("en", "English"),
+    ("de", "German"),
+    ("fr", "French"),
+    ("es", "Spanish"),
+    ("pt", "Portuguese"),
+    ("it", "Italian"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("sv", "Swedish"),
+    ("tr", "Turkish"),
+    ("ar", "Arabic"),
+    ("hi", "Hindi"),
+    ("zh", "Chinese"),
+    ("ja", "Japanese"),
+    ("ko", "Korean"),
+    ("ru", "Russian"),
+    ("uk", "Ukrainian"),
+]
+BACKGROUND_CHOICES = [
+    "First-generation professional",
+    "Career changer",
+    "Parent or carer",
+    "Person with a disability",
+    "LGBTQ+",
+    "Under-represented ethnicity in my field",
+    "Woman in a male-dominated field",
+    "Returner after a career break",
+]
+BACKGROUND_CONSENT = (
+    "I choose to share this so it can be used for matching rules I agree to and for anonymous "
+    "program statistics about groups of at least 5 people. Coordinators never see my answer, and "
+    "I can remove it at any time."
+)
+MAX_PREFERRED = 3
+
+
+@dataclass(frozen=True)
+class StandardQuestion:
+    kind: str
+    key: str
+    label: str
+    required: bool = False
+    help_text: str = ""
+    choices: tuple[str, ...] = ()
+    show_if_key: str = ""
+    show_if_values: tuple[str, ...] = ()
+
+
+def standard_questions(kind: str) -> list[StandardQuestion]:
+    q = StandardQuestion
+    role = [
+        q(
+            QuestionKind.ROLE,
+            "role",
+            "Do you join as a mentor or as a mentee?",
+            True,
+            choices=("mentor", "mentee"),
+        )
+    ]
+    offered = q(
+        QuestionKind.SKILLS_OFFERED,
+        "skills_offered",
+        "What can you help others with?",
+        True,
+        "Pick the skills you are happy to share.",
+    )
+    wanted = q(
+        QuestionKind.SKILLS_WANTED,
+        "skills_wanted",
+        "What do you want to grow in?",
+        True,
+        "Your partner will be chosen partly for these.",
+    )
+    goals = q(
+        QuestionKind.GOALS,
+        "goals",
+        "What would make this program a success for you?",
+        True,
+        "A sentence or two, e.g. “run a workshop without notes by June”.",
+    )
+    level = q(QuestionKind.LEVEL, "level", "Your career level", True)
+    department = q(QuestionKind.DEPARTMENT, "department", "Your department", True)
+    timezone = q(QuestionKind.TIMEZONE, "timezone", "Your time zone", True)
+    languages = q(QuestionKind.LANGUAGES, "languages", "Languages you can meet in", True)
+    availability = q(
+        QuestionKind.AVAILABILITY,
+        "availability",
+        "When could you usually meet?",
+        help_text="In your own time zone.",
+    )
+    formats = q(
+        QuestionKind.MEETING_FORMAT,
+        "meeting_format",
+        "How would you like to meet?",
+        choices=tuple(k for k, _ in MEETING_FORMATS),
+    )
+    style = q(
+        QuestionKind.LEARNING_STYLE,
+        "learning_style",
+        "How do you learn best?",
+        choices=tuple(k for k, _ in LEARNING_STYLES),
+    )
+    interests = q(QuestionKind.INTERESTS, "interests", "Topics you would enjoy talking about")
+    background = q(
+        QuestionKind.BACKGROUND,
+        "background",
+        "Anything about your background you would like a peer to share? (optional)",
+        help_text="Only used if you tick the consent box.",
+        choices=tuple(BACKGROUND_CHOICES),
+    )
+    preferred = q(
+        QuestionKind.PREFERRED_PEERS,
+        "preferred_peers",
+        "Anyone you would especially like to be matched with?",
+        help_text=f"Up to {MAX_PREFERRED} work emails or names, separated by commas.",
+    )
+    avoid = q(
+        QuestionKind.AVOID_PEERS,
+        "avoid_peers",
+        "Anyone you would rather not be matched with? (private)",
+        help_text="Only the matching engine sees this list; nobody else ever does.",
+    )
+    if kind == ProgramKind.MENTOR_MENTEE:
+        mentor_offers = q(
+            QuestionKind.SKILLS_OFFERED,
+            "skills_offered",
+            "What can you mentor others in?",
+            True,
+            show_if_key="role",
+            show_if_values=("mentor",),
+        )
+        mentee_wants = q(
+            QuestionKind.SKILLS_WANTED,
+            "skills_wanted",
+            "What do you want a mentor's help with?",
+            True,
+            show_if_key="role",
+            show_if_values=("mentee",),
+        )
+        return [
+            *role,
+            mentor_offers,
+            mentee_wants,
+            goals,
+            level,
+            department,
+            timezone,
+            languages,
+            availability,
+            formats,
+            style,
+            background,
+            preferred,
+            avoid,
+        ]
+    if kind == ProgramKind.COFFEE_ROTATION:
+        return [timezone, languages, interests, availability, formats, avoid]
+    if kind == ProgramKind.CIRCLES:
+        return [
+            wanted,
+            offered,
+            goals,
+            level,
+            department,
+            timezone,
+            languages,
+            availability,
+            formats,
+            background,
+            avoid,
+        ]
+    if kind == ProgramKind.ONBOARDING_BUDDY:
+        return [offered, interests, department, timezone, languages, availability, formats, avoid]
+    return [
+        offered,
+        wanted,
+        goals,
+        level,
+        department,
+        timezone,
+        languages,
+        availability,
+        formats,
+        style,
+        interests,
+        background,
+        preferred,
+        avoid,
+    ]
+
+
+# --- the enrolment form ------------------------------------------------------------------------
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.key}"
+
+
+def consent_field_name(question: Question) -> str:
+    return f"q_{question.key}_consent"
+
+
+def _skills_field(question: Question, required: bool) -> forms.Field:
+    return forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.order_by("category", "name"),
+        required=required,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
+    )
+
+
+def build_field(question: Question) -> forms.Field:
+    """The form field for one question; ``required`` is enforced by ``clean`` (conditions)."""
+    kind = question.kind
+    if kind in (QuestionKind.SKILLS_OFFERED, QuestionKind.SKILLS_WANTED, QuestionKind.INTERESTS):
+        field = _skills_field(question, False)
+    elif kind == QuestionKind.GOALS:
+        field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    elif kind == QuestionKind.LEVEL:
+        field = forms.TypedChoiceField(
+            choices=[("", "—")] + [(str(i), f"Level {i}") for i in range(1, 9)],
+            coerce=int,
+            empty_value=None,
+        )
+    elif kind == QuestionKind.DEPARTMENT:
+        field = forms.ModelChoiceField(queryset=Department.objects.all(), empty_label="—")
+    elif kind == QuestionKind.TIMEZONE:
+        from tandem.people.forms import _timezone_choices
+
+        field = forms.ChoiceField(choices=[("", "—"), *_timezone_choices()])
+    elif kind == QuestionKind.LANGUAGES:
+        field = forms.MultipleChoiceField(
+            choices=COMMON_LANGUAGES,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
+        )
+    elif kind == QuestionKind.AVAILABILITY:
+        field = forms.MultipleChoiceField(
+            choices=AVAILABILITY, widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"})
+        )
+    elif kind == QuestionKind.MEETING_FORMAT:
+        labels = dict(MEETING_FORMATS)
+        field = forms.MultipleChoiceField(
+            choices=[(c, labels.get(c, c)) for c in question.choices],
+            widget=forms.CheckboxSelectMultiple,
+        )
+    elif kind == QuestionKind.LEARNING_STYLE:
+        labels = dict(LEARNING_STYLES)
+        field = forms.ChoiceField(
+            choices=[(c, labels.get(c, c)) for c in question.choices], widget=forms.RadioSelect
+        )
+    elif kind == QuestionKind.ROLE:
+        field = forms.ChoiceField(
+            choices=[(c, c.capitalize()) for c in question.choices], widget=forms.RadioSelect
+        )
+    elif kind in (QuestionKind.BACKGROUND, QuestionKind.MULTI_CHOICE):
+        field = forms.MultipleChoiceField(
+            choices=[(c, c) for c in question.choices], widget=forms.CheckboxSelectMultiple
+        )
+    elif kind == QuestionKind.CHOICE:
+        field = forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in question.choices])
+    elif kind in (QuestionKind.PREFERRED_PEERS, QuestionKind.AVOID_PEERS):
+        field = forms.CharField(
+            max_length=1000, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        )
+    else:
+        field = forms.CharField(max_length=500)
+    field.required = False
+    field.label = question.label
+    field.help_text = question.help_text
+    return field
+
+
+def prefill(question: Question, person: Person) -> Any:
+    kind = question.kind
+    if kind == QuestionKind.LEVEL:
+        return str(person.level) if person.level else ""
+    if kind == QuestionKind.DEPARTMENT:
+        return person.department_id
+    if kind == QuestionKind.TIMEZONE:
+        return person.timezone
+    if kind == QuestionKind.LANGUAGES:
+        return list(person.languages)
+    if kind == QuestionKind.SKILLS_OFFERED:
+        return [s.pk for s in person.skills.all()]
+    if kind == QuestionKind.SKILLS_WANTED:
+        return [s.pk for s in person.learning.all()]
+    if kind == QuestionKind.GOALS:
+        return person.goals
+    return None
+
+
+def to_json(question: Question, value: Any) -> Any:
+    """A cleaned form value as stored in an answer (ids for skills and departments)."""
+    if value in (None, "", []):
+        return None
+    if question.kind in (
+        QuestionKind.SKILLS_OFFERED,
+        QuestionKind.SKILLS_WANTED,
+        QuestionKind.INTERESTS,
+    ):
+        return sorted(s.pk for s in value)
+    if question.kind == QuestionKind.DEPARTMENT:
+        return value.pk
+    return value
+
+
+def to_initial(question: Question, stored: Any) -> Any:
+    if question.kind == QuestionKind.LEVEL and stored is not None:
+        return str(stored)
+    return stored
+
+
+_SPLIT = re.compile(r"[,;\n]+")
+
+
+def resolve_people(raw: str, *, me: Person, limit: int | None) -> tuple[list[int], list[str]]:
+    """Emails or full names → person ids, with one message per name that does not resolve."""
+    ids: list[int] = []
+    problems = []
+    tokens = [t.strip() for t in _SPLIT.split(raw or "") if t.strip()]
+    for token in tokens:
+        people = Person.objects.filter(status=PersonStatus.ACTIVE)
+        match = list(
+            people.filter(user__email__iexact=token)[:2]
+            if "@" in token
+            else people.filter(user__name__iexact=token)[:2]
+        )
+        if not match:
+            problems.append(f"“{token}” is not someone in the directory")
+        elif len(match) > 1:
+            problems.append(f"“{token}” matches several people; use their work email")
+        elif match[0].pk == me.pk:
+            problems.append("you cannot list yourself")
+        elif match[0].pk not in ids:
+            ids.append(match[0].pk)
+    if limit is not None and len(ids) > limit:
+        problems.append(f"name at most {limit} people")
+    return ids, problems
+
+
+class EnrolmentForm(forms.Form):
+    """The questionnaire of one program for one person."""
+
+    accept = forms.BooleanField(
+        required=True,
+        label="I have read the guidelines, the confidentiality statement and the code of conduct, "
+        "and I agree to them.",
+    )
+
+    def __init__(
+        self,
+        program: Program,
+        person: Person,
+        *args: Any,
+        stored: dict[int, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.program, self.person = program, person
+        self.questions = list(program.questions.select_related("show_if"))
+        for question in self.questions:
+            name = field_name(question)
+            self.fields[name] = build_field(question)
+            if stored is not None and question.pk in stored:
+                self.initial[name] = to_initial(question, stored[question.pk])
+            else:
+                value = prefill(question, person)
+                if value not in (None, "", []):
+                    self.initial[name] = value
+            if question.kind == QuestionKind.BACKGROUND:
+                self.fields[consent_field_name(question)] = forms.BooleanField(
+                    required=False, label=question.consent_text or BACKGROUND_CONSENT
+                )
+                if stored is not None and question.pk in stored:
+                    self.initial[consent_field_name(question)] = True
+        if stored is not None:
+            self.initial["accept"] = True
+
+    def visible(self, question: Question) -> bool:
+        """Conditional display: shown when the controlling answer has one of the values."""
+        if question.show_if is None:
+            return True
+        source = (
+            self.cleaned_data.get(field_name(question.show_if))
+            if hasattr(self, "cleaned_data")
+            else None
+        )
+        values = source if isinstance(source, list) else [source]
+        return any(str(v) in question.show_if_values for v in values if v not in (None, ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for question in self.questions:
+            name = field_name(question)
+            if not self.visible(question):
+                data[name] = None
+                continue
+            value = data.get(name)
+            empty = value in (None, "", []) or (hasattr(value, "exists") and not value.exists())
+            if question.required and empty:
+                self.add_error(name, "Please answer this question.")
+            if question.kind in (QuestionKind.PREFERRED_PEERS, QuestionKind.AVOID_PEERS) and value:
+                limit = MAX_PREFERRED if question.kind == QuestionKind.PREFERRED_PEERS else 20
+                ids, problems = resolve_people(value, me=self.person, limit=limit)
+                for problem in problems:
+                    self.add_error(name, problem[0].upper() + problem[1:] + ".")
+                data[name] = ids
+            if (
+                question.max_choices
+                and isinstance(value, list | tuple)
+                and len(value) > question.max_choices
+            ):
+                self.add_error(name, f"Choose at most {question.max_choices}.")
+            if (
+                question.kind == QuestionKind.BACKGROUND
+                and value
+                and not data.get(consent_field_name(question))
+            ):
+                self.add_error(
+                    consent_field_name(question),
+                    "Tick the consent box to share this, or clear your choices.",
+                )
+        return data
+
+    def answers(self) -> dict[Question, Any]:
+        return {q: to_json(q, self.cleaned_data.get(field_name(q))) for q in self.questions}
+
+    def role(self) -> str:
+        for question in self.questions:
+            if question.kind == QuestionKind.ROLE:
+                return str(self.cleaned_data.get(field_name(question)) or EnrolmentRole.PEER)
+        return ""
+
+    def conditions(self) -> dict[str, dict[str, object]]:
+        """For the page's script: which field controls which, and on what values."""
+        return {
+            field_name(q): {"field": field_name(q.show_if), "values": list(q.show_if_values)}
+            for q in self.questions
+            if q.show_if is not None
+        }

@@ -1,0 +1,187 @@
+"""Reads for programs, with the access rules: coordinators see the programs they coordinate
+(admins all); participants see what they may join and their own enrolments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core.errors import NotFound
+from tandem.people.models import Person, PersonStatus
+from tandem.programs.models import (
+    PRIVATE_KINDS,
+    Answer,
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Program,
+    ProgramKind,
+    ProgramStatus,
+    Question,
+    SignupDay,
+)
+
+
+def can_coordinate(user: Any, program: Program) -> bool:
+    if not getattr(user, "is_coordinator", False):
+        return False
+    return bool(user.is_admin or program.coordinators.filter(pk=user.pk).exists())
+
+
+def coordinated_programs(user: User) -> QuerySet[Program]:
+    if user.is_admin:
+        programs = Program.objects.all()
+    elif user.is_coordinator:
+        programs = Program.objects.filter(coordinators=user)
+    else:
+        return Program.objects.none()
+    return programs.annotate(
+        enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE))
+    ).order_by("-created_at")
+
+
+def access_program_as_coordinator(*, user: User, program_id: int) -> Program:
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None or not can_coordinate(user, program):
+        raise NotFound()
+    return program
+
+
+def eligible_people(program: Program) -> QuerySet[Person]:
+    people = Person.objects.filter(status=PersonStatus.ACTIVE, user__is_active=True)
+    department_ids = list(program.eligible_departments.values_list("pk", flat=True))
+    if department_ids:
+        people = people.filter(department_id__in=department_ids)
+    if program.eligible_levels:
+        people = people.filter(level__in=program.eligible_levels)
+    if program.eligible_locations:
+        people = people.filter(location__in=program.eligible_locations)
+    if program.kind == ProgramKind.ONBOARDING_BUDDY and program.hired_within_days:
+        today = timezone.localdate()
+        new_since = today - timedelta(days=program.hired_within_days)
+        tenured_before = today - timedelta(days=program.buddy_min_tenure_days)
+        people = people.filter(Q(hire_date__gte=new_since) | Q(hire_date__lte=tenured_before))
+    return people
+
+
+def eligibility_problem(program: Program, person: Person) -> str:
+    """Why ``person`` may not join ``program`` ("" when they may)."""
+    if eligible_people(program).filter(pk=person.pk).exists():
+        return ""
+    if program.kind == ProgramKind.ONBOARDING_BUDDY:
+        return (
+            "This buddy program is for people who joined recently and for colleagues who have "
+            "been here a while; your hire date puts you in between."
+        )
+    return "This program is open to a different group of people (department, level or location)."
+
+
+def role_for(program: Program, person: Person, chosen: str) -> str:
+    if program.kind == ProgramKind.ONBOARDING_BUDDY:
+        if (
+            program.hired_within_days
+            and person.hire_date
+            and person.hire_date
+            >= (timezone.localdate() - timedelta(days=program.hired_within_days))
+        ):
+            return EnrolmentRole.NEW_HIRE
+        return EnrolmentRole.BUDDY
+    if program.kind == ProgramKind.MENTOR_MENTEE:
+        return (
+            chosen
+            if chosen in (EnrolmentRole.MENTOR, EnrolmentRole.MENTEE)
+            else EnrolmentRole.MENTEE
+        )
+    return EnrolmentRole.PEER
+
+
+def open_programs_for(person: Person | None) -> list[Program]:
+    """Programs enrolling now that this person may join."""
+    if person is None:
+        return []
+    programs = Program.objects.filter(status=ProgramStatus.ENROLLING).order_by(
+        "enrolment_closes_on"
+    )
+    return [p for p in programs if not eligibility_problem(p, person)]
+
+
+def my_enrolments(person: Person | None) -> QuerySet[Enrolment]:
+    if person is None:
+        return Enrolment.objects.none()
+    return Enrolment.objects.filter(person=person).select_related("program").order_by("-created_at")
+
+
+def access_program_as_participant(*, user: User, program_id: int) -> Program:
+    """A program a participant may look at: open to them, or one they enrolled in."""
+    program = Program.objects.filter(pk=program_id).first()
+    person = Person.objects.filter(user=user).first()
+    if program is None or person is None:
+        raise NotFound()
+    enrolled = Enrolment.objects.filter(program=program, person=person).exists()
+    if enrolled or can_coordinate(user, program):
+        return program
+    if program.status == ProgramStatus.ENROLLING and not eligibility_problem(program, person):
+        return program
+    raise NotFound()
+
+
+def own_enrolment(*, user: User, program: Program) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(program=program, person__user=user)
+        .select_related("person__user", "program")
+        .first()
+    )
+
+
+def stored_answers(enrolment: Enrolment) -> dict[int, Any]:
+    """The owner's own answers, private ones included (for the owner's edit form only)."""
+    answers = {a.question_id: a.value for a in enrolment.answers.all()}
+    answers.update({a.question_id: a.value for a in enrolment.private_answers.all()})
+    return answers
+
+
+def enrolment_list(
+    *, user: User, program: Program, status: str = EnrolmentStatus.ACTIVE
+) -> QuerySet[Enrolment]:
+    """What a coordinator sees: people and their visible answers, never private ones."""
+    if not can_coordinate(user, program):
+        raise NotFound()
+    enrolments = Enrolment.objects.filter(program=program).select_related(
+        "person__user", "person__department"
+    )
+    if status:
+        enrolments = enrolments.filter(status=status)
+    return enrolments.order_by("person__user__name")
+
+
+def visible_answers(enrolments: list[Enrolment]) -> dict[int, dict[str, Any]]:
+    """Answers coordinators may read, keyed by enrolment and question key. ``PrivateAnswer`` is
+    never queried here."""
+    rows = Answer.objects.filter(enrolment__in=enrolments).select_related("question")
+    result: dict[int, dict[str, Any]] = {}
+    for answer in rows:
+        if answer.question.kind in PRIVATE_KINDS:  # defence in depth; never stored there
+            continue
+        result.setdefault(answer.enrolment_id, {})[answer.question.key] = answer.value
+    return result
+
+
+def enrolment_counts(program: Program) -> dict[str, int]:
+    return program.enrolments.aggregate(
+        active=Count("id", filter=Q(status=EnrolmentStatus.ACTIVE)),
+        withdrawn=Count("id", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
+        mentors=Count("id", filter=Q(status=EnrolmentStatus.ACTIVE, role=EnrolmentRole.MENTOR)),
+        mentees=Count("id", filter=Q(status=EnrolmentStatus.ACTIVE, role=EnrolmentRole.MENTEE)),
+    )
+
+
+def signups_by_day(program: Program) -> list[SignupDay]:
+    return list(SignupDay.objects.filter(program=program).order_by("day"))
+
+
+def questions(program: Program) -> QuerySet[Question]:
+    return program.questions.select_related("show_if")

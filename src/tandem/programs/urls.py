@@ -1,0 +1,28 @@
+from django.urls import path
+
+from tandem.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("", views.program_list_view, name="list"),
+    path("new/", views.program_create_view, name="create"),
+    path("<int:program_id>/", views.program_detail_view, name="detail"),
+    path("<int:program_id>/edit/", views.program_edit_view, name="edit"),
+    path("<int:program_id>/status/", views.program_transition_view, name="transition"),
+    path("<int:program_id>/duplicate/", views.program_duplicate_view, name="duplicate"),
+    path("<int:program_id>/questions/", views.questionnaire_view, name="questionnaire"),
+    path(
+        "<int:program_id>/questions/<int:question_id>/", views.questionnaire_view, name="question"
+    ),
+    path(
+        "<int:program_id>/questions/<int:question_id>/action/",
+        views.question_action_view,
+        name="question_action",
+    ),
+    path("<int:program_id>/skills/", views.skill_add_view, name="skill_add"),
+    path("<int:program_id>/enrolments/", views.enrolments_view, name="enrolments"),
+    path("<int:program_id>/join/", views.join_view, name="join"),
+    path("<int:program_id>/withdraw/", views.withdraw_view, name="withdraw"),
+    path("<int:program_id>/not-interested/", views.opt_out_view, name="opt_out"),
+]
