@@ -37,6 +37,7 @@ PAYLOADS = [
     "%0A",
     "'already",
     " =1+1",
+    " \x00",
     "\u200b=1",
     "\ufeff@SUM(1)",
     "\uff1d1+1",

@@ -573,3 +573,33 @@ def dense_grids(draw):
 def test_dense_grids_leave_no_small_group_shown_or_derivable(counts, k):
     table = table_from_counts(counts, ["row", "column"])
     assert_safe(table, suppress(table, k), k)
+
+
+class FakeSolverResult:
+    def __init__(self, status, x=None):
+        self.status, self.x, self.message = status, x, "fake"
+
+
+def test_if_the_audit_cannot_finish_nothing_is_shown(monkeypatch):
+    import tandem.insights.suppression as module
+
+    monkeypatch.setattr(module, "milp", lambda c, **kwargs: FakeSolverResult(1))
+    table = table_from_counts({("A",): 7, ("B",): 3, ("C",): 2, ("D",): 0}, ["team"])
+    published = suppress(table, 5)
+    assert hidden_keys(published) == {("A",), ("B",), ("C",), (ALL,)}
+    assert published[("D",)] == NoResponses()
+
+
+def test_a_solver_answer_that_fails_exact_checking_only_hides_more(monkeypatch):
+    import tandem.insights.suppression as module
+
+    def claims_everything(c, **kwargs):
+        return FakeSolverResult(0, [1.0] * len(c))
+
+    monkeypatch.setattr(module, "milp", claims_everything)
+    counts = {
+        ("X", "junior"): 2, ("X", "mid"): 10, ("Y", "junior"): 12, ("Y", "mid"): 13,
+    }  # fmt: skip
+    table = table_from_counts(counts, ["department", "level"])
+    published = suppress(table, 5)
+    assert all(isinstance(entry, Withheld) for entry in published.entries.values())

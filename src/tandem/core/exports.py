@@ -8,8 +8,10 @@ a spreadsheet could read as a formula gets a leading apostrophe:
   tab, carriage return, line feed or NUL -- importers differ in whether they trim leading
   whitespace and line breaks, so these are prefixed rather than trusted;
 * it starts with invisible characters (spaces, other control or format characters such as a
-  zero-width space or a byte-order mark) followed by one of the formula characters: Excel
-  keeps ``" =1+1"`` as text, but importers with a "trim spaces" option would not;
+  zero-width space or a byte-order mark) followed by any of the above, as in ``" =1+1"``:
+  whether spaces are trimmed before a cell is read as a formula depends on the program and its
+  import options (LibreOffice's text import has "Trim spaces"; Excel's behaviour was not tested
+  here), so such cells are prefixed rather than trusted;
 * it starts with the full-width equals, plus, minus or at sign (U+FF1D, U+FF0B, U+FF0D,
   U+FF20) -- a precaution: East Asian input methods produce them and some spreadsheet versions
   normalise them;
@@ -86,8 +88,12 @@ def _needs_prefix(text: str) -> bool:
     first = text[0]
     if first == TEXT_PREFIX or first in CONTROL_STARTERS or first in FORMULA_STARTERS:
         return True
-    visible = next((char for char in text if not _is_invisible(char)), "")
-    return visible in FORMULA_STARTERS
+    for char in text:
+        if not _is_invisible(char):
+            return char in FORMULA_STARTERS
+        if char in CONTROL_STARTERS:
+            return True
+    return False
 
 
 def _is_invisible(char: str) -> bool:

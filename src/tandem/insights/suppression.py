@@ -530,6 +530,8 @@ def _choose_hidden(layout: _Layout, k: int) -> set[int]:
         extra = _break_derivations(layout, hidden, k)
         if not extra:
             return hidden
+        if extra <= hidden:  # cannot happen: every fix names a shown group
+            raise RuntimeError("Suppression stopped making progress.")
         hidden |= extra
 
 
@@ -565,16 +567,22 @@ def _break_derivations(layout: _Layout, hidden: set[int], k: int) -> set[int]:
             extra.add(system.cheapest(candidates))
     if extra:
         return extra
-    small = system.find_small_derivable_set(k)
+    try:
+        small = system.find_small_derivable_set(k)
+    except _AuditUnavailable:  # fail closed: show nothing rather than something unchecked
+        return set(range(len(layout.groups))) - hidden
     if small is None:
         return set()
-    atoms, fallback = small
+    atoms, used = small
     certificate = system.span.express(system.unknown[a] for a in atoms)
-    if certificate is None:  # the solver's answer did not survive exact arithmetic
-        if not fallback:
-            return set(range(len(layout.groups))) - hidden
-        return {system.cheapest(set(fallback))}
-    return {system.cheapest(system.breakers(certificate, atoms))}
+    if certificate is not None:
+        return {system.cheapest(system.breakers(certificate, atoms))}
+    # The solver's answer did not survive exact arithmetic: still break what it combined.
+    return {system.cheapest(set(used))} if used else set(range(len(layout.groups))) - hidden
+
+
+class _AuditUnavailable(Exception):
+    """The integer-programming audit could not reach a verdict."""
 
 
 class _Span:
@@ -707,8 +715,8 @@ class _System:
         )
         if result.status == 2:  # infeasible: no such set
             return None
-        if result.status != 0 or result.x is None:  # solver gave up: fail closed
-            return [], []
+        if result.status != 0 or result.x is None:
+            raise _AuditUnavailable(result.message)
         column_atom = {column: atom for atom, column in self.unknown.items()}
         chosen = [column_atom[small[j]] for j in range(n_x) if result.x[n_y + j] > 0.5]
         used = [origins[j] for j in range(n_y) if abs(result.x[j]) > 1e-7]
