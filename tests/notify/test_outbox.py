@@ -237,7 +237,7 @@ def test_two_workers_never_send_the_same_message_twice(smtp):
 @pytest.mark.django_db(transaction=True)
 def test_worker_stops_cleanly_on_sigterm(smtp):
     worker = start_worker(smtp)
-    time.sleep(1.5)
+    assert b"started" in worker.stdout.readline()  # signal handlers are installed by now
     worker.send_signal(signal.SIGTERM)
     output, _ = worker.communicate(timeout=20)
     assert worker.returncode == 0

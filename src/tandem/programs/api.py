@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
@@ -171,10 +172,12 @@ def list_programs(request: HttpRequest) -> list[Program]:
 
 
 @router.post("/programs", response={201: ProgramOut, 422: ErrorOut}, summary="Create a program")
-def create_program(request: HttpRequest, payload: ProgramIn) -> tuple[int, Program]:
+def create_program(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
     fields = _program_fields(payload)
     name, kind = fields.pop("name", "") or "", fields.pop("kind", "") or ""
-    return 201, services.program_create(actor=_user(request), name=name, kind=kind, **fields)
+    return Status(
+        201, services.program_create(actor=_user(request), name=name, kind=kind, **fields)
+    )
 
 
 @router.get("/programs/{program_id}", response=ProgramOut, summary="One program")
@@ -205,10 +208,10 @@ def transition_program(request: HttpRequest, program_id: int, payload: Transitio
 @router.post(
     "/programs/{program_id}/duplicate", response={201: ProgramOut}, summary="Copy as a new draft"
 )
-def duplicate_program(request: HttpRequest, program_id: int) -> tuple[int, Program]:
+def duplicate_program(request: HttpRequest, program_id: int) -> Status[Program]:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return 201, services.program_duplicate(actor=user, program=program)
+    return Status(201, services.program_duplicate(actor=user, program=program))
 
 
 @router.get(
@@ -224,15 +227,13 @@ def list_questions(request: HttpRequest, program_id: int) -> list[Question]:
     response={201: QuestionOut, 422: ErrorOut, 400: ErrorOut},
     summary="Add a question (drafts only)",
 )
-def add_question(
-    request: HttpRequest, program_id: int, payload: QuestionIn
-) -> tuple[int, Question]:
+def add_question(request: HttpRequest, program_id: int, payload: QuestionIn) -> Status[Question]:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     fields = payload.dict()
     show_if_key = fields.pop("show_if_key")
     fields["show_if"] = program.questions.filter(key=show_if_key).first() if show_if_key else None
-    return 201, services.question_save(actor=user, program=program, **fields)
+    return Status(201, services.question_save(actor=user, program=program, **fields))
 
 
 @router.delete(
@@ -240,14 +241,14 @@ def add_question(
     response={204: None, 400: ErrorOut},
     summary="Delete a question (drafts only)",
 )
-def delete_question(request: HttpRequest, program_id: int, question_id: int) -> tuple[int, None]:
+def delete_question(request: HttpRequest, program_id: int, question_id: int) -> Status[None]:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     question = program.questions.filter(pk=question_id).first()
     if question is None:
         raise NotFound()
     services.question_delete(actor=user, question=question)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         interval: float = options["interval"]
         next_periodic = 0.0
         self.stdout.write(f"worker {worker_id} started")
+        self.stdout.flush()
         while self.running:
             close_old_connections()
             if options["with_periodic"] and time.monotonic() >= next_periodic:
