@@ -14,7 +14,8 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, PermissionDeniedError
-from tandem.notify.outbox import enqueue, render_email
+from tandem.notify.emails import enrolment_confirmed_email, program_mailing_email
+from tandem.notify.outbox import enqueue
 from tandem.people.models import Person, PersonStatus, Skill
 from tandem.programs.models import (
     PRIVATE_KINDS,
@@ -416,16 +417,7 @@ def enrolment_submit(
     OptOut.objects.filter(program=program, person=person).delete()
     if created:
         _count_day(program, signups=1)
-        enqueue(
-            [
-                render_email(
-                    "enrolment_confirmed",
-                    event_key=f"program:{program.pk}:enrolled:{enrolment.pk}:{int(now.timestamp())}",
-                    recipient=actor,
-                    context={"program": program, "enrolment": enrolment},
-                )
-            ]
-        )
+        enqueue([enrolment_confirmed_email(enrolment=enrolment, user=actor, at=now)])
     log_action(
         "enrolment.saved" if not created else "enrolment.created",
         actor=actor,
@@ -500,12 +492,7 @@ def _mailing(program: Program, key: str, kind: str, people: list[Person]) -> int
     if not created:
         return 0
     emails = [
-        render_email(
-            kind,
-            event_key=f"program:{program.pk}:{key}:{person.user_id}",
-            recipient=person.user,
-            context={"program": program},
-        )
+        program_mailing_email(kind=kind, program=program, user=person.user, mailing_key=key)
         for person in people
     ]
     enqueue(emails)
