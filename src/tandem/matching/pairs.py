@@ -141,7 +141,10 @@ def solve_exact(
             return PairResult([], 0.0, 0.0, True, "blossom (certified)", "exact", k, isolated)
         big = SCALE * (len(nodes) // 2 + 2)
         t = graph.t(nodes)
-        dummy = np.where(np.isfinite(t), big + np.ceil(t * SCALE).astype(np.int64), -1)
+        finite = np.isfinite(t)
+        dummy = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), -1).astype(
+            np.int64
+        )
         phantom = 2 * big if len(nodes) % 2 else None
         pairs, dummies, _ = _blossom(nodes, u, v, 2 * (big + to_int(w)), dummy, phantom)
         if progress is not None:
