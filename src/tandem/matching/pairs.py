@@ -24,6 +24,7 @@ from tandem.matching.flow import SCALE, fractional_matching, to_int
 from tandem.matching.scoring import ScoreModel
 
 MAX_CERTIFY_ROUNDS = 8
+MAX_LP_ROUNDS = 6
 
 
 @dataclass
@@ -133,6 +134,37 @@ def solve_exact(
     graph = CandidateGraph(model, active, scan_topk(model, k, rows=active, seed=seed,
                                                     progress=progress))
     row_k = {int(i): k for i in active.tolist()}
+
+    def grow(people: list[int]) -> None:
+        """Lengthen the lists of these people (x4, or complete)."""
+        bigger: dict[int, list[int]] = {}
+        for g in people:
+            row_k[g] = row_k[g] * 4
+            bigger.setdefault(row_k[g], []).append(g)
+        for kk, rows in bigger.items():
+            rows_arr = np.array(rows, np.int64)
+            if kk >= len(active) - 1:
+                graph.update(all_feasible(model, rows_arr, active))
+            else:
+                graph.update(scan_topk(model, kk, rows=rows_arr, cols=active, seed=seed))
+
+    # cheap pre-pass: the LP of the relaxed problem shows who would take the way out
+    for _ in range(MAX_LP_ROUNDS):
+        u, v, w = graph.edges()
+        if len(u) == 0:
+            break
+        big = SCALE * (len(active) // 2 + 2)
+        t = _t_all(graph, model.n)
+        finite = np.isfinite(t)
+        bypass = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), 0).astype(
+            np.int64
+        )
+        lp = fractional_matching(model.n, u, v, 2 * (big + to_int(w)), bypass=bypass)
+        takers = np.flatnonzero(lp.bypass_used > 1e-9)
+        takers = [int(i) for i in takers if finite[i]]
+        if not takers:
+            break
+        grow(takers)
     for round_ in range(MAX_CERTIFY_ROUNDS):
         u, v, w = graph.edges()
         nodes = np.unique(np.concatenate([u, v]))
@@ -155,17 +187,7 @@ def solve_exact(
                               "integral relaxation with certified thresholds: optimal", k,
                               isolated)
         # lengthen the lists of everyone who took the way out
-        grow = np.array(sorted(set(dummies)), np.int64)
-        bigger = {}
-        for g in grow.tolist():
-            row_k[g] = row_k[g] * 4
-            bigger.setdefault(row_k[g], []).append(g)
-        for kk, rows in bigger.items():
-            rows_arr = np.array(rows, np.int64)
-            if kk >= len(active) - 1:
-                graph.update(all_feasible(model, rows_arr, active))
-            else:
-                graph.update(scan_topk(model, kk, rows=rows_arr, cols=active, seed=seed))
+        grow(sorted(set(dummies)))
     # could not certify: exact on the candidate graph, bound by the LP with bypass
     u, v, w = graph.edges()
     nodes = np.unique(np.concatenate([u, v]))
@@ -176,6 +198,13 @@ def solve_exact(
     return PairResult(pairs, objective, max(bound, objective), False,
                       "blossom on candidate graph", "LP relaxation with certified thresholds",
                       k, isolated)
+
+
+def _t_all(graph: CandidateGraph, n: int) -> np.ndarray:
+    t = np.full(n, -np.inf)
+    for node, value in graph.threshold.items():
+        t[node] = value
+    return t
 
 
 def _cols(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -254,7 +283,7 @@ def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tu
 
 def default_k(n: int, exact: bool) -> int:
     if exact:
-        return 30
+        return 20
     return 12 if n > 50_000 else 20
 
 
