@@ -17,7 +17,9 @@ from tandem.matching.candidates import Candidates, Progress, all_feasible, scan_
 from tandem.matching.flow import SCALE, capacitated_assignment, to_int
 from tandem.matching.scoring import ScoreModel
 
-MAX_ROUNDS = 4
+MAX_ROUNDS = 6
+COMPLETE_LIMIT = 2_000_000
+LAST_RESORT_LIMIT = 50_000_000
 
 
 @dataclass
@@ -56,7 +58,11 @@ def solve_bipartite(
             lists[r] = nb[nb >= 0]
             thresholds[r] = c.threshold[i]
 
-    absorb(scan_topk(model, kk, rows=left, cols=right, seed=seed, progress=progress))
+    if len(left) * len(right) <= COMPLETE_LIMIT:  # small: every feasible pair, one round
+        row_k = dict.fromkeys(left.tolist(), len(right))
+        absorb(scan_topk(model, len(right), rows=left, cols=right, seed=seed))
+    else:
+        absorb(scan_topk(model, kk, rows=left, cols=right, seed=seed, progress=progress))
     right_pos = np.full(model.n, -1, np.int64)
     right_pos[right] = np.arange(len(right))
     left_pos = np.full(model.n, -1, np.int64)
@@ -99,9 +105,18 @@ def solve_bipartite(
             break
         if round_ == MAX_ROUNDS - 1:
             break
+        # everyone whose mentor scores below their own threshold is at risk of the way out next
+        got = np.full(model.n, 0.0)
+        got[e[result.used]] = w[result.used]
+        at_risk = left[np.isfinite(t) & (got[left] < t)]
+        grow = set(takers.tolist()) | set(at_risk.tolist())
+        if round_ == MAX_ROUNDS - 2 and len(left) * len(right) <= LAST_RESORT_LIMIT:
+            grow |= {g for g in left.tolist() if row_k[g] < len(right)}  # then it certifies
         groups: dict[int, list[int]] = {}
-        for g in takers.tolist():
-            row_k[g] *= 4
+        for g in sorted(grow):
+            row_k[g] = len(right) if round_ >= MAX_ROUNDS - 3 else row_k[g] * 4
+            if round_ == MAX_ROUNDS - 2:
+                row_k[g] = len(right)
             groups.setdefault(row_k[g], []).append(g)
         for size, rows in groups.items():
             arr = np.array(rows, np.int64)

@@ -22,6 +22,8 @@ from tandem.matching.scoring import ScoreModel
 Progress = Callable[[float, str], None]
 BLOCK = 2048
 SAMPLE = 256
+SUB_BLOCK = 384
+DEBUG = False
 SAFETY = 1e-5  # float32 products against the exact float64 scores
 
 
@@ -55,7 +57,7 @@ def _initial_thresholds(
         kk = np.minimum(count, k)
         srt = -np.sort(-vals, axis=1)
         pick = srt[np.arange(len(r)), np.maximum(kk - 1, 0)]
-        thr[s : s + len(r)] = np.where(count > 0, pick, -np.inf)
+        thr[s : s + len(r)] = np.where(count > 0, pick - SAFETY, -np.inf)
     return thr
 
 
@@ -84,7 +86,8 @@ def scan_topk(
 
     # local row index -> threshold / lists (global id space for symmetric scans)
     thr = np.full(n, np.inf)
-    thr[rows] = _initial_thresholds(model, rows, cols, k, q, x, c0, rng)
+    complete = k >= len(cols) - (1 if symmetric else 0)
+    thr[rows] = -np.inf if complete else _initial_thresholds(model, rows, cols, k, q, x, c0, rng)
     nbr = np.full((len(rows), k), -1, np.int64)
     val = np.full((len(rows), k), -np.inf, np.float32)
     local = np.full(n, -1, np.int64)
@@ -100,10 +103,10 @@ def scan_topk(
 
     row_order = ordered(rows)
     col_order = row_order if symmetric else ordered(cols)
-    row_blocks = [row_order[s : s + BLOCK] for s in range(0, len(row_order), BLOCK)]
-    col_blocks = (
-        row_blocks if symmetric else [col_order[s : s + BLOCK] for s in range(0, len(col_order), BLOCK)]
-    )
+    q_rows = np.ascontiguousarray(q[row_order])
+    x_cols = np.ascontiguousarray(x[col_order])
+    row_starts = list(range(0, len(row_order), BLOCK))
+    col_starts = row_starts if symmetric else list(range(0, len(col_order), BLOCK))
 
     def span(block: np.ndarray) -> tuple[float, float]:
         if prune is None:
@@ -112,9 +115,23 @@ def scan_topk(
         pos = pos[~np.isnan(pos)]
         return (float(pos.min()), float(pos.max())) if len(pos) else (np.nan, np.nan)
 
-    row_spans = [span(b) for b in row_blocks]
-    col_spans = row_spans if symmetric else [span(b) for b in col_blocks]
+    row_spans = [span(row_order[a : a + BLOCK]) for a in row_starts]
+    col_spans = row_spans if symmetric else [span(col_order[a : a + BLOCK]) for a in col_starts]
     limit = prune[1] if prune else np.inf
+    mask_buf = np.empty((BLOCK, BLOCK), bool)
+    mask_buf2 = np.empty((BLOCK, BLOCK), bool)
+    thr_f32 = np.empty(0, np.float32)
+    thr_f32_rows = np.empty(0, np.float32)
+
+    def refresh() -> None:
+        """Thresholds in block order, float32. Entries must beat them strictly: ties with the
+        k-th best cannot improve a list (and discrete scores tie a lot)."""
+        nonlocal thr_f32, thr_f32_rows
+        t_rows = thr[row_order]
+        thr_f32_rows = np.where(np.isfinite(t_rows), t_rows, -np.inf).astype(np.float32)
+        thr_f32 = thr_f32_rows
+
+    refresh()
 
     buf_r: list[np.ndarray] = []
     buf_c: list[np.ndarray] = []
@@ -125,19 +142,20 @@ def scan_topk(
             return
         r_new = local[np.concatenate(buf_r)]
         c_new = np.concatenate(buf_c)
-        v_new = np.concatenate(buf_v)
+        v_new = np.concatenate(buf_v).astype(np.float64)
         buf_r.clear()
         buf_c.clear()
         buf_v.clear()
         touched = np.unique(r_new)
         old_n = nbr[touched].ravel()
-        old_v = val[touched].ravel()
+        old_v = val[touched].ravel().astype(np.float64)
         old_r = np.repeat(touched, k)
         has = old_n >= 0
         all_r = np.concatenate([r_new, old_r[has]])
         all_c = np.concatenate([c_new, old_n[has]])
         all_v = np.concatenate([v_new, old_v[has]])
-        order = np.lexsort((all_c, -all_v, all_r))
+        # one sort: by row, best value first (values lie well inside (-4, 4))
+        order = np.argsort(all_r * 8.0 + (4.0 - np.clip(all_v, -3.9, 3.9)), kind="stable")
         all_r, all_c, all_v = all_r[order], all_c[order], all_v[order]
         starts = np.searchsorted(all_r, all_r, side="left")
         rank = np.arange(len(all_r)) - starts
@@ -150,54 +168,88 @@ def scan_topk(
         full_rows = touched[full]
         g = rows[full_rows]
         thr[g] = np.maximum(thr[g], val[full_rows, k - 1].astype(np.float64))
+        refresh()
 
-    total = sum(len(col_blocks) - i for i in range(len(row_blocks))) if symmetric else (
-        len(row_blocks) * len(col_blocks)
-    )
-    done = 0
-    for bi, block_i in enumerate(row_blocks):
+    def visit(bi: int, bj: int) -> None:
         lo_i, hi_i = row_spans[bi]
-        q_i = q[block_i]
-        for bj in range(bi if symmetric else 0, len(col_blocks)):
-            done += 1
-            block_j = col_blocks[bj]
-            lo_j, hi_j = col_spans[bj]
-            if prune is not None and (
-                np.isnan(lo_i) or np.isnan(lo_j) or lo_j - hi_i > limit or lo_i - hi_j > limit
-            ):
-                continue
-            scores = q_i @ x[block_j].T
+        lo_j, hi_j = col_spans[bj]
+        if prune is not None and (
+            np.isnan(lo_i) or np.isnan(lo_j) or lo_j - hi_i > limit or lo_i - hi_j > limit
+        ):
+            return
+        a, b = row_starts[bi], col_starts[bj]
+        block_i = row_order[a : a + BLOCK]
+        block_j = col_order[b : b + BLOCK]
+        scores = q_rows[a : a + BLOCK] @ x_cols[b : b + BLOCK].T
+        if c0:
+            scores += np.float32(c0)
+        two_sided = symmetric and bi != bj
+        thr_i = thr_f32[a : a + BLOCK] if symmetric else thr_f32_rows[a : a + BLOCK]
+        mask = mask_buf[: len(block_i), : len(block_j)]
+        np.greater(scores, thr_i[:, None], out=mask)
+        if two_sided:
+            other = mask_buf2[: len(block_i), : len(block_j)]
+            np.greater(scores, thr_f32[b : b + BLOCK][None, :], out=other)
+            np.logical_or(mask, other, out=mask)
+        r, c = np.nonzero(mask)
+        if DEBUG:
+            print("visit", bi, bj, len(r), float(np.median(thr_i)), float(scores.max()))
+        if len(r) == 0:
+            return
+        vals = scores[r, c]
+        gi, gj = block_i[r], block_j[c]
+        side_i = vals > thr[gi]
+        side_j = (vals > thr[gj]) if two_sided else np.zeros(len(vals), bool)
+        keep = side_i | side_j
+        if not keep.any():
+            return
+        gi, gj, vals, side_i, side_j = gi[keep], gj[keep], vals[keep], side_i[keep], side_j[keep]
+        ok = model.feasible(gi, gj)
+        sel = side_i & ok
+        buf_r.append(gi[sel])
+        buf_c.append(gj[sel])
+        buf_v.append(vals[sel])
+        sel = side_j & ok
+        if sel.any():
+            buf_r.append(gj[sel])
+            buf_c.append(gi[sel])
+            buf_v.append(vals[sel])
+
+    if symmetric and not complete:
+        # each row's k-th best among part of its own block (similar people when sorted by a
+        # must-have) is a much tighter first threshold than the random sample
+        for a in row_starts:
+            block = row_order[a : a + BLOCK]
+            sub = block[: max(SUB_BLOCK, 2 * k)]
+            vals = q_rows[a : a + BLOCK] @ x_cols[a : a + len(sub)].T
             if c0:
-                scores += np.float32(c0)
-            thr_i = thr[block_i]
-            two_sided = symmetric and bi != bj
-            theta = thr_i.min()
-            if two_sided:
-                theta = min(theta, thr[block_j].min())
-            r, c = np.nonzero(scores >= np.float32(max(theta, -1e30)))
-            if len(r) == 0:
+                vals += np.float32(c0)
+            uu = np.repeat(block, len(sub))
+            vv = np.tile(sub, len(block))
+            ok = model.feasible(uu, vv).reshape(len(block), len(sub))
+            vals = np.where(ok, vals, -np.inf)
+            count = ok.sum(axis=1)
+            kk = np.minimum(count, k)
+            kth = -np.partition(-vals, kk.max() - 1, axis=1)[:, : kk.max()] if kk.max() else None
+            if kth is None:
                 continue
-            vals = scores[r, c]
-            gi, gj = block_i[r], block_j[c]
-            side_i = vals >= thr[gi]
-            side_j = (vals >= thr[gj]) if two_sided else np.zeros(len(vals), bool)
-            keep = side_i | side_j
-            if not keep.any():
-                continue
-            gi, gj, vals, side_i, side_j = gi[keep], gj[keep], vals[keep], side_i[keep], side_j[keep]
-            ok = model.feasible(gi, gj)
-            a = side_i & ok
-            buf_r.append(gi[a])
-            buf_c.append(gj[a])
-            buf_v.append(vals[a])
-            b = side_j & ok
-            if b.any():
-                buf_r.append(gj[b])
-                buf_c.append(gi[b])
-                buf_v.append(vals[b])
+            kth = -np.sort(-kth, axis=1)
+            pick = kth[np.arange(len(block)), np.maximum(kk - 1, 0)].astype(np.float64)
+            thr[block] = np.maximum(thr[block], np.where(count > 0, pick - SAFETY, -np.inf))
+        refresh()
+        # diagonal blocks first: every row then has a good threshold from similar people
+        for bi in range(len(row_starts)):
+            visit(bi, bi)
         merge()
-        if progress is not None:
-            progress(done / max(1, total), "candidates")
+        pairs = [(bi, bj) for bi in range(len(row_starts)) for bj in range(bi + 1, len(row_starts))]
+    else:
+        pairs = [(bi, bj) for bi in range(len(row_starts)) for bj in range(len(col_starts))]
+    total = max(1, len(pairs))
+    for done, (bi, bj) in enumerate(pairs, start=1):
+        visit(bi, bj)
+        merge()  # thresholds rise as early as possible: fewer entries read back later
+        if progress is not None and (done == len(pairs) or pairs[done][0] != bi):
+            progress(done / total, "candidates")
     merge()
     bound = thr[rows]
     bound = np.where(np.isfinite(bound), np.maximum(bound, 0.0) + SAFETY, -np.inf)

@@ -12,8 +12,8 @@ from tandem.matching.bipartite import solve_bipartite
 from tandem.matching.circles import solve_circles
 from tandem.matching.explain import (
     display,
+    explainer,
     explanation_lines,
-    pair_factors,
     per_member_lines,
     unmatched_reason,
 )
@@ -78,7 +78,7 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
     partner_word = "partner"
     if kind in ("peer_pairs", "coffee_rotation"):
         result = _solve_peer(model, problem, active, seed, sub(0.05, 0.9), notes)
-        raw_groups = [list(p) for p in result.pairs]
+        raw_groups = sorted([min(a, b), max(a, b)] for a, b in result.pairs)
         objective, bound = result.objective, result.bound
         solver, bound_method, certified, k = (result.solver, result.bound_method,
                                               result.certified, result.k)
@@ -106,7 +106,7 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
                                                   res.k)
         role_names = ("mentee", "mentor") if kind == "mentor_mentee" else ("new_hire", "buddy")
         raw_groups = []
-        for mentee, mentor in pairs:
+        for mentee, mentor in sorted(pairs, key=lambda p: (p[1], p[0])):
             raw_groups.append([mentor, mentee])
             roles[(mentor, mentee)] = {role_names[1]: model.ids[mentor],
                                        role_names[0]: model.ids[mentee]}
@@ -127,12 +127,11 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
 
     _report(progress, 0.92, "explaining")
     explain_started = time.perf_counter()
-    groups = [_make_group(model, list(g), locked=True) for g in locked_groups]
+    groups = _make_groups(model, [list(g) for g in locked_groups], locked=True)
     for g in locked_groups:
         objective += _pair_total(model, list(g))
         bound += _pair_total(model, list(g))
-    for g in raw_groups:
-        group = _make_group(model, g, locked=False)
+    for g, group in zip(raw_groups, _make_groups(model, raw_groups, locked=False), strict=True):
         group.roles = roles.get(tuple(g), {})
         groups.append(group)
     taken = np.zeros(model.n, bool)
@@ -354,18 +353,31 @@ def _pair_total(model: ScoreModel, members: list[int]) -> float:
     return float(model.scores(m[a], m[b]).sum())
 
 
-def _make_group(model: ScoreModel, members: list[int], *, locked: bool) -> Group:
-    ids = tuple(model.ids[m] for m in members)
-    pair_scores = []
-    factors: list[Factor] = []
-    explanation: list[str] = []
-    per_member: dict[str, list[str]] = {i: [] for i in ids}
-    for x in range(len(members)):
-        for y in range(x + 1, len(members)):
-            a, b = members[x], members[y]
-            score = float(model.scores(np.array([a]), np.array([b]))[0])
-            pair_scores.append((model.ids[a], model.ids[b], round(score, 6)))
-            fs = pair_factors(model, a, b)
+def _make_groups(model: ScoreModel, groups: Sequence[Sequence[int]], *, locked: bool
+                 ) -> list[Group]:
+    """Groups with scores and explanations; all pairs are scored and explained in one batch."""
+    pair_a, pair_b, owner = [], [], []
+    for gi, members in enumerate(groups):
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pair_a.append(members[x])
+                pair_b.append(members[y])
+                owner.append(gi)
+    a_arr, b_arr = np.array(pair_a, np.int64), np.array(pair_b, np.int64)
+    scores = model.scores(a_arr, b_arr).tolist() if len(a_arr) else []
+    all_factors = explainer(model).pairs(a_arr, b_arr) if len(a_arr) else []
+    out = []
+    cursor = 0
+    for gi, members in enumerate(groups):
+        ids = tuple(model.ids[m] for m in members)
+        pair_scores: list[tuple[str, str, float]] = []
+        factors: list[Factor] = []
+        explanation: list[str] = []
+        per_member: dict[str, list[str]] = {i: [] for i in ids}
+        while cursor < len(owner) and owner[cursor] == gi:
+            a, b = pair_a[cursor], pair_b[cursor]
+            fs = all_factors[cursor]
+            pair_scores.append((model.ids[a], model.ids[b], round(scores[cursor], 6)))
             lines = explanation_lines(fs)
             if len(members) == 2:
                 factors, explanation = fs, lines
@@ -375,11 +387,18 @@ def _make_group(model: ScoreModel, members: list[int], *, locked: bool) -> Group
                 factors.extend(fs)
             for member, items in per_member_lines(model, a, b, fs).items():
                 per_member[member].extend(items if len(members) == 2 else items[:2])
-    if locked:
-        explanation.insert(0, "locked by the coordinator")
-    score = float(np.mean([s for _, _, s in pair_scores])) if pair_scores else 0.0
-    return Group(members=ids, score=round(score, 6), pair_scores=pair_scores,
-                 explanation=explanation, factors=factors, per_member=per_member, locked=locked)
+            cursor += 1
+        if locked:
+            explanation.insert(0, "locked by the coordinator")
+        score = float(np.mean([sc for _, _, sc in pair_scores])) if pair_scores else 0.0
+        out.append(Group(members=ids, score=round(score, 6), pair_scores=pair_scores,
+                         explanation=explanation, factors=factors, per_member=per_member,
+                         locked=locked))
+    return out
+
+
+def _make_group(model: ScoreModel, members: list[int], *, locked: bool) -> Group:
+    return _make_groups(model, [members], locked=locked)[0]
 
 
 def _stats(model: ScoreModel, groups: list[Group], objective: float, bound: float, seconds: float,

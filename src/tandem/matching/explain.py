@@ -11,14 +11,14 @@ from tandem.matching.scoring import (
     OrderedTerm,
     ScoreModel,
     SetOverlapTerm,
-    Term,
     TextTerm,
     TimezoneTerm,
     canonical_field,
+    as_list,
     get_value,
     pair_keys,
 )
-from tandem.matching.text import shared_terms
+from tandem.matching.text import tokens
 from tandem.matching.timezones import utc_offset_label
 
 MAX_FACTORS = 8
@@ -40,79 +40,148 @@ def _plural(field: str) -> str:
     return word if word.endswith("s") else word + "s"
 
 
-def _term_factors(model: ScoreModel, term: Term, a: int, b: int) -> list[Factor]:
-    pa, pb = model.participants[a], model.participants[b]
-    na, nb = display(pa), display(pb)
-    field = term.criterion.field
-    rule = term.criterion.rule
-    ua, vb = np.array([a]), np.array([b])
-    value = float(term.values(ua, vb)[0])
-    out: list[Factor] = []
+class Explainer:
+    """Per-person data prepared once, so explaining many pairs costs Python string work only."""
 
-    def add(direction: str, text: str, val: float, share: float = 1.0) -> None:
-        out.append(Factor(field, rule, direction, text, round(val, 4), round(term.weight, 4),
-                          round(term.weight * val * share, 4)))
+    def __init__(self, model: ScoreModel) -> None:
+        self.model = model
+        self.names = [display(p) for p in model.participants]
+        self.sets: dict[int, tuple[list[frozenset[int]], list[frozenset[int]]]] = {}
+        self.tokens: dict[int, list[list[str]]] = {}
+        self.labels: dict[int, list[str]] = {}
+        for t, term in enumerate(model.terms):
+            if isinstance(term, ComplementaryTerm):
+                self.sets[t] = ([frozenset(o) for o in term.offered],
+                                [frozenset(w) for w in term.wanted])
+            elif isinstance(term, SetOverlapTerm) and not term.slot_hours:
+                self.sets[t] = ([frozenset(i) for i in term.items], [])
+            elif isinstance(term, TextTerm):
+                field = term.criterion.field
+                self.tokens[t] = [tokens(str(get_value(p, field) or ""))
+                                  for p in model.participants]
+            elif isinstance(term, TimezoneTerm):
+                self.labels[t] = [utc_offset_label(z, model.reference_date)
+                                  for z, _ in term.profiles]
 
-    if isinstance(term, ComplementaryTerm):
-        for src, dst, s_name, d_name, direction in ((a, b, na, nb, "a->b"), (b, a, nb, na, "b->a")):
-            given = [term.vocabulary[c] for c in term.offered[src] if c in set(term.wanted[dst])]
-            share = float(term.directional(np.array([src]), np.array([dst]))[0])
-            if given:
-                labels = _labels(model, src, field, given)
-                add(direction, f"{s_name} offers {_items(labels)}, which {d_name} wants", share, 0.5)
-            else:
-                add(direction, f"{s_name} offers nothing {d_name} listed as wanted", 0.0, 0.5)
-    elif isinstance(term, TimezoneTerm):
-        hours = float(term.overlap(ua, vb)[0])
-        if pa.timezone == pb.timezone:
-            where = f"both in {pa.timezone}"
-        else:
-            where = (f"{utc_offset_label(pa.timezone, model.reference_date)} and "
-                     f"{utc_offset_label(pb.timezone, model.reference_date)}")
-        add("both", f"{hours:g} shared working hours ({where})", value)
-    elif isinstance(term, SetOverlapTerm):
-        shared = int(term.shared(ua, vb)[0])
-        if term.slot_hours:
-            add("both", f"{shared * term.slot_hours:g} shared available hours a week", value)
-        else:
-            common = [term.vocabulary[c] for c in term.items[a] if c in set(term.items[b])]
-            labels = _labels(model, a, field, common)
-            if canonical_field(field) == "languages":
-                text = f"both speak {_items(labels)}" if labels else "no shared language"
-            else:
-                text = (f"shared {field.replace('_', ' ')}: {_items(labels)}" if labels
-                        else f"no shared {field.replace('_', ' ')}")
-            add("both", text, value)
-    elif isinstance(term, OrderedTerm):
-        xa, xb = get_value(pa, field), get_value(pb, field)
-        diff = abs(float(term.positions[a] - term.positions[b])) if value or not np.isnan(
-            term.positions[a] - term.positions[b]) else None
-        if diff is None:
-            add("both", f"{field} unknown", value)
-        elif diff == 0:
-            add("both", f"same {field} ({xa})", value)
-        else:
-            add("both", f"{field} {xa} and {xb} ({diff:g} apart)", value)
-    elif isinstance(term, CategoricalTerm):
-        xa, xb = get_value(pa, field), get_value(pb, field)
-        label = field.replace("_", " ")
-        if rule == "same":
-            text = f"both in {label} {xa}" if value else f"different {_plural(field)} ({xa}, {xb})"
-        else:
-            text = f"different {_plural(field)} ({xa}, {xb})" if value else f"same {label} ({xa})"
-        add("both", text, value)
-    elif isinstance(term, TextTerm):
-        words = shared_terms(str(get_value(pa, field) or ""), str(get_value(pb, field) or ""))
-        if value >= 0.5:
-            text = f"very similar {field.replace('_', ' ')}"
-        elif value >= 0.2:
-            text = f"similar {field.replace('_', ' ')}"
-        else:
-            text = f"different {field.replace('_', ' ')}"
-        if words and value >= 0.2:
-            text += f" ({', '.join(words)})"
-        add("both", text, max(0.0, value))
-    return out
+    def pairs(self, a_ids: np.ndarray, b_ids: np.ndarray) -> list[list[Factor]]:
+        """Every factor of each pair, strongest contribution first."""
+        model = self.model
+        a_ids = np.asarray(a_ids, np.int64)
+        b_ids = np.asarray(b_ids, np.int64)
+        out: list[list[Factor]] = [[] for _ in range(len(a_ids))]
+        al, bl = a_ids.tolist(), b_ids.tolist()
+        for t, term in enumerate(model.terms):
+            if term.weight <= 0:
+                continue
+            field, rule, weight = term.criterion.field, term.criterion.rule, term.weight
+            values = term.values(a_ids, b_ids).tolist()
+            w4 = round(weight, 4)
+
+            def factor(direction: str, text: str, val: float, share: float = 1.0,
+                       field: str = field, rule: str = rule, weight: float = weight,
+                       w4: float = w4) -> Factor:
+                return Factor(field, rule, direction, text, round(val, 4), w4,
+                              round(weight * val * share, 4))
+
+            if isinstance(term, ComplementaryTerm):
+                offered, wanted = self.sets[t]
+                ab = term.directional(a_ids, b_ids).tolist()
+                ba = term.directional(b_ids, a_ids).tolist()
+                for i, (a, b) in enumerate(zip(al, bl, strict=True)):
+                    for src, dst, share, direction in ((a, b, ab[i], "a->b"), (b, a, ba[i], "b->a")):
+                        given = sorted(offered[src] & wanted[dst])
+                        if given:
+                            labels = _labels(model, src, field,
+                                             [term.vocabulary[c] for c in given])
+                            text = (f"{self.names[src]} offers {_items(labels)}, "
+                                    f"which {self.names[dst]} wants")
+                        else:
+                            text = (f"{self.names[src]} offers nothing {self.names[dst]} "
+                                    "listed as wanted")
+                        out[i].append(factor(direction, text, share, 0.5))
+            elif isinstance(term, TimezoneTerm):
+                hours = term.overlap(a_ids, b_ids).tolist()
+                labels = self.labels[t]
+                for i, (a, b) in enumerate(zip(al, bl, strict=True)):
+                    za, zb = model.participants[a].timezone, model.participants[b].timezone
+                    if za == zb:
+                        where = f"both in {za}"
+                    else:
+                        where = f"{labels[term.codes[a]]} and {labels[term.codes[b]]}"
+                    out[i].append(factor("both", f"{hours[i]:g} shared working hours ({where})",
+                                         values[i]))
+            elif isinstance(term, SetOverlapTerm):
+                shared = term.shared(a_ids, b_ids).tolist()
+                for i, (a, b) in enumerate(zip(al, bl, strict=True)):
+                    if term.slot_hours:
+                        text = f"{shared[i] * term.slot_hours:g} shared available hours a week"
+                    else:
+                        items = self.sets[t][0]
+                        common = sorted(items[a] & items[b])
+                        labels = _labels(model, a, field, [term.vocabulary[c] for c in common])
+                        word = field.replace("_", " ")
+                        if canonical_field(field) == "languages":
+                            text = f"both speak {_items(labels)}" if labels else "no shared language"
+                        else:
+                            text = (f"shared {word}: {_items(labels)}" if labels
+                                    else f"no shared {word}")
+                    out[i].append(factor("both", text, values[i]))
+            elif isinstance(term, OrderedTerm):
+                for i, (a, b) in enumerate(zip(al, bl, strict=True)):
+                    pa, pb = model.participants[a], model.participants[b]
+                    xa, xb = get_value(pa, field), get_value(pb, field)
+                    diff = term.positions[a] - term.positions[b]
+                    if np.isnan(diff):
+                        text = f"{field} unknown"
+                    elif diff == 0:
+                        text = f"same {field} ({xa})"
+                    else:
+                        text = f"{field} {xa} and {xb} ({abs(float(diff)):g} apart)"
+                    out[i].append(factor("both", text, values[i]))
+            elif isinstance(term, CategoricalTerm):
+                label = field.replace("_", " ")
+                for i, (a, b) in enumerate(zip(al, bl, strict=True)):
+                    xa = get_value(model.participants[a], field)
+                    xb = get_value(model.participants[b], field)
+                    if rule == "same":
+                        text = (f"both in {label} {xa}" if values[i]
+                                else f"different {_plural(field)} ({xa}, {xb})")
+                    else:
+                        text = (f"different {_plural(field)} ({xa}, {xb})" if values[i]
+                                else f"same {label} ({xa})")
+                    out[i].append(factor("both", text, values[i]))
+            elif isinstance(term, TextTerm):
+                words_of = self.tokens[t]
+                label = field.replace("_", " ")
+                for i, (a, b) in enumerate(zip(al, bl, strict=True)):
+                    value = values[i]
+                    if value >= 0.5:
+                        text = f"very similar {label}"
+                    elif value >= 0.2:
+                        text = f"similar {label}"
+                    else:
+                        text = f"different {label}"
+                    if value >= 0.2:
+                        other = set(words_of[b])
+                        common = list(dict.fromkeys(w for w in words_of[a] if w in other))[:3]
+                        if common:
+                            text += f" ({', '.join(common)})"
+                    out[i].append(factor("both", text, max(0.0, value)))
+        bonus = model.bonus(a_ids, b_ids).tolist()
+        for i, (a, b) in enumerate(zip(al, bl, strict=True)):
+            if bonus[i] > 0:
+                pa, pb = model.participants[a], model.participants[b]
+                a_wants, b_wants = pb.id in pa.preferred, pa.id in pb.preferred
+                if a_wants and b_wants:
+                    text = f"{self.names[a]} and {self.names[b]} asked for each other"
+                elif a_wants:
+                    text = f"{self.names[a]} asked to be matched with {self.names[b]}"
+                else:
+                    text = f"{self.names[b]} asked to be matched with {self.names[a]}"
+                out[i].append(Factor("preferred", "wish", "both", text, 1.0,
+                                     round(bonus[i], 4), round(bonus[i], 4)))
+            out[i].sort(key=lambda f: -f.contribution)
+        return out
 
 
 def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -> list[str]:
@@ -121,8 +190,6 @@ def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -
     if field in ("skills", "skill"):
         raw = list(p.skills_offered) + list(p.skills_wanted)
     else:
-        from tandem.matching.scoring import as_list
-
         raw = list(as_list(get_value(p, field)))
         raw += list(as_list(p.custom.get(f"{field}_offered"))) + list(
             as_list(p.custom.get(f"{field}_wanted"))
@@ -131,26 +198,17 @@ def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -
     return [lookup.get(x, x) for x in normalised]
 
 
+def explainer(model: ScoreModel) -> Explainer:
+    cached = getattr(model, "_explainer", None)
+    if cached is None:
+        cached = Explainer(model)
+        model._explainer = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def pair_factors(model: ScoreModel, a: int, b: int) -> list[Factor]:
     """Every factor of the pair (a, b), strongest contribution first."""
-    factors: list[Factor] = []
-    for term in model.terms:
-        if term.weight > 0:
-            factors.extend(_term_factors(model, term, a, b))
-    bonus = float(model.bonus(np.array([a]), np.array([b]))[0])
-    if bonus > 0:
-        pa, pb = model.participants[a], model.participants[b]
-        a_wants, b_wants = pb.id in pa.preferred, pa.id in pb.preferred
-        if a_wants and b_wants:
-            text = f"{display(pa)} and {display(pb)} asked for each other"
-        elif a_wants:
-            text = f"{display(pa)} asked to be matched with {display(pb)}"
-        else:
-            text = f"{display(pb)} asked to be matched with {display(pa)}"
-        factors.append(Factor("preferred", "wish", "both", text, 1.0, round(bonus, 4),
-                              round(bonus, 4)))
-    factors.sort(key=lambda f: -f.contribution)
-    return factors
+    return explainer(model).pairs(np.array([a]), np.array([b]))[0]
 
 
 def explanation_lines(factors: list[Factor]) -> list[str]:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import rustworkx as rx
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching
 
 from tandem.matching.candidates import Candidates, Progress, all_feasible, edges_from, scan_topk
 from tandem.matching.flow import SCALE, fractional_matching, to_int
@@ -79,15 +81,16 @@ class CandidateGraph:
 
 def _blossom(
     nodes: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
-    dummy: np.ndarray | None = None, phantom: int | None = None,
-) -> tuple[list[tuple[int, int]], list[int], bool]:
-    """Max-weight matching (integer weights) on local node ids; returns real pairs, the nodes
-    matched to their dummy, and whether the phantom was used."""
+    dummy: np.ndarray | None = None, absorbers: int = 0, absorber_weight: int = 0,
+) -> tuple[list[tuple[int, int]], list[int], int]:
+    """Max-weight matching (integer weights) on local node ids. ``dummy[i] >= 0`` gives node i a
+    private way-out node; ``absorbers`` extra nodes join every node. Returns the real pairs,
+    the nodes that took their way out, and how many real nodes the absorbers took."""
     m = len(nodes)
     local = {int(g): i for i, g in enumerate(nodes.tolist())}
     graph = rx.PyGraph()
     extra = 0 if dummy is None else int((dummy >= 0).sum())
-    graph.add_nodes_from(range(m + extra + (1 if phantom is not None else 0)))
+    graph.add_nodes_from(range(m + extra + absorbers))
     edges = [
         (local[a], local[b], int(w))
         for a, b, w in zip(u.tolist(), v.tolist(), weight.tolist(), strict=True)
@@ -100,21 +103,49 @@ def _blossom(
                 edges.append((i, next_id, int(w)))
                 dummy_of[next_id] = i
                 next_id += 1
-    phantom_id = -1
-    if phantom is not None:
-        phantom_id = m + extra
-        edges.extend((i, phantom_id, phantom) for i in range(m))
+    first_absorber = m + extra
+    for a in range(absorbers):
+        edges.extend((i, first_absorber + a, absorber_weight) for i in range(m))
     graph.add_edges_from(edges)
     matching = rx.max_weight_matching(graph, max_cardinality=False, weight_fn=lambda w: w)
-    pairs, dummies, used_phantom = [], [], False
+    pairs, dummies, absorbed = [], [], 0
     for a, b in matching:
         if a in dummy_of or b in dummy_of:
             dummies.append(dummy_of.get(a, dummy_of.get(b, -1)))
-        elif a == phantom_id or b == phantom_id:
-            used_phantom = True
+        elif a >= first_absorber or b >= first_absorber:
+            absorbed += 1
         else:
             pairs.append((int(nodes[a]), int(nodes[b])))
-    return pairs, [int(nodes[d]) for d in dummies], used_phantom
+    return pairs, [int(nodes[d]) for d in dummies], absorbed
+
+
+def cardinality_upper_bound(model: ScoreModel, nodes: np.ndarray) -> int:
+    """An upper bound on the maximum number of pairs over *all* feasible pairs: the fractional
+    matching number (a maximum matching of the bipartite double cover), rounded down per
+    connected component. Exact for the usual cases (odd components, stars)."""
+    n = len(nodes)
+    rows, cols = [], []
+    for s in range(0, n, 512):
+        block = nodes[s : s + 512]
+        uu = np.repeat(block, n)
+        vv = np.tile(nodes, len(block))
+        ok = model.feasible(uu, vv)
+        r = np.repeat(np.arange(s, s + len(block)), n)[ok]
+        rows.append(r)
+        cols.append(np.tile(np.arange(n), len(block))[ok])
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    graph = sp.csr_matrix((np.ones(len(r), np.int8), (r, c)), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    total = 0
+    for comp in range(count):
+        members = np.flatnonzero(labels == comp)
+        if len(members) < 2:
+            continue
+        sub = graph[members][:, members]
+        mate = maximum_bipartite_matching(sub, perm_type="column")
+        total += int((mate >= 0).sum()) // 2
+    return total
 
 
 def max_cardinality_pairs(
@@ -135,11 +166,11 @@ def solve_exact(
                                                     progress=progress))
     row_k = {int(i): k for i in active.tolist()}
 
-    def grow(people: list[int]) -> None:
+    def grow(people: list[int], final: bool = False) -> None:
         """Lengthen the lists of these people (x4, or complete)."""
         bigger: dict[int, list[int]] = {}
         for g in people:
-            row_k[g] = row_k[g] * 4
+            row_k[g] = len(active) if final else row_k[g] * 4
             bigger.setdefault(row_k[g], []).append(g)
         for kk, rows in bigger.items():
             rows_arr = np.array(rows, np.int64)
@@ -165,20 +196,24 @@ def solve_exact(
         if not takers:
             break
         grow(takers)
+    absorbers: int | None = None
+    refined = False
     for round_ in range(MAX_CERTIFY_ROUNDS):
         u, v, w = graph.edges()
         nodes = np.unique(np.concatenate([u, v]))
         isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
         if len(nodes) < 2:
             return PairResult([], 0.0, 0.0, True, "blossom (certified)", "exact", k, isolated)
+        if absorbers is None:
+            absorbers = len(nodes) % 2
         big = SCALE * (len(nodes) // 2 + 2)
         t = graph.t(nodes)
         finite = np.isfinite(t)
         dummy = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), -1).astype(
             np.int64
         )
-        phantom = 2 * big if len(nodes) % 2 else None
-        pairs, dummies, _ = _blossom(nodes, u, v, 2 * (big + to_int(w)), dummy, phantom)
+        pairs, dummies, absorbed = _blossom(nodes, u, v, 2 * (big + to_int(w)), dummy,
+                                            absorbers, 2 * big)
         if progress is not None:
             progress(min(0.95, 0.6 + 0.05 * round_), "certifying")
         if not dummies:
@@ -186,8 +221,17 @@ def solve_exact(
             return PairResult(pairs, objective, objective, True, "blossom (certified exact)",
                               "integral relaxation with certified thresholds: optimal", k,
                               isolated)
-        # lengthen the lists of everyone who took the way out
-        grow(sorted(set(dummies)))
+        matched = {x for pair in pairs for x in pair}
+        uncovered = len(nodes) - 2 * len(pairs) - len(dummies) - absorbed
+        if not refined and (len(dummies) % 2 == 1 or uncovered > 0):
+            # people nobody can pair: absorb as many as no arrangement can pair
+            absorbers = len(nodes) - 2 * cardinality_upper_bound(model, nodes)
+            refined = True
+        # lengthen the lists of everyone who took the way out, and of everyone left unmatched
+        # who still could (they are next in line when the graph changes)
+        t_all = _t_all(graph, model.n)
+        idle = [int(i) for i in nodes.tolist() if i not in matched and np.isfinite(t_all[i])]
+        grow(sorted(set(dummies) | set(idle)), final=round_ >= MAX_CERTIFY_ROUNDS - 3)
     # could not certify: exact on the candidate graph, bound by the LP with bypass
     u, v, w = graph.edges()
     nodes = np.unique(np.concatenate([u, v]))
@@ -233,7 +277,8 @@ def solve_lp_rounding(
     n = model.n
     if progress is not None:
         progress(0.7, "fractional matching")
-    lp = fractional_matching(n, u, v, to_int(w) + 1)
+    # most pairs first (as far as the fractional relaxation can tell), then the most score
+    lp = fractional_matching(n, u, v, SCALE * (len(active) // 2 + 2) + to_int(w))
     one = lp.x > 0.99
     mate = np.full(n, -1, np.int64)
     mate[u[one]] = v[one]

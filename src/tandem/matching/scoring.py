@@ -82,9 +82,11 @@ def _popcount_and(bits: np.ndarray, u: IntArray, v: IntArray, other: np.ndarray 
 def _bitsets(codes: list[list[int]], width: int) -> np.ndarray:
     words = max(1, (width + 63) // 64)
     out = np.zeros((len(codes), words), np.uint64)
-    for i, row in enumerate(codes):
-        for c in row:
-            out[i, c // 64] |= np.uint64(1) << np.uint64(c % 64)
+    rows = np.fromiter((i for i, row in enumerate(codes) for _ in row), np.int64)
+    cols = np.fromiter((c for row in codes for c in row), np.int64)
+    if len(rows):
+        bits = np.left_shift(np.uint64(1), (cols % 64).astype(np.uint64))
+        np.bitwise_or.at(out, (rows, cols // 64), bits)
     return out
 
 
@@ -423,11 +425,15 @@ def _codes(values: list[str]) -> tuple[IntArray, list[str]]:
 
 
 def _vocab_codes(lists: Sequence[Sequence[str]], vocab: dict[str, int]) -> list[list[int]]:
+    memo: dict[str, int] = {}
     out = []
     for row in lists:
         seen: list[int] = []
         for item in row:
-            code = vocab.setdefault(normalise_token(item), len(vocab))
+            code = memo.get(item)
+            if code is None:
+                code = vocab.setdefault(normalise_token(item), len(vocab))
+                memo[item] = code
             if code not in seen:
                 seen.append(code)
         out.append(seen)
