@@ -22,8 +22,7 @@ from tandem.matching.scoring import ScoreModel
 Progress = Callable[[float, str], None]
 BLOCK = 2048
 SAMPLE = 256
-SUB_BLOCK = 384
-DEBUG = False
+SUB_BLOCK = 256
 SAFETY = 1e-5  # float32 products against the exact float64 scores
 
 
@@ -87,7 +86,10 @@ def scan_topk(
     # local row index -> threshold / lists (global id space for symmetric scans)
     thr = np.full(n, np.inf)
     complete = k >= len(cols) - (1 if symmetric else 0)
-    thr[rows] = -np.inf if complete else _initial_thresholds(model, rows, cols, k, q, x, c0, rng)
+    if complete or symmetric:  # symmetric scans start from their own block (below)
+        thr[rows] = -np.inf
+    else:
+        thr[rows] = _initial_thresholds(model, rows, cols, k, q, x, c0, rng)
     nbr = np.full((len(rows), k), -1, np.int64)
     val = np.full((len(rows), k), -np.inf, np.float32)
     local = np.full(n, -1, np.int64)
@@ -118,8 +120,6 @@ def scan_topk(
     row_spans = [span(row_order[a : a + BLOCK]) for a in row_starts]
     col_spans = row_spans if symmetric else [span(col_order[a : a + BLOCK]) for a in col_starts]
     limit = prune[1] if prune else np.inf
-    mask_buf = np.empty((BLOCK, BLOCK), bool)
-    mask_buf2 = np.empty((BLOCK, BLOCK), bool)
     thr_f32 = np.empty(0, np.float32)
     thr_f32_rows = np.empty(0, np.float32)
 
@@ -185,57 +185,46 @@ def scan_topk(
             scores += np.float32(c0)
         two_sided = symmetric and bi != bj
         thr_i = thr_f32[a : a + BLOCK] if symmetric else thr_f32_rows[a : a + BLOCK]
-        mask = mask_buf[: len(block_i), : len(block_j)]
-        np.greater(scores, thr_i[:, None], out=mask)
+        # one fast pass per side finds the few rows / columns with anything above threshold
+        hit_rows = np.flatnonzero(scores.max(axis=1) > thr_i)
+        if len(hit_rows):
+            sub = scores[hit_rows]
+            r, c = np.nonzero(sub > thr_i[hit_rows, None])
+            vals = sub[r, c]
+            gi, gj = block_i[hit_rows[r]], block_j[c]
+            ok = model.feasible(gi, gj)
+            buf_r.append(gi[ok])
+            buf_c.append(gj[ok])
+            buf_v.append(vals[ok])
         if two_sided:
-            other = mask_buf2[: len(block_i), : len(block_j)]
-            np.greater(scores, thr_f32[b : b + BLOCK][None, :], out=other)
-            np.logical_or(mask, other, out=mask)
-        r, c = np.nonzero(mask)
-        if DEBUG:
-            print("visit", bi, bj, len(r), float(np.median(thr_i)), float(scores.max()))
-        if len(r) == 0:
-            return
-        vals = scores[r, c]
-        gi, gj = block_i[r], block_j[c]
-        side_i = vals > thr[gi]
-        side_j = (vals > thr[gj]) if two_sided else np.zeros(len(vals), bool)
-        keep = side_i | side_j
-        if not keep.any():
-            return
-        gi, gj, vals, side_i, side_j = gi[keep], gj[keep], vals[keep], side_i[keep], side_j[keep]
-        ok = model.feasible(gi, gj)
-        sel = side_i & ok
-        buf_r.append(gi[sel])
-        buf_c.append(gj[sel])
-        buf_v.append(vals[sel])
-        sel = side_j & ok
-        if sel.any():
-            buf_r.append(gj[sel])
-            buf_c.append(gi[sel])
-            buf_v.append(vals[sel])
+            thr_j = thr_f32[b : b + BLOCK]
+            hit_cols = np.flatnonzero(scores.max(axis=0) > thr_j)
+            if len(hit_cols):
+                sub = scores[:, hit_cols]
+                r, c = np.nonzero(sub > thr_j[None, hit_cols])
+                vals = sub[r, c]
+                gi, gj = block_i[r], block_j[hit_cols[c]]
+                ok = model.feasible(gi, gj)
+                buf_r.append(gj[ok])
+                buf_c.append(gi[ok])
+                buf_v.append(vals[ok])
 
     if symmetric and not complete:
-        # each row's k-th best among part of its own block (similar people when sorted by a
-        # must-have) is a much tighter first threshold than the random sample
+        # a first threshold per row: the k-th best among part of its own block (similar people
+        # when sorted by a must-have). Feasibility is not checked here: a threshold that is too
+        # high only means a shorter list, and short lists are completed below.
         for a in row_starts:
-            block = row_order[a : a + BLOCK]
-            sub = block[: max(SUB_BLOCK, 2 * k)]
-            vals = q_rows[a : a + BLOCK] @ x_cols[a : a + len(sub)].T
+            size = min(BLOCK, len(row_order) - a)
+            sub = min(size, max(SUB_BLOCK, 2 * k + 1))
+            vals = q_rows[a : a + size] @ x_cols[a : a + sub].T
             if c0:
                 vals += np.float32(c0)
-            uu = np.repeat(block, len(sub))
-            vv = np.tile(sub, len(block))
-            ok = model.feasible(uu, vv).reshape(len(block), len(sub))
-            vals = np.where(ok, vals, -np.inf)
-            count = ok.sum(axis=1)
-            kk = np.minimum(count, k)
-            kth = -np.partition(-vals, kk.max() - 1, axis=1)[:, : kk.max()] if kk.max() else None
-            if kth is None:
-                continue
-            kth = -np.sort(-kth, axis=1)
-            pick = kth[np.arange(len(block)), np.maximum(kk - 1, 0)].astype(np.float64)
-            thr[block] = np.maximum(thr[block], np.where(count > 0, pick - SAFETY, -np.inf))
+            diag = np.arange(min(size, sub))
+            vals[diag, diag] = -np.inf  # not oneself
+            kk = min(k, sub - 1)
+            kth = np.partition(vals, sub - kk, axis=1)[:, sub - kk]
+            block = row_order[a : a + size]
+            thr[block] = np.maximum(thr[block], kth.astype(np.float64) - SAFETY)
         refresh()
         # diagonal blocks first: every row then has a good threshold from similar people
         for bi in range(len(row_starts)):
@@ -251,6 +240,12 @@ def scan_topk(
         if progress is not None and (done == len(pairs) or pairs[done][0] != bi):
             progress(done / total, "candidates")
     merge()
+    short = np.flatnonzero((nbr[:, k - 1] < 0) & np.isfinite(thr[rows]))
+    if symmetric and len(short) and not complete:
+        redo = scan_topk(model, k, rows=rows[short], cols=rows, seed=seed)
+        nbr[short] = redo.neighbours
+        thr[rows[short]] = np.where(np.isfinite(redo.threshold), redo.threshold - SAFETY,
+                                    -np.inf)
     bound = thr[rows]
     bound = np.where(np.isfinite(bound), np.maximum(bound, 0.0) + SAFETY, -np.inf)
     return Candidates(rows, nbr, bound)

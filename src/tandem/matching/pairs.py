@@ -257,15 +257,20 @@ def _cols(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def lp_bound(model: ScoreModel, graph: CandidateGraph) -> float:
-    """max Σ w x + Σ (t_v/2) z over the candidate graph: valid for the complete graph."""
+    """max Σ w x + Σ (t_v/2) z over the candidate graph: valid for the complete graph.
+
+    Solved in the equivalent reduced form Σ t_v/2 + LP(max(0, w_uv - (t_u + t_v)/2)), where
+    only the edges with a positive reduced weight matter (rounded up, so still a bound)."""
     u, v, w = graph.edges()
-    n = model.n
-    t = np.full(n, -np.inf)
-    for node, value in graph.threshold.items():
-        t[node] = value
-    bypass = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE / 2), 0).astype(np.int64)
-    result = fractional_matching(n, u, v, to_int(w) + 1, bypass=bypass)
-    return result.value / SCALE
+    t = np.maximum(np.nan_to_num(_t_all(graph, model.n), neginf=0.0), 0.0)
+    reduced = w - 0.5 * (t[u] + t[v])
+    keep = reduced > 0
+    base = 0.5 * float(t.sum())
+    if not keep.any():
+        return base
+    weights = np.ceil(reduced[keep] * SCALE).astype(np.int64) + 1
+    result = fractional_matching(model.n, u[keep], v[keep], weights)
+    return base + result.value / SCALE
 
 
 def solve_lp_rounding(
@@ -277,8 +282,9 @@ def solve_lp_rounding(
     n = model.n
     if progress is not None:
         progress(0.7, "fractional matching")
-    # most pairs first (as far as the fractional relaxation can tell), then the most score
-    lp = fractional_matching(n, u, v, SCALE * (len(active) // 2 + 2) + to_int(w))
+    # plain weights (+1 so that zero scores still pair): the cardinality is settled by the
+    # exact most-pairs-first re-match of everyone the rounding leaves over
+    lp = fractional_matching(n, u, v, to_int(w) + 1)
     one = lp.x > 0.99
     mate = np.full(n, -1, np.int64)
     mate[u[one]] = v[one]
