@@ -1,0 +1,145 @@
+"""Min-cost flow formulations (OR-Tools): fractional matching LP and capacitated assignment.
+
+*Fractional matching LP* ``max Σ w_e x_e, Σ_{e∋v} x_e + z_v <= c_v, 0 <= x <= 1`` with an optional
+bypass value ``b_v`` per unit of ``z_v``. It is solved exactly and combinatorially as a bipartite
+problem on the *double cover* (v -> v_L, v_R; edge uv -> u_L v_R and v_L u_R): the optimum of the
+cover is twice the LP optimum, and ``x_uv`` is the mean of the flows on the two copies. With
+``b_v = t_v / 2`` (t_v bounding v's scores outside the candidate graph) the LP value is an upper
+bound on the best matching over *all* pairs, because ``y_v >= t_v / 2`` makes the dual feasible for
+every pair outside the graph.
+
+Weights are integers (scores x ``SCALE``); costs stay far inside int64 for the sizes we solve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+SCALE = 1_000_000
+
+
+def to_int(values: np.ndarray) -> np.ndarray:
+    return np.rint(np.asarray(values, np.float64) * SCALE).astype(np.int64)
+
+
+@dataclass
+class FractionalMatching:
+    value: float  # LP optimum in the integer weight unit, as a float (may end in .5)
+    x: np.ndarray  # per edge, in {0, 1/2, 1} for capacity 1
+    bypass_used: np.ndarray  # per node, units of z_v
+
+
+def fractional_matching(
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    weight: np.ndarray,
+    *,
+    bypass: np.ndarray | None = None,
+    capacity: np.ndarray | None = None,
+) -> FractionalMatching:
+    """Solve the LP above on the double cover. ``weight``/``bypass`` are int64."""
+    u = np.asarray(u, np.int64)
+    v = np.asarray(v, np.int64)
+    weight = np.asarray(weight, np.int64)
+    cap = np.ones(n, np.int64) if capacity is None else np.asarray(capacity, np.int64)
+    nodes = np.arange(n, dtype=np.int64)
+    source, sink, source2 = 2 * n, 2 * n + 1, 2 * n + 2
+    keep = weight > 0
+    eu, ev, ew = u[keep], v[keep], weight[keep]
+    m = len(ew)
+    tails = [np.full(n, source), eu, ev, n + nodes, nodes]
+    heads = [nodes, n + ev, n + eu, np.full(n, sink), np.full(n, sink)]
+    caps = [cap, np.ones(m, np.int64), np.ones(m, np.int64), cap, cap]
+    by = np.zeros(n, np.int64) if bypass is None else np.maximum(np.asarray(bypass, np.int64), 0)
+    costs = [np.zeros(n, np.int64), -ew, -ew, np.zeros(n, np.int64), -by]
+    total = int(cap.sum())
+    use_r_bypass = bypass is not None and bool((by > 0).any())
+    if use_r_bypass:
+        tails += [np.full(n, source2), np.array([source2])]
+        heads += [n + nodes, np.array([sink])]
+        caps += [cap, np.array([total])]
+        costs += [-by, np.array([0])]
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails).astype(np.int32),
+        np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps).astype(np.int64),
+        np.concatenate(costs).astype(np.int64),
+    )
+    supplies = np.zeros(2 * n + 3, np.int64)
+    supplies[source] = total
+    supplies[sink] = -2 * total if use_r_bypass else -total
+    if use_r_bypass:
+        supplies[source2] = total
+    flow.set_nodes_supplies(np.arange(2 * n + 3, dtype=np.int32), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    flows = flow.flows(arcs)
+    x_keep = 0.5 * (flows[n : n + m] + flows[n + m : n + 2 * m])
+    x = np.zeros(len(weight))
+    x[np.flatnonzero(keep)] = x_keep
+    z = flows[n + 2 * m + n : n + 2 * m + 2 * n].astype(np.float64)
+    if use_r_bypass:
+        z = 0.5 * (z + flows[n + 2 * m + 2 * n : n + 2 * m + 3 * n])
+    else:
+        z = 0.5 * z
+    return FractionalMatching(value=-flow.optimal_cost() / 2.0, x=x, bypass_used=z)
+
+
+@dataclass
+class Assignment:
+    value: float  # in the integer weight unit
+    used: np.ndarray  # per edge, bool
+    bypass_used: np.ndarray  # per left node, bool
+
+
+def capacitated_assignment(
+    n_left: int,
+    n_right: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    right_capacity: np.ndarray,
+    *,
+    bypass: np.ndarray | None = None,
+) -> Assignment:
+    """Each left node (mentee) to at most one right node (mentor, with capacity), max weight.
+
+    ``bypass[i]`` (int64, >= 0) is the value of leaving left node i outside the graph: used for
+    the certified bound, where it stands for any partner outside the candidate lists.
+    """
+    left = np.asarray(left, np.int64)
+    right = np.asarray(right, np.int64)
+    weight = np.asarray(weight, np.int64)
+    m = len(weight)
+    source, sink = n_left + n_right, n_left + n_right + 1
+    li = np.arange(n_left, dtype=np.int64)
+    ri = np.arange(n_right, dtype=np.int64)
+    by = np.zeros(n_left, np.int64) if bypass is None else np.maximum(bypass.astype(np.int64), 0)
+    tails = np.concatenate([np.full(n_left, source), left, n_left + ri, li])
+    heads = np.concatenate([li, n_left + right, np.full(n_right, sink), np.full(n_left, sink)])
+    caps = np.concatenate(
+        [np.ones(n_left, np.int64), np.ones(m, np.int64),
+         np.asarray(right_capacity, np.int64), np.ones(n_left, np.int64)]
+    )
+    costs = np.concatenate([np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64), -by])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), caps, costs
+    )
+    supplies = np.zeros(n_left + n_right + 2, np.int64)
+    supplies[source] = n_left
+    supplies[sink] = -n_left
+    flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    flows = flow.flows(arcs)
+    used = flows[n_left : n_left + m] > 0
+    bypass_used = (flows[n_left + m + n_right :] > 0) & (by > 0)
+    return Assignment(value=float(-flow.optimal_cost()), used=used, bypass_used=bypass_used)

@@ -1,0 +1,333 @@
+"""Spreadsheets in, spreadsheets out: people from CSV/XLSX, matches and pair scores to CSV.
+
+Reading is forgiving about form (UTF-8 with or without BOM, comma / semicolon / tab delimiters,
+quoted cells, blank lines, header case and spacing) and strict about content: every bad cell is
+reported with its row (as a spreadsheet numbers it, header = row 1) and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from tandem.matching.config import ProgramConfig, unknown_fields
+from tandem.matching.records import (
+    MatchingError,
+    Participant,
+    PastPartner,
+    Solution,
+    TimeWindow,
+)
+from tandem.matching.scoring import ScoreModel, normalise_token
+from tandem.matching.timezones import resolve_zone
+
+REQUIRED = ("email",)
+KNOWN = (
+    "email", "name", "department", "manager_email", "level", "timezone", "languages",
+    "skills_offered", "skills_wanted", "goals", "availability", "working_hours", "interests",
+    "preferred", "avoid", "past_partners", "capacity", "role", "hire_date", "ranking",
+)
+LIST_COLUMNS = {"languages", "skills_offered", "skills_wanted", "interests", "preferred", "avoid",
+                "ranking"}
+DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+MAX_SCORES_OUT = 5000
+
+
+class InputError(MatchingError):
+    """The spreadsheet cannot be used; ``problems`` name rows and columns."""
+
+
+def _header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+    """(columns, [(row number, cells)], list separator) from a CSV or XLSX file."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise InputError(f"{path.name}: the file is empty")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=lambda d: _count_outside_quotes(first, d))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    line_no = 0
+    for cells in reader:
+        line_no = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = [_header(c) for c in cells]
+            continue
+        rows.append((line_no, [c.strip() for c in cells]))
+    if header is None:
+        raise InputError(f"{path.name}: the file is empty")
+    return header, rows, "," if delimiter == ";" else ""
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is bad input
+        raise InputError(f"{path.name}: not a readable XLSX file ({exc})") from exc
+    sheet = book.worksheets[0]
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(v) for v in values]
+        if not any(cells):
+            continue
+        if header is None:
+            header = [_header(c) for c in cells]
+            continue
+        rows.append((number, cells))
+    book.close()
+    if header is None:
+        raise InputError(f"{path.name}: the file is empty")
+    return header, rows, ""
+
+
+def _split(cell: str, extra_separator: str) -> tuple[str, ...]:
+    parts = re.split("[;|" + re.escape(extra_separator) + "]" if extra_separator else "[;|]",
+                     cell)
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _time(text: str) -> dt.time:
+    hours, minutes = text.split(":")
+    return dt.time(int(hours) % 24, int(minutes))
+
+
+def parse_people(
+    path: Path, config: ProgramConfig
+) -> tuple[list[Participant], list[str]]:
+    """Participants from a spreadsheet, checked against the config. Raises ``InputError``."""
+    columns, rows, extra_sep = read_table(path)
+    name = path.name
+    problems: list[str] = []
+    for required in REQUIRED:
+        if required not in columns:
+            problems.append(f"{name}: no {required!r} column (found: {', '.join(columns)})")
+    if not rows and not problems:
+        problems.append(f"{name}: no people below the header row")
+    seen_headers: dict[str, int] = {}
+    for i, col in enumerate(columns):
+        if col and col in seen_headers:
+            problems.append(f"{name}: column {col!r} appears twice (columns {seen_headers[col] + 1}"
+                            f" and {i + 1})")
+        seen_headers.setdefault(col, i)
+    missing = unknown_fields(config, columns)
+    for field in missing:
+        problems.append(f"config: criterion field {field!r} is not a column of {name} "
+                        f"(columns: {', '.join(c for c in columns if c)})")
+    if problems:
+        raise InputError(problems)
+    close_fields = {c.field: c for c in config.criteria if c.rule == "close"}
+    people: list[Participant] = []
+    first_row: dict[str, int] = {}
+    for number, cells in rows:
+        if len(cells) > len(columns) and any(cells[len(columns):]):
+            problems.append(f"{name} row {number}: {len(cells)} cells but the header has "
+                            f"{len(columns)} columns (a delimiter inside an unquoted cell?)")
+            continue
+        record = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
+
+        def bad(column: str, message: str, row: int = number) -> None:
+            problems.append(f"{name} row {row}, column {column!r}: {message}")
+
+        email = record.get("email", "").strip()
+        if not email:
+            bad("email", "empty (every person needs an email)")
+            continue
+        if not _EMAIL.match(email):
+            bad("email", f"{email!r} is not an email address")
+            continue
+        key = email.lower()
+        if key in first_row:
+            bad("email", f"duplicate {email!r} (also in row {first_row[key]})")
+            continue
+        first_row[key] = number
+        for field, criterion in close_fields.items():
+            value = record.get(field, "")
+            if not value:
+                continue
+            if criterion.order:
+                if normalise_token(value) not in {normalise_token(o) for o in criterion.order}:
+                    bad(field, f"{value!r} is not one of {', '.join(criterion.order)}")
+            else:
+                try:
+                    float(value)
+                except ValueError:
+                    bad(field, f"{value!r} is not a number (use numbers like 1-8, or list the "
+                               f"labels in the criterion's 'order')")
+        zone = record.get("timezone", "") or "UTC"
+        if resolve_zone(zone) is None:
+            bad("timezone", f"unknown time zone {zone!r} (use an IANA name such as "
+                            f"Europe/Berlin, or UTC+2)")
+        person = _person(record, email, extra_sep, bad)
+        if person is not None:
+            people.append(person)
+    if problems:
+        raise InputError(problems)
+    return people, columns
+
+
+def _person(record: dict[str, str], email: str, sep: str, bad) -> Participant | None:  # type: ignore[no-untyped-def]
+    def lst(column: str) -> tuple[str, ...]:
+        return _split(record.get(column, ""), sep)
+
+    capacity = 1
+    if record.get("capacity"):
+        try:
+            capacity = int(float(record["capacity"]))
+            if capacity < 1:
+                raise ValueError
+        except ValueError:
+            bad("capacity", f"{record['capacity']!r} is not a whole number of at least 1")
+    hire_date = None
+    if record.get("hire_date"):
+        try:
+            hire_date = dt.date.fromisoformat(record["hire_date"][:10])
+        except ValueError:
+            bad("hire_date", f"{record['hire_date']!r} is not a date (YYYY-MM-DD)")
+    hours = None
+    if record.get("working_hours"):
+        match = _HOURS.match(record["working_hours"].strip())
+        if match:
+            hours = (_time(f"{match[1]}:{match[2]}"), _time(f"{match[3]}:{match[4]}"))
+        else:
+            bad("working_hours", f"{record['working_hours']!r} is not like 09:00-17:00")
+    availability = []
+    for item in lst("availability"):
+        parts = item.split(None, 1)
+        match = _HOURS.match(parts[1].strip()) if len(parts) == 2 else None
+        day = DAYS.get(parts[0][:3].lower()) if parts else None
+        if match is None or day is None:
+            bad("availability", f"{item!r} is not like 'Mon 09:00-12:00'")
+            continue
+        availability.append(TimeWindow(day, _time(f"{match[1]}:{match[2]}"),
+                                       _time(f"{match[3]}:{match[4]}")))
+    past = []
+    for item in lst("past_partners"):
+        who, _, when = item.partition(":") if "@" in item.split(":")[0] else (item, "", "")
+        round_number, date = None, None
+        if when:
+            if when.isdigit():
+                round_number = int(when)
+            else:
+                try:
+                    date = dt.date.fromisoformat(when)
+                except ValueError:
+                    bad("past_partners", f"{item!r}: after ':' put a round number or a date")
+        past.append(PastPartner(who.strip().lower(), round_number, date))
+    custom = {k: v for k, v in record.items() if k not in KNOWN and k}
+    return Participant(
+        id=email.lower(),
+        email=email,
+        name=record.get("name", ""),
+        department=record.get("department", ""),
+        manager_id=record.get("manager_email", "").strip().lower(),
+        level=record.get("level") or None,
+        timezone=record.get("timezone") or "UTC",
+        working_hours=hours,
+        languages=lst("languages"),
+        skills_offered=lst("skills_offered"),
+        skills_wanted=lst("skills_wanted"),
+        goals=record.get("goals", ""),
+        availability=tuple(availability),
+        interests=lst("interests"),
+        preferred=tuple(p.lower() for p in lst("preferred")),
+        avoid=tuple(p.lower() for p in lst("avoid")),
+        past_partners=tuple(past),
+        capacity=capacity,
+        role=record.get("role", ""),
+        hire_date=hire_date,
+        ranking=tuple(p.lower() for p in lst("ranking")),
+        custom=dict(custom),
+    )
+
+
+def write_matches(path: Path, solution: Solution, people: Iterable[Participant]) -> None:
+    names = {p.id: p.name or p.id for p in people}
+    emails = {p.id: p.email or p.id for p in people}
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["group", "status", "members", "names", "roles", "score",
+                         "min_pair_score", "explanation"])
+        for number, group in enumerate(solution.groups, start=1):
+            roles = "; ".join(f"{role}: {emails.get(i, i)}" for role, i in group.roles.items())
+            writer.writerow([
+                number,
+                "locked" if group.locked else "matched",
+                "; ".join(emails.get(m, m) for m in group.members),
+                "; ".join(names.get(m, m) for m in group.members),
+                roles,
+                f"{group.score:.4f}",
+                f"{group.min_pair_score:.4f}",
+                "; ".join(group.explanation),
+            ])
+        for item in solution.unmatched:
+            writer.writerow(["", "unmatched", emails.get(item.id, item.id),
+                             names.get(item.id, item.id), "", "", "", item.reason])
+
+
+def write_scores(path: Path, model: ScoreModel) -> int:
+    """Every feasible pair's score, so anyone can recompute the optimum independently."""
+    n = model.n
+    if n > MAX_SCORES_OUT:
+        raise InputError(f"--scores-out writes every pair and is limited to {MAX_SCORES_OUT} "
+                         f"people; this file has {n}")
+    count = 0
+    emails = [p.email or p.id for p in model.participants]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["a", "b", "score"])
+        for i in range(n - 1):
+            others = np.arange(i + 1, n)
+            me = np.full(len(others), i)
+            ok = model.feasible(me, others)
+            scores = model.scores(me[ok], others[ok])
+            for j, s in zip(others[ok].tolist(), scores.tolist(), strict=True):
+                writer.writerow([emails[i], emails[j], f"{s:.6f}"])
+                count += 1
+    return count
