@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "tandem.people",
     "tandem.notify",
     "tandem.programs",
+    "tandem.matches",
+    "tandem.relationships",
     "tandem.web",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("tandem.accounts.urls")),
     path("people/", include("tandem.people.urls")),
     path("programs/", include("tandem.programs.urls")),
+    path("matches/", include("tandem.matches.urls")),
     path("outbox/", include("tandem.notify.urls")),
     path("audit/", include("tandem.audit.urls")),
     path("api/", api.urls),

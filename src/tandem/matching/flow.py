@@ -124,8 +124,12 @@ def capacitated_assignment(
     tails = np.concatenate([np.full(n_left, source), left, n_left + ri, li])
     heads = np.concatenate([li, n_left + right, np.full(n_right, sink), np.full(n_left, sink)])
     caps = np.concatenate(
-        [np.ones(n_left, np.int64), np.ones(m, np.int64),
-         np.asarray(right_capacity, np.int64), np.ones(n_left, np.int64)]
+        [
+            np.ones(n_left, np.int64),
+            np.ones(m, np.int64),
+            np.asarray(right_capacity, np.int64),
+            np.ones(n_left, np.int64),
+        ]
     )
     costs = np.concatenate([np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64), -by])
     flow = min_cost_flow.SimpleMinCostFlow()

@@ -10,7 +10,10 @@ from tandem.notify.outbox import EmailToSend, render_email
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.matches.models import MatchRun
+    from tandem.people.models import Person
     from tandem.programs.models import Enrolment, Program
+    from tandem.relationships.models import Membership, Relationship, RepairRequest
 
 
 def invitation_email(
@@ -57,4 +60,112 @@ def enrolment_confirmed_email(*, enrolment: Enrolment, user: User, at: datetime)
         event_key=f"program:{enrolment.program_id}:enrolled:{enrolment.pk}:{int(at.timestamp())}",
         recipient=user,
         context={"program": enrolment.program, "enrolment": enrolment},
+    )
+
+
+# --- matches -------------------------------------------------------------------------------------
+
+
+def _match_url(membership: Membership) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("matches:my_match", args=[membership.pk])
+
+
+def match_email(
+    *, membership: Membership, partners: list[Person], program: Program, needs_answer: bool
+) -> EmailToSend:
+    return render_email(
+        "match_proposed",
+        event_key=f"match:{membership.relationship_id}:proposed:{membership.pk}",
+        recipient=membership.person.user,
+        context={
+            "program": program,
+            "membership": membership,
+            "partners": partners,
+            "explanation": membership.explanation,
+            "needs_answer": needs_answer,
+            "url": _match_url(membership),
+        },
+    )
+
+
+def not_matched_email(
+    *, person: Person, program: Program, reason: str, run: MatchRun
+) -> EmailToSend:
+    return render_email(
+        "not_matched",
+        event_key=f"match-run:{run.pk}:unmatched:{person.pk}",
+        recipient=person.user,
+        context={"program": program, "reason": reason, "rotation": run.round is not None},
+    )
+
+
+def match_started_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
+    return render_email(
+        "match_started",
+        event_key=f"match:{relationship.pk}:started:{membership.pk}",
+        recipient=membership.person.user,
+        context={"program": relationship.program, "url": _match_url(membership)},
+    )
+
+
+def match_declined_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
+    return render_email(
+        "match_declined",
+        event_key=f"match:{relationship.pk}:declined:{membership.pk}",
+        recipient=membership.person.user,
+        context={"program": relationship.program},
+    )
+
+
+def match_ended_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
+    return render_email(
+        "match_ended",
+        event_key=f"match:{relationship.pk}:ended:{membership.pk}",
+        recipient=membership.person.user,
+        context={"program": relationship.program, "relationship": relationship},
+    )
+
+
+def match_answer_reminder_email(*, membership: Membership) -> EmailToSend:
+    return render_email(
+        "match_answer_reminder",
+        event_key=f"match:{membership.relationship_id}:remind:{membership.pk}",
+        recipient=membership.person.user,
+        context={"program": membership.relationship.program, "url": _match_url(membership)},
+    )
+
+
+def match_unanswered_alert_email(*, membership: Membership, coordinator: User) -> EmailToSend:
+    from django.conf import settings
+    from django.urls import reverse
+
+    program = membership.relationship.program
+    return render_email(
+        "match_unanswered_alert",
+        event_key=f"match:{membership.relationship_id}:unanswered:{membership.pk}",
+        recipient=coordinator,
+        context={
+            "program": program,
+            "person": membership.person,
+            "url": settings.SITE_URL + reverse("matches:program", args=[program.pk]),
+        },
+    )
+
+
+def repair_requested_email(*, request: RepairRequest, coordinator: User) -> EmailToSend:
+    from django.conf import settings
+    from django.urls import reverse
+
+    program = request.relationship.program
+    return render_email(
+        "repair_requested",
+        event_key=f"repair:{request.pk}:{coordinator.pk}",
+        recipient=coordinator,
+        context={
+            "program": program,
+            "url": settings.SITE_URL + reverse("matches:program", args=[program.pk]),
+        },
     )

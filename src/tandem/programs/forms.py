@@ -77,6 +77,9 @@ class ProgramForm(forms.ModelForm[Program]):
             "capacity_cap",
             "group_size",
             "allow_trio",
+            "both_must_accept",
+            "response_days",
+            "repeat_cooldown_rounds",
         )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -106,6 +109,9 @@ class ProgramForm(forms.ModelForm[Program]):
             "capacity_cap": "Most partners anyone may take",
             "group_size": "Circle size",
             "allow_trio": "Allow a trio for the odd one out",
+            "both_must_accept": "Everyone in a match must accept it before it starts",
+            "response_days": "Days to answer a match",
+            "repeat_cooldown_rounds": "Rotation rounds before two people can meet again",
         }
 
     SECTIONS = (
@@ -130,6 +136,7 @@ class ProgramForm(forms.ModelForm[Program]):
             ),
         ),
         ("Capacity", ("partners_per_person", "capacity_cap", "group_size", "allow_trio")),
+        ("Matches", ("both_must_accept", "response_days", "repeat_cooldown_rounds")),
         ("Coordinators", ("coordinators",)),
     )
 

@@ -111,6 +111,17 @@ class Program(models.Model):
     allow_trio = models.BooleanField(
         default=True, help_text="Peer pairs: place an odd one out in a trio."
     )
+    both_must_accept = models.BooleanField(
+        default=True,
+        help_text="A match starts only when everyone in it accepts; otherwise it starts at once "
+        "and anyone may still decline.",
+    )
+    response_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Days to accept or decline a match before a reminder is sent."
+    )
+    repeat_cooldown_rounds = models.PositiveSmallIntegerField(
+        default=3, help_text="Rotations: rounds before the same two people may meet again."
+    )
 
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_programs"

@@ -25,6 +25,7 @@ def items_for(user: Any) -> list[NavItem]:
     items = [
         NavItem("Home", "web:home", "home"),
         NavItem("Programs", "programs:list", "programs"),
+        NavItem("My matches", "matches:mine", "matches"),
         NavItem("My profile", "people:me", "profile"),
     ]
     if user.is_coordinator:

@@ -19,3 +19,11 @@ def _language_name(code: str) -> str:
 def language_names(codes: list[str] | None) -> str:
     """["en", "de"] → "English, German"."""
     return ", ".join(_language_name(code) for code in codes or [])
+
+
+@register.filter
+def percent(value: float | None, digits: int = 0) -> str:
+    """0.4237 → "42%"."""
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.{digits}f}%"

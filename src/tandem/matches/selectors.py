@@ -1,0 +1,223 @@
+"""Reads for matching: the review screen, what-if comparison, fairness, a participant's match."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from tandem.accounts.models import User
+from tandem.core.errors import NotFound
+from tandem.insights.suppression import Aggregate, AggregateTable, suppress
+from tandem.matches.models import MatchRun, Proposal, ProposalMember, UnmatchedPerson
+from tandem.people.models import Person
+from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
+from tandem.programs.selectors import can_coordinate
+from tandem.relationships.models import Membership, Relationship, RepairRequest
+from tandem.web.charts import Point
+
+K_BACKGROUND = 5
+
+
+def access_run(*, user: User, run_id: int) -> MatchRun:
+    run = MatchRun.objects.select_related("program", "criteria").filter(pk=run_id).first()
+    if run is None or not can_coordinate(user, run.program):
+        raise NotFound()
+    return run
+
+
+def runs(program: Program) -> QuerySet[MatchRun]:
+    return program.runs.select_related("criteria", "created_by").order_by("-created_at")
+
+
+def proposals(run: MatchRun, *, sort: str = "score", department: str = "") -> list[Proposal]:
+    members = ProposalMember.objects.select_related("person__user", "person__department")
+    items = list(run.proposals.prefetch_related(Prefetch("members", queryset=members)))
+    if department:
+        items = [
+            p
+            for p in items
+            if any(
+                m.person.department and m.person.department.name == department
+                for m in p.members.all()
+            )
+        ]
+    key = {
+        "score": lambda p: (p.score, p.pk),
+        "-score": lambda p: (-p.score, p.pk),
+        "worst": lambda p: (p.min_pair_score, p.pk),
+    }.get(sort, lambda p: (p.score, p.pk))
+    return sorted(items, key=key)
+
+
+def unmatched(run: MatchRun) -> QuerySet[UnmatchedPerson]:
+    return run.unmatched.select_related("person__user", "person__department")
+
+
+@dataclass
+class RunMetrics:
+    participants: int
+    matched: int
+    groups: int
+    mean_score: float
+    worst_score: float
+    capacity_use: float
+    cross_department: float
+    unmatched: int
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def match_rate(self) -> float:
+        return self.matched / self.participants if self.participants else 0.0
+
+
+def metrics(run: MatchRun) -> RunMetrics:
+    items = proposals(run)
+    people = {m.person_id for p in items for m in p.members.all()}
+    scores = [p.score for p in items]
+    crossing = sum(1 for p in items if len({m.person.department_id for m in p.members.all()}) > 1)
+    capacity = dict(
+        Enrolment.objects.filter(program=run.program, status=EnrolmentStatus.ACTIVE).values_list(
+            "person_id", "capacity"
+        )
+    )
+    slots = sum(capacity.values()) or 1
+    used = sum(len(p.members.all()) - 1 for p in items) if items else 0
+    return RunMetrics(
+        participants=run.participants,
+        matched=len(people),
+        groups=len(items),
+        mean_score=sum(scores) / len(scores) if scores else 0.0,
+        worst_score=min((p.min_pair_score for p in items), default=0.0),
+        capacity_use=min(1.0, (used + len(items)) / slots) if items else 0.0,
+        cross_department=crossing / len(items) if items else 0.0,
+        unmatched=run.unmatched.count(),
+        stats=run.stats,
+    )
+
+
+def histogram(run: MatchRun, bins: int = 10) -> list[Point]:
+    counts = [0] * bins
+    for score in run.proposals.values_list("score", flat=True):
+        counts[min(bins - 1, int(score * bins))] += 1
+    return [
+        Point(f"{i / bins:.1f}", c, f"scores {i / bins:.1f}–{(i + 1) / bins:.1f}")
+        for i, c in enumerate(counts)
+    ]
+
+
+@dataclass
+class FairnessRow:
+    group: str
+    people: int
+    matched: int
+    mean_score: float | None
+
+    @property
+    def rate(self) -> float:
+        return self.matched / self.people if self.people else 0.0
+
+
+def fairness(run: MatchRun) -> dict[str, list[FairnessRow] | Any]:
+    enrolled = list(
+        Enrolment.objects.filter(program=run.program, status=EnrolmentStatus.ACTIVE).select_related(
+            "person__department"
+        )
+    )
+    score_of: dict[int, float] = {}
+    for proposal in run.proposals.prefetch_related("members"):
+        for member in proposal.members.all():
+            score_of[member.person_id] = proposal.score
+    tables: dict[str, list[FairnessRow] | Any] = {}
+    for title, key in (
+        ("Department", lambda p: p.department.name if p.department else "—"),
+        ("Career level", lambda p: f"Level {p.level}" if p.level else "—"),
+    ):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for enrolment in enrolled:
+            groups[key(enrolment.person)].append(enrolment.person_id)
+        tables[title] = [_row(name, ids, score_of) for name, ids in sorted(groups.items())]
+    tables["Background (self-described, groups of 5 or more)"] = _background(
+        run, enrolled, score_of
+    )
+    return tables
+
+
+def _row(name: str, ids: list[int], score_of: dict[int, float]) -> FairnessRow:
+    scores = [score_of[i] for i in ids if i in score_of]
+    return FairnessRow(name, len(ids), len(scores), sum(scores) / len(scores) if scores else None)
+
+
+def _background(run: MatchRun, enrolled: list[Enrolment], score_of: dict[int, float]) -> Any:
+    """Opt-in attributes only as suppressed aggregates: no group under 5, none derivable."""
+    answers = PrivateAnswer.objects.filter(
+        enrolment__in=enrolled, question__kind=QuestionKind.BACKGROUND, consented_at__isnull=False
+    ).values_list("enrolment__person_id", "value")
+    records = [
+        {"attribute": attribute, "matched": 1.0 if person_id in score_of else 0.0}
+        for person_id, values in answers
+        for attribute in values or []
+    ]
+    if not records:
+        return []
+    table = AggregateTable.from_records(records, ["attribute"], value=lambda r: r["matched"])
+    published = suppress(table, k=K_BACKGROUND)
+    rows: list[tuple[Any, int | None, float | None]] = []
+    for key, entry in published.cells().items():
+        label = key[0]
+        if isinstance(entry, Aggregate):
+            rows.append((label, entry.n, entry.mean))
+        else:
+            rows.append((label, None, None))
+    return rows
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(person__user=user)
+        .select_related("relationship__program")
+        .order_by("-relationship__created_at")
+    )
+
+
+def access_membership(*, user: User, membership_id: int) -> Membership:
+    membership = (
+        Membership.objects.select_related("relationship__program", "person__user")
+        .filter(pk=membership_id, person__user=user)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def partners(membership: Membership) -> list[Membership]:
+    return list(
+        membership.relationship.members.exclude(pk=membership.pk)
+        .select_related("person__user", "person__department")
+        .prefetch_related("person__skills", "person__learning")
+    )
+
+
+def program_relationships(program: Program) -> QuerySet[Relationship]:
+    return program.relationships.prefetch_related(
+        Prefetch("members", queryset=Membership.objects.select_related("person__user"))
+    ).order_by("status", "-created_at")
+
+
+def open_repair_requests(program: Program) -> QuerySet[RepairRequest]:
+    return RepairRequest.objects.filter(
+        relationship__program=program, handled_at__isnull=True
+    ).select_related("requested_by__user", "relationship")
+
+
+def enrolled_people(program: Program) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(
+            enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE
+        )
+        .select_related("user")
+        .order_by("user__name")
+    )
