@@ -7,8 +7,8 @@ How wall-clock time becomes an instant
 --------------------------------------
 Everything a person declares (working hours, availability, quiet hours) is wall-clock time in
 *their own* IANA zone; everything returned is an aware datetime. DST only matters where a
-declared bound is turned into an instant, and that happens in one place, :func:`_wall_to_utc`,
-which never widens a window:
+declared bound is turned into an instant, and that happens in one place,
+:func:`tandem.relationships.zones.wall_to_utc`, which never widens a window:
 
 * a bound that does not exist that day (the clocks jump over it) becomes the instant of the jump;
 * a bound that happens twice (the clocks go back over it) becomes the *later* instant when it
@@ -29,7 +29,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from tandem.relationships.zones import load_zone, wall_to_utc
 
 Cadence = Literal["weekly", "biweekly", "monthly"]
 
@@ -41,20 +43,11 @@ MAX_SEARCH_RANGE = timedelta(days=366)  # bounds the work one request can cause
 MAX_SERIES_OCCURRENCES = 520  # ten years of weekly meetings
 
 _DAY = timedelta(days=1)
-_SECOND = timedelta(seconds=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _Span = tuple[datetime, datetime]  # half-open [start, end) between aware UTC instants
 _WallSpan = tuple[timedelta, timedelta]  # half-open, as offsets from local midnight (end <= 24h)
 _T = TypeVar("_T", datetime, timedelta)
-
-
-def load_zone(key: str) -> ZoneInfo:
-    """Return the zone for an IANA name, or raise ``ValueError`` naming it."""
-    try:
-        return ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ValueError(f"Unknown IANA time zone {key!r}.") from exc
 
 
 @dataclass(frozen=True)
@@ -234,7 +227,7 @@ def next_delivery_time(
     for offset in range(8):
         day = today + offset * _DAY
         openings = [
-            _wall_to_utc(datetime.combine(day, moment), zone, bound="start")
+            wall_to_utc(datetime.combine(day, moment), zone, bound="start")
             for moment in (time(0), quiet_end)
         ]
         allowed = [
@@ -386,37 +379,6 @@ def _wall_span(start: time, end: time, *, what: str) -> _WallSpan:
     return lo, hi
 
 
-def _wall_to_utc(wall: datetime, zone: tzinfo, *, bound: Literal["start", "end"]) -> datetime:
-    """The instant for a naive local ``wall`` time that opens (start) or closes (end) a window.
-
-    Chosen so a window never grows: see the module docstring.
-    """
-    earlier = wall.replace(tzinfo=zone, fold=0)
-    later = wall.replace(tzinfo=zone, fold=1)
-    if earlier.utcoffset() == later.utcoffset():
-        return earlier.astimezone(UTC)
-    if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall:
-        # The clocks went back over this time, so it happens twice.
-        return (later if bound == "start" else earlier).astimezone(UTC)
-    # The clocks jumped over this time. Read with the new offset it lies before the jump, with
-    # the old offset after it; the jump itself is the answer.
-    return _moment_of_jump(later.astimezone(UTC), earlier.astimezone(UTC), zone)
-
-
-def _moment_of_jump(before: datetime, after: datetime, zone: tzinfo) -> datetime:
-    """Bisect for the first instant in ``(before, after]`` already on ``after``'s offset."""
-    new_offset = after.astimezone(zone).utcoffset()
-    # Transitions fall on whole seconds, so bisecting whole seconds lands on it exactly.
-    lo, hi = before.replace(microsecond=0), after.replace(microsecond=0)
-    while hi - lo > _SECOND:
-        mid = lo + (hi - lo) // _SECOND // 2 * _SECOND
-        if mid.astimezone(zone).utcoffset() == new_offset:
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
-
 def _quiet_free_spans(quiet_start: time, quiet_end: time) -> list[_WallSpan]:
     """The parts of a local day outside quiet hours."""
     lo, hi = _offset_in_day(quiet_start), _offset_in_day(quiet_end)
@@ -536,8 +498,8 @@ def _person_open_spans(
     while day <= last_day:
         midnight = datetime.combine(day, time())
         for lo, hi in _person_day_spans(person, day.weekday(), avoid_quiet=avoid_quiet):
-            opens = _wall_to_utc(midnight + lo, zone, bound="start")
-            closes = _wall_to_utc(midnight + hi, zone, bound="end")
+            opens = wall_to_utc(midnight + lo, zone, bound="start")
+            closes = wall_to_utc(midnight + hi, zone, bound="end")
             if opens < closes:
                 spans.append((opens, closes))
         day += _DAY
