@@ -442,3 +442,61 @@ def _as_list(value):
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _onsets_by_the_rfc(vtimezone) -> list[tuple[datetime, timedelta]]:
+    """Read a VTIMEZONE as RFC 5545 says: each onset is local time at its TZOFFSETFROM."""
+    onsets = []
+    for observance in vtimezone.subcomponents:
+        offset_from, offset_to = observance["TZOFFSETFROM"].td, observance["TZOFFSETTO"].td
+        local = [observance.decoded("DTSTART")]
+        local += [p.dt for r in _as_list(observance.get("RDATE")) for p in r.dts]
+        onsets += [((onset - offset_from).replace(tzinfo=UTC), offset_to) for onset in local]
+    return sorted(onsets)
+
+
+def _offset_at(onsets: list[tuple[datetime, timedelta]], instant: datetime) -> timedelta:
+    in_force = [offset for begins, offset in onsets if begins <= instant]
+    assert in_force, instant
+    return in_force[-1]
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    [
+        "Europe/Berlin",
+        "America/New_York",
+        "Australia/Sydney",
+        "Australia/Lord_Howe",
+        "America/Santiago",
+        "America/Havana",
+        "Africa/Casablanca",
+        "Asia/Kolkata",
+    ],
+)
+def test_the_vtimezone_agrees_with_the_zone_database_every_half_hour_of_the_year(tzid):
+    zone = ZoneInfo(tzid)
+    start = datetime(2026, 1, 5, 10, tzinfo=zone)
+    info = meeting(
+        start=start,
+        end=start + timedelta(hours=1),
+        timezone=tzid,
+        rrule=series_rrule(start, "weekly", until=datetime(2026, 12, 28, 10, tzinfo=zone)),
+    )
+    (vtimezone,) = parse(meeting_invitation(info, method="REQUEST", stamp=STAMP)).walk("VTIMEZONE")
+    onsets = _onsets_by_the_rfc(vtimezone)
+
+    instant = datetime(2026, 1, 2, tzinfo=UTC)  # the VTIMEZONE starts at 1 January, local
+    while instant.year == 2026:
+        for moment in (instant, instant - timedelta(seconds=1)):
+            assert _offset_at(onsets, moment) == moment.astimezone(zone).utcoffset()
+        instant += timedelta(minutes=30)
+
+
+def test_daylight_time_begins_at_two_oclock_standard_time_in_berlin():
+    calendar = parse(meeting_invitation(meeting(), method="REQUEST", stamp=STAMP))
+
+    (vtimezone,) = calendar.walk("VTIMEZONE")
+    (daylight,) = vtimezone.walk("DAYLIGHT")
+    assert daylight.decoded("DTSTART") == datetime(2026, 3, 29, 2)
+    assert daylight["TZOFFSETFROM"].to_ical() == "+0100"

@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vDuration
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+)
 
-from tandem.relationships.slots import load_zone
+from tandem.relationships.zones import load_zone, offset_changes
 
 PRODID = "-//Tandem//Peer mentoring//EN"
 DEFAULT_REFRESH = timedelta(hours=1)
@@ -194,7 +203,7 @@ def _alarm(summary: str, before: timedelta) -> Alarm:
 
 
 def _timezones(meetings: Sequence[MeetingInfo], events: Sequence[Event]) -> list[Timezone]:
-    """One VTIMEZONE per TZID used, with transitions covering every meeting and series."""
+    """One VTIMEZONE per TZID used, with the offset changes of every year a meeting spans."""
     years: dict[str, tuple[int, int]] = {}
     for meeting, event in zip(meetings, events, strict=True):
         tzid = event["DTSTART"].params.get("TZID")
@@ -203,10 +212,43 @@ def _timezones(meetings: Sequence[MeetingInfo], events: Sequence[Event]) -> list
         first, last = meeting.start.year, _series_end(meeting).year
         known = years.get(tzid, (first, last))
         years[tzid] = (min(known[0], first), max(known[1], last))
-    return [
-        Timezone.from_tzid(tzid, first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
-        for tzid, (first, last) in sorted(years.items())
-    ]
+    return [_vtimezone(tzid, first, last) for tzid, (first, last) in sorted(years.items())]
+
+
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE for ``tzid`` from the start of ``first_year`` to the end of ``last_year``.
+
+    Built here rather than with ``Timezone.from_tzid`` because icalendar 7.3 writes the onset
+    of daylight time in the *new* offset's wall-clock time (03:00 rather than 02:00 in
+    Berlin), while RFC 5545 reads an onset with TZOFFSETFROM: a client going by the VTIMEZONE
+    alone would switch an hour late. Here every onset is the change instant plus the offset
+    before it.
+    """
+    zone = load_zone(tzid)
+    start = datetime(first_year, 1, 1, tzinfo=zone)
+    offset = start.utcoffset() or timedelta()
+    observances: dict[tuple[bool, timedelta, timedelta, str], list[datetime]] = {
+        (bool(start.dst()), offset, offset, start.tzname() or ""): [start.replace(tzinfo=None)]
+    }
+    for change in offset_changes(zone, start, datetime(last_year + 1, 1, 1, tzinfo=zone)):
+        local = change.astimezone(zone)
+        new_offset = local.utcoffset() or timedelta()
+        key = (bool(local.dst()), offset, new_offset, local.tzname() or "")
+        observances.setdefault(key, []).append((change + offset).replace(tzinfo=None))
+        offset = new_offset
+    timezone = Timezone()
+    timezone.add("tzid", tzid)
+    for (is_daylight, offset_from, offset_to, name), onsets in observances.items():
+        observance = TimezoneDaylight() if is_daylight else TimezoneStandard()
+        observance.add("dtstart", onsets[0])
+        if onsets[1:]:
+            observance.add("rdate", onsets[1:])
+        observance.add("tzoffsetfrom", offset_from)
+        observance.add("tzoffsetto", offset_to)
+        if name:
+            observance.add("tzname", name)
+        timezone.add_component(observance)
+    return timezone
 
 
 def _series_end(meeting: MeetingInfo) -> datetime:
