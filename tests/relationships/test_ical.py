@@ -398,6 +398,7 @@ def test_long_lines_are_folded_to_75_octets_with_crlf():
         ({"uid": "a\r\nMETHOD:CANCEL"}, "uid"),
         ({"sequence": -1}, "sequence"),
         ({"start": datetime(2026, 3, 23, 10)}, "aware"),
+        ({"created": datetime(2026, 3, 1, 10)}, "created must be an aware"),
         ({"end": datetime(2026, 3, 23, 9, tzinfo=BERLIN)}, "after start"),
         ({"timezone": "Europe/Atlantis"}, "Unknown IANA time zone"),
         ({"status": "MAYBE"}, "status"),

@@ -290,8 +290,14 @@ def _meeting_problems(meeting: MeetingInfo) -> list[str]:
         problems.append("uid must be a non-empty single line")
     if meeting.sequence < 0:
         problems.append(f"sequence must not be negative, got {meeting.sequence}")
-    for value, what in ((meeting.start, "start"), (meeting.end, "end")):
-        if value.tzinfo is None or value.utcoffset() is None:
+    moments = {
+        "start": meeting.start,
+        "end": meeting.end,
+        "created": meeting.created,
+        "last_modified": meeting.last_modified,
+    }
+    for what, value in moments.items():
+        if value is not None and (value.tzinfo is None or value.utcoffset() is None):
             problems.append(f"{what} must be an aware datetime")
     if not problems and meeting.end <= meeting.start:
         problems.append("end must be after start")
