@@ -9,11 +9,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tandem.api import api
+from tandem.matches.models import MatchRun, PairRule
+from tandem.matches.services import current_criteria
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
 from tandem.programs import services
+from tandem.relationships.models import Membership, Relationship
 from tests.conftest import client_for
 from tests.factories import make_program
 
@@ -54,6 +58,17 @@ programs:skill_add                post    login  404         404      302       
 programs:join                     get     login  200         404      200         200
 programs:withdraw                 post    login  302         404      302         302
 programs:opt_out                  post    login  302         404      302         302
+matches:mine                      get     login  200         200      200         200
+matches:my_match                  get     login  200         404      404         404
+matches:program                   get     login  404         404      200         200
+matches:criteria                  get     login  404         404      200         200
+matches:run_create                post    login  404         404      302         302
+matches:compare                   get     login  404         404      200         200
+matches:rule_remove               post    login  404         404      302         302
+matches:relationship_end          get     login  404         404      200         200
+matches:run                       get     login  404         404      200         200
+matches:run_action                post    login  404         404      302         302
+matches:fairness                  get     login  404         404      200         200
 """
 
 API_RULES = """
@@ -78,6 +93,20 @@ get    /api/programs/{program_id}/enrolments               401  404         404 
 get    /api/programs/{program_id}/enrolment                401  200         404      404         404
 put    /api/programs/{program_id}/enrolment                401  200         404      400         400
 delete /api/programs/{program_id}/enrolment                401  200         404      404         404
+get    /api/programs/{program_id}/criteria                  401  404         404      200         200
+post   /api/programs/{program_id}/criteria                  401  404         404      201         201
+get    /api/programs/{program_id}/runs                      401  404         404      200         200
+post   /api/programs/{program_id}/runs                      401  404         404      400         400
+get    /api/runs/{run_id}                                   401  404         404      200         200
+get    /api/runs/{run_id}/proposals                         401  404         404      200         200
+get    /api/runs/{run_id}/unmatched                         401  404         404      200         200
+post   /api/runs/{run_id}/swap                              401  404         404      400         400
+post   /api/runs/{run_id}/publish                           401  404         404      400         400
+get    /api/programs/{program_id}/rules                     401  404         404      200         200
+post   /api/programs/{program_id}/rules                     401  404         404      400         400
+delete /api/programs/{program_id}/rules/{rule_id}           401  404         404      204         204
+get    /api/matches                                         401  200         200      200         200
+post   /api/matches/{membership_id}/answer                  401  200         404      404         404
 """
 
 
@@ -134,6 +163,16 @@ def world(admin, coordinator, participant, outsider):
     question = program.questions.get()
     program = services.program_transition(actor=coordinator, program=program, to="enrolling")
     services.enrolment_submit(actor=participant, program=program, answers={question: "Grow"})
+    criteria = current_criteria(program)
+    run = MatchRun.objects.create(program=program, criteria=criteria, participants=2)
+    relationship = Relationship.objects.create(program=program, run=run)
+    membership = Membership.objects.create(
+        relationship=relationship, person=participant.person, respond_by=timezone.localdate()
+    )
+    Membership.objects.create(relationship=relationship, person=coordinator.person)
+    rule = PairRule.objects.create(
+        program=program, kind="forbid", first=participant.person, second=coordinator.person
+    )
     users = {
         "participant": participant,
         "outsider": outsider,
@@ -155,6 +194,19 @@ def world(admin, coordinator, participant, outsider):
                 if name.startswith("programs:") and name not in ("programs:list", "programs:create")
             },
             "programs:question": {"program_id": program.pk, "question_id": question.pk},
+            "matches:my_match": {"membership_id": membership.pk},
+            "matches:program": {"program_id": program.pk},
+            "matches:criteria": {"program_id": program.pk},
+            "matches:run_create": {"program_id": program.pk},
+            "matches:compare": {"program_id": program.pk},
+            "matches:rule_remove": {"program_id": program.pk, "rule_id": rule.pk},
+            "matches:relationship_end": {
+                "program_id": program.pk,
+                "relationship_id": relationship.pk,
+            },
+            "matches:run": {"run_id": run.pk},
+            "matches:run_action": {"run_id": run.pk},
+            "matches:fairness": {"run_id": run.pk},
             "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
         },
         "api_ids": {
@@ -162,6 +214,9 @@ def world(admin, coordinator, participant, outsider):
             "batch_id": applied.pk,
             "program_id": program.pk,
             "question_id": question.pk,
+            "run_id": run.pk,
+            "rule_id": rule.pk,
+            "membership_id": membership.pk,
         },
     }
 
@@ -206,6 +261,13 @@ def _api_payload(method: str, path: str) -> dict:
             "accept": True,
             "answers": {"goals": "Grow"},
         },
+        ("post", "/api/programs/{program_id}/criteria"): {
+            "criteria": [{"field": "level", "rule": "close", "weight": 2}]
+        },
+        ("post", "/api/programs/{program_id}/runs"): {"label": "x"},
+        ("post", "/api/runs/{run_id}/swap"): {"first": 1, "second": 2},
+        ("post", "/api/programs/{program_id}/rules"): {"first": 1, "second": 2, "kind": "lock"},
+        ("post", "/api/matches/{membership_id}/answer"): {"accept": True},
     }
     if (method, path) in payloads:
         return {"data": payloads[(method, path)], "content_type": "application/json"}

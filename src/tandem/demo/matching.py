@@ -25,8 +25,9 @@ def _run(coordinator: User, program: Program, **kwargs: object) -> MatchRun:
     return run
 
 
-def seed_matching(*, coordinator_email: str, participant_email: str, programs_: list[Program],
-                  seed: int = 5) -> None:
+def seed_matching(
+    *, coordinator_email: str, participant_email: str, programs_: list[Program], seed: int = 5
+) -> None:
     from tandem.demo.programs import _backdate, _enrol, _program
 
     rng = random.Random(seed)
@@ -41,7 +42,10 @@ def seed_matching(*, coordinator_email: str, participant_email: str, programs_: 
 
     # 2. A pilot published three weeks ago.
     pilot = _program(
-        coordinator, name="Peer Mentoring Pilot", kind=ProgramKind.PEER_PAIRS, cohort="Autumn 2026",
+        coordinator,
+        name="Peer Mentoring Pilot",
+        kind=ProgramKind.PEER_PAIRS,
+        cohort="Autumn 2026",
         description="Our first peer mentoring cohort: pairs across teams, two hats each, six months.",
         objectives="Learn what makes peer mentoring work here before rolling it out.",
         reminder_days=[7],
@@ -49,16 +53,22 @@ def seed_matching(*, coordinator_email: str, participant_email: str, programs_: 
     from tandem.demo.programs import _open
 
     _open(pilot, coordinator, opened=today - timedelta(days=45), closes=today - timedelta(days=24))
-    pool = list(Person.objects.filter(status=PersonStatus.ACTIVE).exclude(pk=participant.pk)
-                .select_related("user").prefetch_related("skills", "learning").order_by("?")[:61])
+    pool = list(
+        Person.objects.filter(status=PersonStatus.ACTIVE)
+        .exclude(pk=participant.pk)
+        .select_related("user")
+        .prefetch_related("skills", "learning")
+        .order_by("?")[:61]
+    )
     enrolments = _enrol(pilot, [participant, *pool], rng)
     _backdate(pilot, enrolments, today - timedelta(days=45), today - timedelta(days=24), rng, 0.0)
     pilot = programs.program_transition(actor=coordinator, program=pilot, to=ProgramStatus.MATCHING)
     run = _run(coordinator, pilot, label="Pilot matching")
     relationships = services.run_publish(actor=coordinator, run=run)
     published = now - timedelta(days=21)
-    MatchRun.objects.filter(pk=run.pk).update(created_at=published - timedelta(hours=2),
-                                              published_at=published)
+    MatchRun.objects.filter(pk=run.pk).update(
+        created_at=published - timedelta(hours=2), published_at=published
+    )
     Relationship.objects.filter(pk__in=[r.pk for r in relationships]).update(created_at=published)
     mine = Relationship.objects.get(program=pilot, members__person=participant)
     others = [r for r in relationships if r.pk != mine.pk]
@@ -73,26 +83,37 @@ def seed_matching(*, coordinator_email: str, participant_email: str, programs_: 
         if relationship in declined:
             last = relationship.members.select_related("person__user").last()
             assert last is not None
-            services.membership_respond(actor=last.person.user, membership=last, accept=False,
-                                        reason="We work on the same project every day; I would "
-                                        "rather learn from someone new.")
+            services.membership_respond(
+                actor=last.person.user,
+                membership=last,
+                accept=False,
+                reason="We work on the same project every day; I would "
+                "rather learn from someone new.",
+            )
             continue
         for membership in relationship.members.select_related("person__user"):
-            services.membership_respond(actor=membership.person.user, membership=membership, accept=True)
+            services.membership_respond(
+                actor=membership.person.user, membership=membership, accept=True
+            )
         accepted = published + timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 9))
         Membership.objects.filter(relationship=relationship).update(accepted_at=accepted)
         Relationship.objects.filter(pk=relationship.pk).update(activated_at=accepted)
     for relationship in repair:
         member = relationship.members.select_related("person__user").first()
         assert member is not None
-        services.repair_request(actor=member.person.user, relationship=relationship,
-                                reason="Our schedules never overlap; we have cancelled three times.")
+        services.repair_request(
+            actor=member.person.user,
+            relationship=relationship,
+            reason="Our schedules never overlap; we have cancelled three times.",
+        )
     # people who have not answered by now have been reminded
     services.answer_deadlines(today=today)
 
     # 3. The coffee rotation, three rounds in.
     coffee = next(p for p in programs_ if p.kind == ProgramKind.COFFEE_ROTATION)
-    coffee = programs.program_transition(actor=coordinator, program=coffee, to=ProgramStatus.MATCHING)
+    coffee = programs.program_transition(
+        actor=coordinator, program=coffee, to=ProgramStatus.MATCHING
+    )
     Program.objects.filter(pk=coffee.pk).update(status=ProgramStatus.ACTIVE)
     coffee.refresh_from_db()
     for weeks_ago in (4, 2, 0):
@@ -100,7 +121,14 @@ def seed_matching(*, coordinator_email: str, participant_email: str, programs_: 
         MatchRun.objects.filter(program=coffee).update(created_at=started - timedelta(days=14))
         round_run = services.rotation_round(program=coffee, now=started)
         if round_run is not None:
-            MatchRun.objects.filter(pk=round_run.pk).update(created_at=started, published_at=started)
-            Relationship.objects.filter(run=round_run).update(created_at=started, activated_at=started)
-            Relationship.objects.filter(program=coffee, status=RelationshipStatus.ENDED,
-                                        ended_at__gte=now - timedelta(minutes=5)).update(ended_at=started)
+            MatchRun.objects.filter(pk=round_run.pk).update(
+                created_at=started, published_at=started
+            )
+            Relationship.objects.filter(run=round_run).update(
+                created_at=started, activated_at=started
+            )
+            Relationship.objects.filter(
+                program=coffee,
+                status=RelationshipStatus.ENDED,
+                ended_at__gte=now - timedelta(minutes=5),
+            ).update(ended_at=started)

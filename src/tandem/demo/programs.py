@@ -299,7 +299,6 @@ def seed_programs(
         duration_months=3,
         cadence="weekly",
     )
-    _quiet_history()
     return [peer, mentoring, coffee, circles, buddies]
 
 

@@ -19,7 +19,8 @@ from tandem.demo.org import (
     hr_export_csv,
     named_email,
 )
-from tandem.demo.programs import seed_programs
+from tandem.demo.matching import seed_matching
+from tandem.demo.programs import _quiet_history, seed_programs
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
 
@@ -67,7 +68,15 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
             source="web",
         )
         _profiles(new_hires)
-        seed_programs(coordinator_email=logins.coordinator, participant_email=logins.participant)
+        programs = seed_programs(
+            coordinator_email=logins.coordinator, participant_email=logins.participant
+        )
+        seed_matching(
+            coordinator_email=logins.coordinator,
+            participant_email=logins.participant,
+            programs_=programs,
+        )
+        _quiet_history()
     return logins
 
 

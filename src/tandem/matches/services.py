@@ -205,6 +205,7 @@ def run_create(
     """Queue a run. Small programs are solved as soon as the transaction commits; larger ones
     by the worker (``tandem worker``), with progress shown on the review page."""
     _require_coordinator(actor, program)
+    program = Program.objects.get(pk=program.pk)
     if program.status not in (ProgramStatus.MATCHING, ProgramStatus.ACTIVE):
         raise ApplicationError("Close enrolment first: matching runs on the final list of people.")
     criteria = criteria or current_criteria(program)
@@ -344,7 +345,7 @@ def _store(run: MatchRun, solution: Any, enrolments: dict[str, Enrolment]) -> No
                 proposal=proposal,
                 person_id=int(member),
                 role=enrolments[member].role,
-                explanation=list(group.per_member.get(member, [])),
+                explanation=list(dict.fromkeys(group.per_member.get(member, []))),
             )
             for proposal, group in zip(proposals, solution.groups, strict=True)
             for member in group.members
@@ -529,13 +530,12 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
 
 
 def _check_still_valid(program: Program, members: list[ProposalMember]) -> None:
-    gone = [
-        m.person.user.name
-        for m in members
-        if not Enrolment.objects.filter(
-            program=program, person=m.person, status=EnrolmentStatus.ACTIVE
-        ).exists()
-    ]
+    enrolled = set(
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).values_list(
+            "person_id", flat=True
+        )
+    )
+    gone = [m.person.user.name for m in members if m.person_id not in enrolled]
     if gone:
         raise ApplicationError(
             f"{', '.join(sorted(gone))} withdrew after this run; run the matching again before "
@@ -782,6 +782,7 @@ def rotation_round(*, program: Program, now: datetime) -> MatchRun | None:
             seed=last_round + 1,
             participants=len(pool(program)),
             rules=_rules(program),
+            created_at=now,
         )
     run_execute(run.pk)
     run.refresh_from_db()
