@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import Role, User
+from tandem.demo.matching import seed_matching
 from tandem.demo.org import (
     DEMO_PASSWORD,
     DOMAIN,
@@ -19,7 +20,6 @@ from tandem.demo.org import (
     hr_export_csv,
     named_email,
 )
-from tandem.demo.matching import seed_matching
 from tandem.demo.programs import _quiet_history, seed_programs
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
