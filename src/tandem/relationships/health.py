@@ -102,8 +102,11 @@ class Balance:
     verdict: str
 
 
-def balance(topic_bringers: Sequence[Sequence[int]], members: Sequence[int]) -> Balance:
-    counts = Counter(person for meeting in topic_bringers for person in meeting)
+def balance(topic_counts: Sequence[dict[int, int]], members: Sequence[int]) -> Balance:
+    """``topic_counts``: per meeting, how many topics each person brought."""
+    counts: Counter[int] = Counter()
+    for meeting in topic_counts:
+        counts.update(meeting)
     total = sum(counts.values())
     if not total or not members:
         return Balance({m: 0.0 for m in members}, 0, "No topics logged yet")

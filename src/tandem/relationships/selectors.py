@@ -30,7 +30,7 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
-from tandem.relationships.services import topic_bringers
+from tandem.relationships.services import topic_counts
 from tandem.relationships.slots import Interval, PersonCalendar, Slot, WeeklyWindow, suggest_slots
 
 
@@ -119,7 +119,7 @@ def notes(relationship: Relationship) -> QuerySet[PrivateNote]:
 
 def reciprocity(relationship: Relationship) -> health.Balance:
     people = list(relationship.members.values_list("person_id", flat=True))
-    return health.balance(topic_bringers(relationship), people)
+    return health.balance(topic_counts(relationship), people)
 
 
 @dataclass

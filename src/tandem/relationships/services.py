@@ -317,15 +317,35 @@ def log_save(
     return log
 
 
-def topic_bringers(relationship: Relationship) -> list[list[int]]:
-    """Per held meeting with topics, oldest first: who brought them (both sides' logs merged)."""
+def topic_counts(relationship: Relationship) -> list[dict[int, int]]:
+    """Per held meeting with topics, oldest first: how many topics each person brought.
+
+    Both sides may log the same meeting; a person's count is the larger of the two logs, so a
+    topic both wrote down is not counted twice.
+    """
     rows = LoggedTopic.objects.filter(log__meeting__relationship=relationship).values_list(
-        "log__meeting_id", "log__meeting__starts_at", "brought_by_id"
+        "log__meeting_id", "log__meeting__starts_at", "log_id", "brought_by_id"
     )
-    by_meeting: dict[int, tuple[datetime, set[int]]] = {}
-    for meeting_id, starts_at, person_id in rows:
-        by_meeting.setdefault(meeting_id, (starts_at, set()))[1].add(person_id)
-    return [sorted(people) for _, people in sorted(by_meeting.values(), key=lambda v: v[0])]
+    meetings: dict[int, datetime] = {}
+    per_log: dict[tuple[int, int], dict[int, int]] = {}
+    for meeting_id, starts_at, log_id, person_id in rows:
+        meetings[meeting_id] = starts_at
+        counts = per_log.setdefault((meeting_id, log_id), {})
+        counts[person_id] = counts.get(person_id, 0) + 1
+    result = []
+    for meeting_id in sorted(meetings, key=lambda m: meetings[m]):
+        merged: dict[int, int] = {}
+        for (mid, _), counts in per_log.items():
+            if mid == meeting_id:
+                for person, count in counts.items():
+                    merged[person] = max(merged.get(person, 0), count)
+        result.append(merged)
+    return result
+
+
+def topic_bringers(relationship: Relationship) -> list[list[int]]:
+    """Per held meeting with topics, oldest first: who brought at least one of them."""
+    return [sorted(counts) for counts in topic_counts(relationship)]
 
 
 def _reciprocity_nudge(relationship: Relationship) -> None:
@@ -352,6 +372,7 @@ def _reciprocity_nudge(relationship: Relationship) -> None:
 @transaction.atomic
 def note_add(*, actor: User, relationship: Relationship, text: str) -> PrivateNote:
     person = membership_of(actor, relationship).person
+    _require_live(relationship)
     if not text.strip():
         raise ApplicationError("Write the note.", errors=[FieldError("Required.", field="text")])
     return PrivateNote.objects.create(relationship=relationship, author=person, text=text.strip())
