@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/", include("tandem.programs.urls")),
     path("matches/", include("tandem.matches.urls")),
     path("relationships/", include("tandem.relationships.urls")),
+    path("insights/", include("tandem.insights.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar_feed"),
     path("outbox/", include("tandem.notify.urls")),
     path("audit/", include("tandem.audit.urls")),
