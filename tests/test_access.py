@@ -83,6 +83,11 @@ relationships:goal                get     login  200         404      404       
 relationships:note                post    login  302         404      404         404
 relationships:concern             get     login  200         404      404         404
 relationships:close               get     login  200         404      404         404
+insights:organisation             get     login  403         403      403         200
+insights:dashboard                get     login  404         404      200         200
+insights:export                   get     login  404         404      200         200
+insights:report                   get     login  404         404      200         200
+insights:report_pdf               get     login  404         404      200         200
 """
 
 API_RULES = """
@@ -140,6 +145,7 @@ post   /api/relationships/{relationship_id}/goals/{goal_id}/progress      401  2
 post   /api/relationships/{relationship_id}/concerns        401  201         404      404         404
 post   /api/relationships/{relationship_id}/closing         401  400         404      404         404
 get    /api/programs/{program_id}/health                    401  404         404      200         200
+get    /api/programs/{program_id}/kpis                      401  404         404      200         200
 """
 
 
@@ -260,6 +266,10 @@ def world(admin, coordinator, participant, outsider):
             "matches:run_action": {"run_id": run.pk},
             "matches:fairness": {"run_id": run.pk},
             "relationships:program_health": {"program_id": program.pk},
+            "insights:dashboard": {"program_id": program.pk},
+            "insights:export": {"program_id": program.pk, "fmt": "csv"},
+            "insights:report": {"program_id": program.pk},
+            "insights:report_pdf": {"program_id": program.pk},
             **{
                 name: {"relationship_id": relationship.pk}
                 for name in (
