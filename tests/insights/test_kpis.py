@@ -149,7 +149,7 @@ def test_each_kpi_equals_the_hand_computed_value(world):
 
 
 def test_closing_summaries_show_from_five(world):
-    program, people = world
+    program, _people = world
     memberships = list(Membership.objects.filter(relationship__program=program))[:5]
     for index, membership in enumerate(memberships):
         ClosingSummary.objects.create(
@@ -226,7 +226,7 @@ def test_report_and_pdf(world, coordinator):
 def test_dashboard_query_count_does_not_grow_with_the_program(
     world, coordinator, django_assert_max_num_queries
 ):
-    program, people = world
+    program, _people = world
     client = client_for(coordinator)
     client.get(f"/insights/programs/{program.pk}/")  # warm up (session, content types)
     with django_assert_max_num_queries(40) as small:
