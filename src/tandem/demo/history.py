@@ -27,6 +27,7 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
+from tandem.relationships.services import recount
 
 TOPICS = [
     "Career move options",
@@ -179,6 +180,8 @@ def seed_history(*, coordinator_email: str, seed: int = 21) -> Program:
                     next_step=NextStep.STAY,
                     created_at=ended_at + timedelta(days=rng.randint(0, 10)),
                 )
+    for relationship in Relationship.objects.filter(program=program):
+        recount(relationship)
     Program.objects.filter(pk=program.pk).update(
         status=ProgramStatus.CLOSED,
         created_at=opened - timedelta(days=14),
@@ -213,3 +216,4 @@ def seed_coffee_meetings(*, program: Program, seed: int = 4) -> None:
             uid=f"coffee-{relationship.pk}@tandem",
             organiser=first,
         )
+        recount(relationship)

@@ -1,22 +1,36 @@
-"""The program KPIs a manager watches, computed with a handful of aggregate queries.
+"""The program KPIs a manager watches, computed with aggregate queries.
 
-Each KPI is defined in one place (its docstring) and computed from the database in bulk: one
-query per table, then arithmetic in Python on at most one row per relationship. Filters
-(department, career level) narrow the *participants*; relationship KPIs then cover matches with
-at least one member in that group. A filtered view is refused when it (or the rest of the
-program) would describe fewer than ``K_MIN`` people, so no one can subtract it from the full
-dashboard to learn about a small group.
+Each KPI is defined in one place (the function that computes it). The work is done by the
+database: counts and averages over enrolments and memberships, and one row per relationship with
+the meeting and topic counters the relationship services keep (``Relationship.meetings_held``,
+``topic_counts`` …), so a dashboard never scans a million meetings.
+
+Filters (department, career level) narrow the *participants*; relationship KPIs then cover
+matches with at least one member in that group. A filtered view is refused when it — or the rest
+of the program — would describe fewer than ``K_MIN`` people, so nobody can subtract it from the
+full dashboard to learn about a small group.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -27,10 +41,7 @@ from tandem.relationships.models import (
     ClosingSummary,
     Goal,
     GoalStatus,
-    LoggedTopic,
-    Meeting,
     MeetingLog,
-    MeetingStatus,
     Membership,
     Relationship,
     RelationshipStatus,
@@ -46,6 +57,7 @@ PUBLISHED = (
     RelationshipStatus.DECLINED,
 )
 RAN = (RelationshipStatus.ACTIVE, RelationshipStatus.ENDED)
+LIVE = (RelationshipStatus.PROPOSED, RelationshipStatus.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -57,10 +69,13 @@ class Filters:
     def active(self) -> bool:
         return self.department_id is not None or self.level is not None
 
-    def matches(self, department_id: int | None, level: int | None) -> bool:
-        return (self.department_id is None or department_id == self.department_id) and (
-            self.level is None or level == self.level
-        )
+    def q(self, prefix: str = "person__") -> Q:
+        condition = Q()
+        if self.department_id is not None:
+            condition &= Q(**{f"{prefix}department_id": self.department_id})
+        if self.level is not None:
+            condition &= Q(**{f"{prefix}level": self.level})
+        return condition
 
 
 @dataclass
@@ -97,43 +112,51 @@ def _days(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} days"
 
 
-def _ratio(numerator: int, denominator: int) -> float | None:
+def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
-# --- population --------------------------------------------------------------------------------
+def _in_days(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 86400
 
 
-@dataclass
-class Participant:
-    person_id: int
-    department_id: int | None
-    level: int | None
-    enrolled_on: date
-    role: str
-    left_on: date | None
+class Scope:
+    """The participants and relationships a dashboard covers, as database subqueries."""
 
+    def __init__(self, program: Program, filters: Filters) -> None:
+        self.program, self.filters = program, filters
 
-def participants(program: Program) -> list[Participant]:
-    """Everyone enrolled (not withdrawn) — the denominator of the participant KPIs."""
-    rows = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
-    return [
-        Participant(pid, dept, level, created.date(), role, left)
-        for pid, dept, level, created, role, left in rows.values_list(
-            "person_id",
-            "person__department_id",
-            "person__level",
-            "created_at",
-            "role",
-            "person__left_on",
+    def enrolments(self) -> QuerySet[Enrolment]:
+        return Enrolment.objects.filter(program=self.program, status=EnrolmentStatus.ACTIVE).filter(
+            self.filters.q()
         )
-    ]
+
+    def people(self) -> Any:
+        """The chosen participants' person ids, as a subquery."""
+        return self.enrolments().values("person_id")
+
+    def relationships(self) -> QuerySet[Relationship]:
+        relationships = Relationship.objects.filter(program=self.program, status__in=PUBLISHED)
+        if self.filters.active:
+            relationships = relationships.filter(
+                pk__in=Membership.objects.filter(person_id__in=self.people()).values(
+                    "relationship_id"
+                )
+            )
+        return relationships
+
+    def restrict_people(self, queryset: Any, field_name: str) -> Any:
+        return (
+            queryset.filter(**{f"{field_name}__in": self.people()})
+            if self.filters.active
+            else queryset
+        )
 
 
-def refusal(everyone: list[Participant], chosen: list[Participant]) -> str:
+def refusal(total: int, chosen: int) -> str:
     """Why a filtered view may not be shown ("" when it may)."""
-    rest = len(everyone) - len(chosen)
-    if 0 < len(chosen) < K_MIN:
+    rest = total - chosen
+    if 0 < chosen < K_MIN:
         return f"Fewer than {K_MIN} participants match these filters, so their results are hidden."
     if 0 < rest < K_MIN:
         return (
@@ -143,55 +166,44 @@ def refusal(everyone: list[Participant], chosen: list[Participant]) -> str:
     return ""
 
 
-# --- the dashboard -----------------------------------------------------------------------------
-
-
 def dashboard(
     program: Program, filters: Filters | None = None, *, now: datetime | None = None
 ) -> Dashboard:
     filters = filters or Filters()
     now = now or timezone.now()
-    everyone = participants(program)
-    chosen = [p for p in everyone if filters.matches(p.department_id, p.level)]
     board = Dashboard(program=program, filters=filters)
+    scope = Scope(program, filters)
     if filters.active:
-        board.refused = refusal(everyone, chosen)
+        counts = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).aggregate(
+            total=Count("id"), chosen=Count("id", filter=filters.q())
+        )
+        board.refused = refusal(counts["total"], counts["chosen"])
         if board.refused:
             return board
-    people = {p.person_id for p in chosen}
-    relationships = _relationship_stats(program, people if filters.active else None)
-    board.signups = _signups(program, people if filters.active else None)
-    board.kpis += _matching_kpis(program, chosen, people, relationships)
-    board.kpis += _meeting_kpis(program, relationships, now)
-    board.kpis += _engagement_kpis(program, relationships, people, now)
-    board.kpis += _goal_kpis(relationships, people if filters.active else None, board)
-    board.kpis += _closing_kpis(relationships)
-    board.kpis += _retention_kpis(chosen, now.date())
-    board.kpis += _mix_kpis(relationships, board)
-    board.meetings_histogram = _meetings_histogram(relationships)
+    rows = _relationship_rows(scope)
+    board.signups = _signups(scope)
+    board.kpis += _matching_kpis(scope)
+    board.kpis += _meeting_kpis(program, rows, now)
+    board.kpis += _engagement_kpis(scope, rows, now)
+    board.kpis += _goal_kpis(scope, len(rows), board)
+    board.kpis += _closing_kpis(scope)
+    board.kpis += _retention_kpis(scope, now)
+    board.kpis += _mix_kpis(scope, rows, board)
+    board.meetings_histogram = _meetings_histogram(rows)
+    health = Counter(r.health for r in rows if r.status in LIVE)
     board.health = [
-        Point(label, count)
-        for label, count in (
-            (
-                "On track",
-                sum(1 for r in relationships.values() if r.live and r.health == "on_track"),
-            ),
-            (
-                "Needs attention",
-                sum(1 for r in relationships.values() if r.live and r.health == "attention"),
-            ),
-            ("At risk", sum(1 for r in relationships.values() if r.live and r.health == "at_risk")),
-        )
+        Point("On track", health["on_track"]),
+        Point("Needs attention", health["attention"]),
+        Point("At risk", health["at_risk"]),
     ]
     return board
 
 
-def _signups(program: Program, people: set[int] | None) -> list[Point]:
-    enrolments = Enrolment.objects.filter(program=program)
-    if people is not None:
-        enrolments = enrolments.filter(person_id__in=people)
+def _signups(scope: Scope) -> list[Point]:
     rows = (
-        enrolments.annotate(week=TruncWeek("created_at"))
+        Enrolment.objects.filter(program=scope.program)
+        .filter(scope.filters.q())
+        .annotate(week=TruncWeek("created_at"))
         .values("week")
         .annotate(n=Count("id"))
         .order_by("week")
@@ -200,106 +212,82 @@ def _signups(program: Program, people: set[int] | None) -> list[Point]:
 
 
 @dataclass
-class RelationshipStats:
-    pk: int
+class Row:
+    """One relationship, with the counters its services keep."""
+
     status: str
     health: str
     created_at: datetime
     activated_at: datetime | None
     ended_at: datetime | None
-    members: list[int] = field(default_factory=list)
-    departments: set[int | None] = field(default_factory=set)
-    held: int = 0
-    missed: int = 0
-    first_held: datetime | None = None
-    last_held: datetime | None = None
-    topics: Counter[int] = field(default_factory=Counter)
-
-    @property
-    def live(self) -> bool:
-        return self.status in (RelationshipStatus.PROPOSED, RelationshipStatus.ACTIVE)
+    held: int
+    first_held: datetime | None
+    last_held: datetime | None
+    topics: dict[str, int]
+    size: int
 
 
-def _relationship_stats(program: Program, people: set[int] | None) -> dict[int, RelationshipStats]:
-    """One row per relationship with the counts the KPIs need: four queries whatever the size."""
-    rows = Relationship.objects.filter(program=program, status__in=PUBLISHED).values_list(
-        "pk", "status", "health", "created_at", "activated_at", "ended_at"
+def _relationship_rows(scope: Scope) -> list[Row]:
+    return [
+        Row(*values)
+        for values in scope.relationships()
+        .annotate(size=Count("members"))
+        .values_list(
+            "status",
+            "health",
+            "created_at",
+            "activated_at",
+            "ended_at",
+            "meetings_held",
+            "first_meeting_at",
+            "last_meeting_at",
+            "topic_counts",
+            "size",
+        )
+    ]
+
+
+def _matching_kpis(scope: Scope) -> list[Kpi]:
+    first_match = (
+        Membership.objects.filter(
+            person_id=OuterRef("person_id"),
+            relationship__program=scope.program,
+            relationship__status__in=PUBLISHED,
+        )
+        .order_by("relationship__created_at")
+        .values("relationship__created_at")[:1]
     )
-    stats = {
-        pk: RelationshipStats(pk, status, health, created, activated, ended)
-        for pk, status, health, created, activated, ended in rows
-    }
-    for rel_id, person_id, department in Membership.objects.filter(
-        relationship__program=program
-    ).values_list("relationship_id", "person_id", "person__department_id"):
-        if rel_id in stats:
-            stats[rel_id].members.append(person_id)
-            stats[rel_id].departments.add(department)
-    if people is not None:
-        stats = {pk: s for pk, s in stats.items() if people & set(s.members)}
-    meeting_rows = (
-        Meeting.objects.filter(relationship__program=program)
-        .values("relationship_id")
-        .annotate(
-            held=Count("id", filter=Q(status=MeetingStatus.HELD)),
-            missed=Count("id", filter=Q(status=MeetingStatus.MISSED)),
-            first=Min("starts_at", filter=Q(status=MeetingStatus.HELD)),
-            last=Max("starts_at", filter=Q(status=MeetingStatus.HELD)),
+    totals = (
+        scope.enrolments()
+        .annotate(first_match=Subquery(first_match))
+        .aggregate(
+            enrolled=Count("id"),
+            matched=Count("id", filter=Q(first_match__isnull=False)),
+            wait=Avg(
+                ExpressionWrapper(F("first_match") - F("created_at"), output_field=DurationField())
+            ),
         )
     )
-    for row in meeting_rows:
-        s = stats.get(row["relationship_id"])
-        if s is not None:
-            s.held, s.missed, s.first_held, s.last_held = (
-                row["held"],
-                row["missed"],
-                row["first"],
-                row["last"],
-            )
-    for rel_id, person_id, n in (
-        LoggedTopic.objects.filter(log__meeting__relationship__program=program)
-        .values_list("log__meeting__relationship_id", "brought_by_id")
-        .annotate(n=Count("id"))
-    ):
-        if rel_id in stats:
-            stats[rel_id].topics[person_id] += n
-    return stats
-
-
-def _matching_kpis(
-    program: Program,
-    chosen: list[Participant],
-    people: set[int],
-    relationships: dict[int, RelationshipStats],
-) -> list[Kpi]:
-    first_match: dict[int, datetime] = {}
-    for s in relationships.values():
-        for person in s.members:
-            if person in people and (
-                person not in first_match or s.created_at < first_match[person]
-            ):
-                first_match[person] = s.created_at
-    matched = [p for p in chosen if p.person_id in first_match]
-    waits = [(first_match[p.person_id].date() - p.enrolled_on).days for p in matched]
-    memberships = Membership.objects.filter(
-        relationship__program=program, respond_by__isnull=False, person_id__in=people
+    answers = scope.restrict_people(
+        Membership.objects.filter(relationship__program=scope.program, respond_by__isnull=False),
+        "person_id",
+    ).aggregate(
+        responded=Count("id", filter=Q(accepted_at__isnull=False) | Q(declined_at__isnull=False)),
+        accepted=Count("id", filter=Q(accepted_at__isnull=False)),
     )
-    responded = memberships.filter(
-        Q(accepted_at__isnull=False) | Q(declined_at__isnull=False)
-    ).count()
-    accepted = memberships.filter(accepted_at__isnull=False).count()
-    rate = _ratio(len(matched), len(chosen))
-    wait = statistics.mean(waits) if waits else None
-    acceptance = _ratio(accepted, responded)
+    enrolled, matched = totals["enrolled"], totals["matched"]
+    rate = _ratio(matched, enrolled)
+    wait = _in_days(totals["wait"])
+    acceptance = _ratio(answers["accepted"], answers["responded"])
     return [
-        Kpi("enrolled", "People enrolled", len(chosen), f"{len(chosen)}", n=len(chosen)),
+        Kpi("enrolled", "People enrolled", enrolled, f"{enrolled}", n=enrolled),
         Kpi(
             "match_rate",
             "Match rate",
             rate,
             _pct(rate),
-            f"{len(matched)} of {len(chosen)} matched",
-            len(chosen),
+            f"{matched} of {enrolled} matched",
+            enrolled,
         ),
         Kpi(
             "time_to_match",
@@ -307,34 +295,30 @@ def _matching_kpis(
             wait,
             _days(wait),
             "average, matched people",
-            len(waits),
+            matched,
         ),
         Kpi(
             "acceptance_rate",
             "Matches accepted",
             acceptance,
             _pct(acceptance),
-            f"{accepted} of {responded} answers",
-            responded,
+            f"{answers['accepted']} of {answers['responded']} answers",
+            answers["responded"],
         ),
     ]
 
 
-def _meeting_kpis(
-    program: Program, relationships: dict[int, RelationshipStats], now: datetime
-) -> list[Kpi]:
-    ran = [s for s in relationships.values() if s.status in RAN]
-    started = [s for s in ran if s.first_held and s.activated_at]
-    to_first = [(s.first_held - s.activated_at).total_seconds() / 86400 for s in started]  # type: ignore[operator]
+def _meeting_kpis(program: Program, rows: list[Row], now: datetime) -> list[Kpi]:
+    ran = [r for r in rows if r.status in RAN]
+    started = [r for r in ran if r.first_held and r.activated_at]
+    to_first = [(r.first_held - r.activated_at).total_seconds() / 86400 for r in started]  # type: ignore[operator]
     cadence = CADENCE_DAYS.get(program.cadence, 14)
     adherence = []
-    for s in ran:
-        start = s.activated_at or s.created_at
-        age = ((s.ended_at or now) - start).days
-        expected = max(1, age // cadence)
+    for r in ran:
+        age = ((r.ended_at or now) - (r.activated_at or r.created_at)).days
         if age >= cadence:
-            adherence.append(min(1.0, s.held / expected))
-    per = statistics.mean(s.held for s in ran) if ran else None
+            adherence.append(min(1.0, r.held / max(1, age // cadence)))
+    per = statistics.mean(r.held for r in ran) if ran else None
     first = statistics.median(to_first) if to_first else None
     kept = statistics.mean(adherence) if adherence else None
     return [
@@ -365,29 +349,28 @@ def _meeting_kpis(
     ]
 
 
-def _engagement_kpis(
-    program: Program, relationships: dict[int, RelationshipStats], people: set[int], now: datetime
-) -> list[Kpi]:
-    """Mentor engagement: mentors (or, in peer programs, everyone matched) who held a meeting in
-    the last 60 days, and the sessions they logged."""
-    live = [s for s in relationships.values() if s.status == RelationshipStatus.ACTIVE]
+def _engagement_kpis(scope: Scope, rows: list[Row], now: datetime) -> list[Kpi]:
+    """Mentor engagement: mentors (or, in peer programs, everyone matched) in active matches who
+    met in the last 60 days, and the sessions they logged."""
+    program = scope.program
+    members = Membership.objects.filter(
+        relationship__in=scope.relationships().filter(status=RelationshipStatus.ACTIVE)
+    )
     if program.kind == ProgramKind.MENTOR_MENTEE:
-        mentors = set(
-            Membership.objects.filter(
-                relationship_id__in=[s.pk for s in live], role=EnrolmentRole.MENTOR
-            ).values_list("person_id", flat=True)
-        )
-    else:
-        mentors = {p for s in live for p in s.members}
-    mentors &= people
-    recent_cut = now - timedelta(days=60)
-    engaged = {
-        p for s in live if s.last_held and s.last_held >= recent_cut for p in s.members
-    } & mentors
+        members = members.filter(role=EnrolmentRole.MENTOR)
+    members = scope.restrict_people(members, "person_id")
+    counts = members.aggregate(
+        total=Count("person_id", distinct=True),
+        engaged=Count(
+            "person_id",
+            distinct=True,
+            filter=Q(relationship__last_meeting_at__gte=now - timedelta(days=60)),
+        ),
+    )
     logged = MeetingLog.objects.filter(
-        meeting__relationship_id__in=[s.pk for s in live], author_id__in=mentors
+        author_id__in=members.values("person_id"), meeting__relationship__program=program
     ).count()
-    share = _ratio(len(engaged), len(mentors))
+    share = _ratio(counts["engaged"], counts["total"])
     label = "Active mentors" if program.kind == ProgramKind.MENTOR_MENTEE else "Active participants"
     return [
         Kpi(
@@ -396,25 +379,26 @@ def _engagement_kpis(
             share,
             _pct(share),
             f"met in the last 60 days; {logged} sessions logged",
-            len(mentors),
-        ),
+            counts["total"],
+        )
     ]
 
 
-def _goal_kpis(
-    relationships: dict[int, RelationshipStats], people: set[int] | None, board: Dashboard
-) -> list[Kpi]:
-    goals = Goal.objects.filter(relationship_id__in=list(relationships))
-    if people is not None:
-        goals = goals.filter(owner_id__in=people)
-    counts = dict(goals.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    done, dropped, active = (
-        counts.get(s, 0) for s in (GoalStatus.DONE, GoalStatus.DROPPED, GoalStatus.ACTIVE)
+def _goal_kpis(scope: Scope, relationships: int, board: Dashboard) -> list[Kpi]:
+    goals = scope.restrict_people(
+        Goal.objects.filter(relationship__in=scope.relationships()), "owner_id"
     )
+    totals = goals.aggregate(
+        done=Count("id", filter=Q(status=GoalStatus.DONE)),
+        dropped=Count("id", filter=Q(status=GoalStatus.DROPPED)),
+        active=Count("id", filter=Q(status=GoalStatus.ACTIVE)),
+        matches=Count("relationship_id", distinct=True),
+    )
+    done, dropped, active = totals["done"], totals["dropped"], totals["active"]
     total = done + dropped + active
     rate = _ratio(done, total)
     board.goals = [Point("In progress", active), Point("Done", done), Point("Dropped", dropped)]
-    with_goals = len(set(goals.values_list("relationship_id", flat=True)))
+    with_goals = _ratio(totals["matches"], relationships)
     return [
         Kpi(
             "goal_completion",
@@ -427,19 +411,24 @@ def _goal_kpis(
         Kpi(
             "goals_set",
             "Matches with goals",
-            _ratio(with_goals, len(relationships)),
-            _pct(_ratio(with_goals, len(relationships))),
-            f"{with_goals} of {len(relationships)}",
-            len(relationships),
+            with_goals,
+            _pct(with_goals),
+            f"{totals['matches']} of {relationships}",
+            relationships,
         ),
     ]
 
 
-def _closing_kpis(relationships: dict[int, RelationshipStats]) -> list[Kpi]:
-    summaries = ClosingSummary.objects.filter(membership__relationship_id__in=list(relationships))
-    n = summaries.count()
-    recommend = summaries.filter(would_recommend_partner=True).count()
-    again = summaries.filter(would_do_again=True).count()
+def _closing_kpis(scope: Scope) -> list[Kpi]:
+    totals = scope.restrict_people(
+        ClosingSummary.objects.filter(membership__relationship__in=scope.relationships()),
+        "membership__person_id",
+    ).aggregate(
+        n=Count("id"),
+        recommend=Count("id", filter=Q(would_recommend_partner=True)),
+        again=Count("id", filter=Q(would_do_again=True)),
+    )
+    n = totals["n"]
     if n < K_MIN:
         return [
             Kpi(
@@ -455,28 +444,37 @@ def _closing_kpis(relationships: dict[int, RelationshipStats]) -> list[Kpi]:
         Kpi(
             "would_do_again",
             "Would do it again",
-            again / n,
-            _pct(again / n),
+            totals["again"] / n,
+            _pct(totals["again"] / n),
             f"{n} closing summaries",
             n,
         ),
         Kpi(
             "would_recommend_partner",
             "Would recommend their partner",
-            recommend / n,
-            _pct(recommend / n),
+            totals["recommend"] / n,
+            _pct(totals["recommend"] / n),
             f"{n} closing summaries",
             n,
         ),
     ]
 
 
-def _retention_kpis(chosen: list[Participant], today: date) -> list[Kpi]:
+def _retention_kpis(scope: Scope, now: datetime) -> list[Kpi]:
     results = []
     for horizon in HORIZONS:
-        cohort = [p for p in chosen if p.enrolled_on <= today - timedelta(days=horizon)]
+        period = timedelta(days=horizon)
+        cohort = scope.enrolments().filter(created_at__lte=now - period)
+        totals = cohort.aggregate(
+            n=Count("id"),
+            kept=Count(
+                "id",
+                filter=Q(person__left_on__isnull=True)
+                | Q(person__left_on__gt=F("created_at") + period),
+            ),
+        )
         label = f"Retention after {horizon // 30} months"
-        if len(cohort) < K_MIN:
+        if totals["n"] < K_MIN:
             results.append(
                 Kpi(
                     f"retention_{horizon}",
@@ -484,62 +482,64 @@ def _retention_kpis(chosen: list[Participant], today: date) -> list[Kpi]:
                     None,
                     "—",
                     f"needs {K_MIN} people enrolled {horizon // 30}+ months ago",
-                    len(cohort),
+                    totals["n"],
                 )
             )
             continue
-        kept = sum(
-            1
-            for p in cohort
-            if p.left_on is None or p.left_on > p.enrolled_on + timedelta(days=horizon)
-        )
-        rate = kept / len(cohort)
+        rate = totals["kept"] / totals["n"]
         baseline = comparable_retention(cohort, horizon)
         detail = (
             f"vs. {baseline * 100:.0f}% of comparable colleagues who did not take part"
             if baseline is not None
             else "no comparable group"
         )
-        results.append(Kpi(f"retention_{horizon}", label, rate, _pct(rate), detail, len(cohort)))
+        results.append(Kpi(f"retention_{horizon}", label, rate, _pct(rate), detail, totals["n"]))
     return results
 
 
-def comparable_retention(cohort: Iterable[Participant], horizon: int) -> float | None:
+def comparable_retention(cohort: QuerySet[Enrolment], horizon: int) -> float | None:
     """Retention of people who never enrolled in any program, weighted to the cohort's mix of
     departments and levels, over the same period from the cohort's median sign-up date."""
-    cohort = list(cohort)
-    reference = sorted(p.enrolled_on for p in cohort)[len(cohort) // 2]
-    strata = Counter((p.department_id, p.level) for p in cohort)
-    rows = (
+    dates = list(cohort.order_by("created_at").values_list("created_at", flat=True))
+    reference = dates[len(dates) // 2].date()
+    strata = {
+        (d, lvl): n
+        for d, lvl, n in cohort.values_list("person__department_id", "person__level")
+        .annotate(n=Count("id"))
+        .values_list("person__department_id", "person__level", "n")
+    }
+    end = reference + timedelta(days=horizon)
+    others = (
         Person.objects.filter(enrolments__isnull=True)
         .filter(Q(hire_date__isnull=True) | Q(hire_date__lte=reference))
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=reference))
-        .values_list("department_id", "level", "left_on")
+        .values("department_id", "level")
+        .annotate(
+            n=Count("id"), kept=Count("id", filter=Q(left_on__isnull=True) | Q(left_on__gt=end))
+        )
     )
-    by_stratum: dict[tuple[int | None, int | None], list[bool]] = defaultdict(list)
-    end = reference + timedelta(days=horizon)
-    for department, level, left in rows:
-        by_stratum[(department, level)].append(left is None or left > end)
     weighted = total = 0.0
-    for stratum, weight in strata.items():
-        outcomes = by_stratum.get(stratum)
-        if outcomes:
-            weighted += weight * (sum(outcomes) / len(outcomes))
+    for row in others:
+        weight = strata.get((row["department_id"], row["level"]))
+        if weight and row["n"]:
+            weighted += weight * row["kept"] / row["n"]
             total += weight
     return weighted / total if total else None
 
 
-def _mix_kpis(relationships: dict[int, RelationshipStats], board: Dashboard) -> list[Kpi]:
-    ran = [s for s in relationships.values() if s.status in RAN]
-    crossing = sum(1 for s in ran if len(s.departments) > 1)
-    share = _ratio(crossing, len(ran))
+def _mix_kpis(scope: Scope, rows: list[Row], board: Dashboard) -> list[Kpi]:
+    ran_relationships = scope.relationships().filter(status__in=RAN)
+    mix = ran_relationships.annotate(
+        departments=Count("members__person__department", distinct=True)
+    ).aggregate(ran=Count("id"), crossing=Count("id", filter=Q(departments__gt=1)))
+    share = _ratio(mix["crossing"], mix["ran"])
     buckets: Counter[str] = Counter()
-    for s in ran:
-        total = sum(s.topics.values())
-        if not total or len(s.members) < 2:
+    for row in rows:
+        total = sum(row.topics.values())
+        if row.status not in RAN or not total or row.size < 2:
             continue
-        smallest = min(s.topics.get(p, 0) for p in s.members) / total
-        fair = 1 / len(s.members)
+        counts = list(row.topics.values()) + [0] * (row.size - len(row.topics))
+        smallest, fair = min(counts) / total, 1 / row.size
         buckets[
             "Balanced"
             if smallest >= 0.6 * fair
@@ -557,8 +557,8 @@ def _mix_kpis(relationships: dict[int, RelationshipStats], board: Dashboard) -> 
             "Matches across departments",
             share,
             _pct(share),
-            f"{crossing} of {len(ran)}",
-            len(ran),
+            f"{mix['crossing']} of {mix['ran']}",
+            mix["ran"],
         ),
         Kpi(
             "reciprocity",
@@ -571,8 +571,8 @@ def _mix_kpis(relationships: dict[int, RelationshipStats], board: Dashboard) -> 
     ]
 
 
-def _meetings_histogram(relationships: dict[int, RelationshipStats]) -> list[Point]:
-    counts = Counter(min(s.held, 8) for s in relationships.values() if s.status in RAN)
+def _meetings_histogram(rows: list[Row]) -> list[Point]:
+    counts = Counter(min(r.held, 8) for r in rows if r.status in RAN)
     return [Point("8+" if n == 8 else str(n), counts.get(n, 0)) for n in range(0, 9)]
 
 
@@ -593,8 +593,8 @@ class ProgramRow:
         return _ratio(self.matched, self.enrolled)
 
 
-def organisation(programs: Iterable[Program]) -> list[ProgramRow]:
-    """Headline numbers per program, for the admin's organisation view (five queries)."""
+def organisation(programs: QuerySet[Program] | list[Program]) -> list[ProgramRow]:
+    """Headline numbers per program, for the admin's organisation view (three queries)."""
     programs = list(programs)
     ids = [p.pk for p in programs]
     enrolled = dict(
@@ -609,34 +609,24 @@ def organisation(programs: Iterable[Program]) -> list[ProgramRow]:
         .annotate(n=Count("person_id", distinct=True))
         .values_list("relationship__program_id", "n")
     )
-    live = dict(
-        Relationship.objects.filter(program_id__in=ids, status__in=[RelationshipStatus.ACTIVE])
-        .values_list("program_id")
-        .annotate(n=Count("id"))
-        .values_list("program_id", "n")
-    )
-    held = dict(
-        Meeting.objects.filter(relationship__program_id__in=ids, status=MeetingStatus.HELD)
-        .values_list("relationship__program_id")
-        .annotate(n=Count("id"))
-        .values_list("relationship__program_id", "n")
-    )
-    risk = dict(
-        Relationship.objects.filter(
-            program_id__in=ids, status=RelationshipStatus.ACTIVE, health="at_risk"
+    stats: dict[int, dict[str, Any]] = {
+        row["program_id"]: dict(row)
+        for row in Relationship.objects.filter(program_id__in=ids)
+        .values("program_id")
+        .annotate(
+            live=Count("id", filter=Q(status=RelationshipStatus.ACTIVE)),
+            held=Sum("meetings_held"),
+            risk=Count("id", filter=Q(status=RelationshipStatus.ACTIVE, health="at_risk")),
         )
-        .values_list("program_id")
-        .annotate(n=Count("id"))
-        .values_list("program_id", "n")
-    )
+    }
     return [
         ProgramRow(
             p,
             enrolled.get(p.pk, 0),
             matched.get(p.pk, 0),
-            live.get(p.pk, 0),
-            held.get(p.pk, 0),
-            risk.get(p.pk, 0),
+            stats.get(p.pk, {}).get("live", 0),
+            stats.get(p.pk, {}).get("held") or 0,
+            stats.get(p.pk, {}).get("risk", 0),
         )
         for p in programs
     ]

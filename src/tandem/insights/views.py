@@ -59,7 +59,7 @@ def _board(request: HttpRequest, program_id: int) -> tuple[Program, FilterForm, 
 def dashboard_view(request: HttpRequest, program_id: int) -> HttpResponse:
     program, form, board = _board(request, program_id)
     user = _user(request)
-    rows = program_health(user=user, program=program)
+    rows = program_health(user=user, program=program, limit=25)
     log_action(
         "insights.dashboard_viewed",
         actor=user,
@@ -71,8 +71,8 @@ def dashboard_view(request: HttpRequest, program_id: int) -> HttpResponse:
         "program": program,
         "form": form,
         "board": board,
-        "health_rows": rows[:25],
-        "health_counts": health_counts(rows),
+        "health_rows": rows,
+        "health_counts": health_counts(program),
         "section": "programs",
         "survey": _survey_summary(program),
     }

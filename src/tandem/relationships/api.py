@@ -431,7 +431,12 @@ def closing(
     response=list[HealthOut],
     summary="Relationship health: status and counts only (coordinators)",
 )
-def program_health(request: HttpRequest, program_id: int) -> list[Any]:
+def program_health(
+    request: HttpRequest, program_id: int, limit: int = 100, offset: int = 0
+) -> list[Any]:
+    """At-risk first; page with ``limit`` (at most 500) and ``offset``."""
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    return selectors.program_health(user=user, program=program)
+    return selectors.program_health(
+        user=user, program=program, limit=max(1, min(limit, 500)), offset=max(0, offset)
+    )

@@ -54,6 +54,15 @@ class Relationship(models.Model):
     health = models.CharField(max_length=10, default="on_track", db_index=True)
     health_reasons = models.JSONField(default=list, blank=True)
     health_checked_at = models.DateTimeField(null=True, blank=True)
+    # Counters kept by the services on every meeting and log change (``services.recount``), so
+    # dashboards over a million meetings read one row per relationship instead of aggregating.
+    meetings_held = models.PositiveIntegerField(default=0)
+    meetings_missed = models.PositiveIntegerField(default=0)
+    first_meeting_at = models.DateTimeField(null=True, blank=True)
+    last_meeting_at = models.DateTimeField(null=True, blank=True)
+    topic_counts = models.JSONField(
+        default=dict, blank=True, help_text="Topics each member brought: {person id: count}."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,7 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -254,49 +265,59 @@ class HealthRow:
 HEALTH_ORDER = {"at_risk": 0, "attention": 1, "on_track": 2}
 
 
-def program_health(*, user: User, program: Program) -> list[HealthRow]:
+def program_health(
+    *, user: User, program: Program, limit: int | None = None, offset: int = 0
+) -> list[HealthRow]:
+    """Live matches, at-risk first, from the counters the services keep (no content, ever)."""
     if not can_coordinate(user, program):
         raise NotFound()
+    rank = Case(*(When(health=h, then=Value(n)) for h, n in HEALTH_ORDER.items()), default=Value(3))
+    goals = (
+        Goal.objects.filter(relationship=OuterRef("pk"))
+        .order_by()
+        .values("relationship")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    upcoming = (
+        Meeting.objects.filter(
+            relationship=OuterRef("pk"),
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
     relationships = (
         Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
-        .prefetch_related(
-            Prefetch("members", queryset=Membership.objects.select_related("person__user"))
-        )
-        .annotate(
-            held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD), distinct=True),
-            last=Max("meetings__starts_at", filter=Q(meetings__status=MeetingStatus.HELD)),
-            next=Min(
-                "meetings__starts_at",
-                filter=Q(
-                    meetings__status=MeetingStatus.SCHEDULED, meetings__starts_at__gt=timezone.now()
-                ),
-            ),
-            goal_count=Count("goals", distinct=True),
-        )
+        .annotate(rank=rank, goal_count=Subquery(goals), next=Subquery(upcoming))
+        .order_by("rank", "activated_at", "pk")
     )
-    rows = [
+    page = relationships[offset : offset + limit] if limit is not None else relationships
+    page = page.prefetch_related(
+        Prefetch("members", queryset=Membership.objects.select_related("person__user"))
+    )
+    return [
         HealthRow(
             r.pk,
             [m.person.user.name for m in r.members.all()],
             r.status,
             r.health,
             list(r.health_reasons),
-            r.held,
-            r.last,
+            r.meetings_held,
+            r.last_meeting_at,
             r.next,
-            r.goal_count,
+            r.goal_count or 0,
             r.activated_at or r.created_at,
         )
-        for r in relationships
+        for r in page
     ]
-    return sorted(rows, key=lambda row: (HEALTH_ORDER.get(row.health, 3), row.since))
 
 
-def health_counts(rows: list[HealthRow]) -> dict[str, int]:
-    counts = {"on_track": 0, "attention": 0, "at_risk": 0}
-    for row in rows:
-        counts[row.health] = counts.get(row.health, 0) + 1
-    return counts
+def health_counts(program: Program) -> dict[str, int]:
+    live = Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+    counts = dict(live.values_list("health").annotate(n=Count("id")).values_list("health", "n"))
+    return {key: counts.get(key, 0) for key in ("on_track", "attention", "at_risk")}
 
 
 def open_concerns(*, user: User, program: Program) -> QuerySet[Concern]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -674,8 +675,30 @@ def health_facts(relationship: Relationship, now: datetime) -> health.Facts:
     )
 
 
+def recount(relationship: Relationship) -> None:
+    """Rebuild the relationship's meeting and topic counters from its meetings and logs."""
+    totals = relationship.meetings.aggregate(
+        held=Count("id", filter=Q(status=MeetingStatus.HELD)),
+        missed=Count("id", filter=Q(status=MeetingStatus.MISSED)),
+        first=Min("starts_at", filter=Q(status=MeetingStatus.HELD)),
+        last=Max("starts_at", filter=Q(status=MeetingStatus.HELD)),
+    )
+    topics: dict[str, int] = {}
+    for meeting in topic_counts(relationship):
+        for person, count in meeting.items():
+            topics[str(person)] = topics.get(str(person), 0) + count
+    Relationship.objects.filter(pk=relationship.pk).update(
+        meetings_held=totals["held"],
+        meetings_missed=totals["missed"],
+        first_meeting_at=totals["first"],
+        last_meeting_at=totals["last"],
+        topic_counts=topics,
+    )
+
+
 def refresh_health(relationship: Relationship, now: datetime | None = None) -> health.Assessment:
     now = now or timezone.now()
+    recount(relationship)
     result = health.assess(health_facts(relationship, now), now, health_settings(relationship))
     Relationship.objects.filter(pk=relationship.pk).update(
         health=result.status, health_reasons=result.reasons, health_checked_at=now

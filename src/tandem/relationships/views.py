@@ -491,7 +491,19 @@ def program_health_view(request: HttpRequest, program_id: int) -> HttpResponse:
         concern = get_object_or_404(Concern, pk=request.POST.get("concern"), program=program)
         services.concern_handled(actor=user, concern=concern)
         return redirect(request.path)
-    rows = selectors.program_health(user=user, program=program)
+    counts = selectors.health_counts(program)
+    total = sum(counts.values())
+    per_page = 100
+    page = max(
+        1,
+        min(
+            int(request.GET.get("page", "1") or 1) if request.GET.get("page", "1").isdigit() else 1,
+            max(1, -(-total // per_page)),
+        ),
+    )
+    rows = selectors.program_health(
+        user=user, program=program, limit=per_page, offset=(page - 1) * per_page
+    )
     log_action("relationship.health_viewed", actor=user, target=program, request=request)
     return render(
         request,
@@ -499,7 +511,9 @@ def program_health_view(request: HttpRequest, program_id: int) -> HttpResponse:
         {
             "program": program,
             "rows": rows,
-            "counts": selectors.health_counts(rows),
+            "page": page,
+            "pages": max(1, -(-total // per_page)),
+            "counts": counts,
             "concerns": selectors.open_concerns(user=user, program=program),
             "section": "programs",
         },
