@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", include("tandem.people.urls")),
     path("programs/", include("tandem.programs.urls")),
     path("matches/", include("tandem.matches.urls")),
+    path("feedback/", include("tandem.feedback.urls")),
     path("outbox/", include("tandem.notify.urls")),
     path("audit/", include("tandem.audit.urls")),
     path("api/", api.urls),
