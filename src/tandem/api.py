@@ -62,10 +62,10 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 
 def _register_routers() -> None:
-    from tandem.people.api import router as people_router
-    from tandem.matches.api import router as matches_router
-    from tandem.programs.api import router as programs_router
     from tandem.feedback.api import router as feedback_router
+    from tandem.matches.api import router as matches_router
+    from tandem.people.api import router as people_router
+    from tandem.programs.api import router as programs_router
 
     api.add_router("/", people_router)
     api.add_router("/", programs_router)

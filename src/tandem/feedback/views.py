@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from tandem.feedback.forms import (
 from tandem.feedback.models import Survey, SurveyQuestion, SurveyStatus
 from tandem.feedback.results import DIMENSIONS
 from tandem.people.selectors import person_for_user
-from tandem.programs.selectors import access_program_as_coordinator
+from tandem.programs.selectors import access_program_as_coordinator, coordinated_programs
 from tandem.web.charts import Point
 
 
@@ -46,10 +47,11 @@ def _error_text(exc: ApplicationError) -> str:
 @login_required
 def mine_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    coordinated = coordinated_programs(user).annotate(survey_count=Count("surveys", distinct=True))
     return render(
         request,
         "feedback/mine.html",
-        {"surveys": selectors.my_surveys(user), "section": "surveys"},
+        {"surveys": selectors.my_surveys(user), "coordinated": coordinated, "section": "surveys"},
     )
 
 
@@ -60,7 +62,7 @@ def respond_view(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey, participation = selectors.access_survey_as_respondent(user=user, survey_id=survey_id)
     person = person_for_user(user)
     questions = selectors.questions_for(survey, person)
-    form = SurveyResponseForm(questions, request.POST or None)
+    form = SurveyResponseForm(questions, request.POST if request.method == "POST" else None)
     can_answer = survey.status == SurveyStatus.OPEN and participation.responded_on is None
     if request.method == "POST" and can_answer and form.is_valid():
         try:
@@ -121,7 +123,7 @@ def program_view(request: HttpRequest, program_id: int) -> HttpResponse:
             "start": start,
             "end": end,
             "template_form": TemplateForm(),
-            "section": "programs",
+            "section": "surveys",
         },
     )
 
@@ -192,7 +194,7 @@ def edit_view(request: HttpRequest, survey_id: int, question_id: int | None = No
             "due": selectors.due_on(survey, start=start),
             "start": start,
             "rate": selectors.response_rate(survey),
-            "section": "programs",
+            "section": "surveys",
         },
     )
 
@@ -262,6 +264,6 @@ def results_view(request: HttpRequest, survey_id: int) -> HttpResponse:
                 for r in results.questions
             ],
             "dimensions": DIMENSIONS,
-            "section": "programs",
+            "section": "surveys",
         },
     )
