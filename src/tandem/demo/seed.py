@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import Role, User
+from tandem.demo.feedback import seed_feedback
+from tandem.demo.matching import seed_matching
 from tandem.demo.org import (
     DEMO_PASSWORD,
     DOMAIN,
@@ -19,7 +21,6 @@ from tandem.demo.org import (
     hr_export_csv,
     named_email,
 )
-from tandem.demo.matching import seed_matching
 from tandem.demo.programs import _quiet_history, seed_programs
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
@@ -76,6 +77,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
             participant_email=logins.participant,
             programs_=programs,
         )
+        seed_feedback(coordinator_email=logins.coordinator, participant_email=logins.participant)
         _quiet_history()
     return logins
 
