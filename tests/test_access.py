@@ -20,6 +20,7 @@ from tandem.programs import services
 from tandem.relationships.models import Membership, Relationship
 from tests.conftest import client_for
 from tests.factories import make_program
+from tests.feedback.access import feedback_world
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")
 LOGIN = "login"
@@ -69,6 +70,15 @@ matches:relationship_end          get     login  404         404      200       
 matches:run                       get     login  404         404      200         200
 matches:run_action                post    login  404         404      302         302
 matches:fairness                  get     login  404         404      200         200
+feedback:mine                     get     login  200         200      200         200
+feedback:respond                  get     login  200         404      200         404
+feedback:program                  get     login  404         404      200         200
+feedback:create                   post    login  404         404      302         302
+feedback:edit                     get     login  404         404      200         200
+feedback:question                 get     login  404         404      200         200
+feedback:question_action          post    login  404         404      302         302
+feedback:transition               post    login  404         404      302         302
+feedback:results                  get     login  404         404      200         200
 """
 
 API_RULES = """
@@ -107,6 +117,10 @@ post   /api/programs/{program_id}/rules                     401  404         404
 delete /api/programs/{program_id}/rules/{rule_id}           401  404         404      204         204
 get    /api/matches                                         401  200         200      200         200
 post   /api/matches/{membership_id}/answer                  401  200         404      404         404
+get    /api/programs/{program_id}/surveys                   401  404         404      200         200
+get    /api/surveys/{survey_id}/results                     401  404         404      200         200
+get    /api/me/surveys                                      401  200         200      200         200
+post   /api/surveys/{survey_id}/responses                   401  422         404      422         404
 """
 
 
@@ -173,6 +187,7 @@ def world(admin, coordinator, participant, outsider):
     rule = PairRule.objects.create(
         program=program, kind="forbid", first=participant.person, second=coordinator.person
     )
+    feedback = feedback_world(program, [participant.person, coordinator.person])
     users = {
         "participant": participant,
         "outsider": outsider,
@@ -208,6 +223,7 @@ def world(admin, coordinator, participant, outsider):
             "matches:run_action": {"run_id": run.pk},
             "matches:fairness": {"run_id": run.pk},
             "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
+            **feedback["kwargs"],
         },
         "api_ids": {
             "person_id": participant.person.pk,
@@ -217,6 +233,7 @@ def world(admin, coordinator, participant, outsider):
             "run_id": run.pk,
             "rule_id": rule.pk,
             "membership_id": membership.pk,
+            **feedback["ids"],
         },
     }
 
@@ -268,6 +285,7 @@ def _api_payload(method: str, path: str) -> dict:
         ("post", "/api/runs/{run_id}/swap"): {"first": 1, "second": 2},
         ("post", "/api/programs/{program_id}/rules"): {"first": 1, "second": 2, "kind": "lock"},
         ("post", "/api/matches/{membership_id}/answer"): {"accept": True},
+        ("post", "/api/surveys/{survey_id}/responses"): {"answers": {}},
     }
     if (method, path) in payloads:
         return {"data": payloads[(method, path)], "content_type": "application/json"}
