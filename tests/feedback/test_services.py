@@ -320,3 +320,13 @@ def test_the_database_refuses_a_threshold_below_the_floor(program, coordinator):
     survey = services.survey_from_template(actor=coordinator, program=program, kind="checkin")
     with pytest.raises(IntegrityError), transaction.atomic():
         Survey.objects.filter(pk=survey.pk).update(k_scores=2)
+
+
+def test_the_survey_list_counts_people_not_people_times_questions(program, coordinator):
+    survey = open_survey(coordinator, program)
+    for person in invited_people(survey)[:7]:
+        services.response_submit(
+            actor=person.user, survey=survey, answers=answers_for(survey, person)
+        )
+    listed = next(s for s in selectors.program_surveys(program) if s.pk == survey.pk)
+    assert (listed.invited, listed.responded, listed.question_count) == (12, 7, 7)

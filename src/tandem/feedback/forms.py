@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from tandem.feedback.catalog import TEMPLATES
-from tandem.feedback.models import Measure, QuestionKind, Survey, SurveyQuestion
+from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion
 from tandem.feedback.results import BREAKDOWNS, group_label, scale_labels
 
 REQUIRED = "Please answer this question."
@@ -159,11 +159,8 @@ class QuestionForm(forms.ModelForm[SurveyQuestion]):
         )
         self.fields["measure"].help_text = "Lets dashboards find this question in every survey."
         self.fields["measure"].required = False
-        _choice_field(self, "measure").choices = [
-            (v, label)
-            for v, label in Measure.choices
-            if v not in (Measure.SKILL_BEFORE, Measure.SKILL_AFTER)
-        ]
+        if self.instance.pk is None:
+            self.fields["kind"].initial = QuestionKind.LIKERT
 
     def clean_choices(self) -> list[str]:
         return [line for line in (self.cleaned_data.get("choices") or "").splitlines()]

@@ -184,9 +184,10 @@ def _asks(question: SurveyQuestion, role: str, skills: set[int]) -> bool:
 
 def program_surveys(program: Program) -> QuerySet[Survey]:
     """Every survey of a program with ``invited`` and ``responded`` counts, newest first."""
+    answered = Q(participations__responded_on__isnull=False)
     return program.surveys.annotate(
-        invited=Count("participations"),
-        responded=Count("participations", filter=Q(participations__responded_on__isnull=False)),
+        invited=Count("participations", distinct=True),
+        responded=Count("participations", filter=answered, distinct=True),
         question_count=Count("questions", distinct=True),
     ).order_by("-created_at", "-id")
 
