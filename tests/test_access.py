@@ -6,6 +6,8 @@ document), so a new page without a row fails here until someone decides who may 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -17,9 +19,9 @@ from tandem.matches.services import current_criteria
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
 from tandem.programs import services
-from tandem.relationships.models import Membership, Relationship
+from tandem.relationships.models import Goal, Meeting, Membership, Relationship
 from tests.conftest import client_for
-from tests.factories import make_program
+from tests.factories import PersonFactory, make_program
 from tests.feedback.access import feedback_world
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")
@@ -70,6 +72,23 @@ matches:relationship_end          get     login  404         404      200       
 matches:run                       get     login  404         404      200         200
 matches:run_action                post    login  404         404      302         302
 matches:fairness                  get     login  404         404      200         200
+relationships:calendar            get     login  200         200      200         200
+relationships:program_health      get     login  404         404      200         200
+relationships:detail              get     login  200         404      404         404
+relationships:kickoff             get     login  200         404      404         404
+relationships:schedule            get     login  200         404      404         404
+relationships:meeting             get     login  200         404      404         404
+relationships:meeting_ics         get     login  200         404      404         404
+relationships:goal_new            get     login  200         404      404         404
+relationships:goal                get     login  200         404      404         404
+relationships:note                post    login  302         404      404         404
+relationships:concern             get     login  200         404      404         404
+relationships:close               get     login  200         404      404         404
+insights:organisation             get     login  403         403      403         200
+insights:dashboard                get     login  404         404      200         200
+insights:export                   get     login  404         404      200         200
+insights:report                   get     login  404         404      200         200
+insights:report_pdf               get     login  404         404      200         200
 feedback:mine                     get     login  200         200      200         200
 feedback:respond                  get     login  200         404      200         404
 feedback:program                  get     login  404         404      200         200
@@ -117,6 +136,26 @@ post   /api/programs/{program_id}/rules                     401  404         404
 delete /api/programs/{program_id}/rules/{rule_id}           401  404         404      204         204
 get    /api/matches                                         401  200         200      200         200
 post   /api/matches/{membership_id}/answer                  401  200         404      404         404
+get    /api/relationships                                   401  200         200      200         200
+get    /api/relationships/{relationship_id}                 401  200         404      404         404
+get    /api/relationships/{relationship_id}/slots           401  200         404      404         404
+get    /api/relationships/{relationship_id}/meetings        401  200         404      404         404
+post   /api/relationships/{relationship_id}/meetings        401  400         404      404         404
+patch  /api/relationships/{relationship_id}/meetings/{meeting_id}         401  400  404  404  404
+post   /api/relationships/{relationship_id}/meetings/{meeting_id}/cancel  401  200  404  404  404
+post   /api/relationships/{relationship_id}/meetings/{meeting_id}/mark    401  400  404  404  404
+get    /api/relationships/{relationship_id}/meetings/{meeting_id}/agenda  401  200  404  404  404
+post   /api/relationships/{relationship_id}/meetings/{meeting_id}/agenda  401  400  404  404  404
+put    /api/relationships/{relationship_id}/meetings/{meeting_id}/log     401  400  404  404  404
+get    /api/relationships/{relationship_id}/notes           401  200         404      404         404
+post   /api/relationships/{relationship_id}/notes           401  400         404      404         404
+get    /api/relationships/{relationship_id}/goals           401  200         404      404         404
+post   /api/relationships/{relationship_id}/goals           401  400         404      404         404
+post   /api/relationships/{relationship_id}/goals/{goal_id}/progress      401  200  404  404  404
+post   /api/relationships/{relationship_id}/concerns        401  201         404      404         404
+post   /api/relationships/{relationship_id}/closing         401  400         404      404         404
+get    /api/programs/{program_id}/health                    401  404         404      200         200
+get    /api/programs/{program_id}/kpis                      401  404         404      200         200
 get    /api/programs/{program_id}/surveys                   401  404         404      200         200
 get    /api/surveys/{survey_id}/results                     401  404         404      200         200
 get    /api/me/surveys                                      401  200         200      200         200
@@ -145,6 +184,7 @@ PUBLIC = {
     "accounts:password_reset_complete",
     "api:openapi-json",
     "api:openapi-view",
+    "calendar_feed",  # authorised by its secret, revocable token (tested in relationships)
 }
 API = {
     (row[0], row[1]): _expected(row[2:])
@@ -183,7 +223,25 @@ def world(admin, coordinator, participant, outsider):
     membership = Membership.objects.create(
         relationship=relationship, person=participant.person, respond_by=timezone.localdate()
     )
-    Membership.objects.create(relationship=relationship, person=coordinator.person)
+    partner = PersonFactory(user__email="partner@example.com")
+    Membership.objects.create(relationship=relationship, person=partner)
+    start = timezone.now() + timedelta(days=2)
+    meeting = Meeting.objects.create(
+        relationship=relationship,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        timezone="Europe/Berlin",
+        uid="world@test",
+        organiser=participant.person,
+    )
+    goal = Goal.objects.create(
+        relationship=relationship,
+        owner=participant.person,
+        title="Talks",
+        metric="talks",
+        target="2",
+        target_date=timezone.localdate() + timedelta(days=30),
+    )
     rule = PairRule.objects.create(
         program=program, kind="forbid", first=participant.person, second=coordinator.person
     )
@@ -222,6 +280,29 @@ def world(admin, coordinator, participant, outsider):
             "matches:run": {"run_id": run.pk},
             "matches:run_action": {"run_id": run.pk},
             "matches:fairness": {"run_id": run.pk},
+            "relationships:program_health": {"program_id": program.pk},
+            "insights:dashboard": {"program_id": program.pk},
+            "insights:export": {"program_id": program.pk, "fmt": "csv"},
+            "insights:report": {"program_id": program.pk},
+            "insights:report_pdf": {"program_id": program.pk},
+            **{
+                name: {"relationship_id": relationship.pk}
+                for name in (
+                    "relationships:detail",
+                    "relationships:kickoff",
+                    "relationships:schedule",
+                    "relationships:goal_new",
+                    "relationships:note",
+                    "relationships:concern",
+                    "relationships:close",
+                )
+            },
+            "relationships:meeting": {"relationship_id": relationship.pk, "meeting_id": meeting.pk},
+            "relationships:meeting_ics": {
+                "relationship_id": relationship.pk,
+                "meeting_id": meeting.pk,
+            },
+            "relationships:goal": {"relationship_id": relationship.pk, "goal_id": goal.pk},
             "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
         },
@@ -233,6 +314,9 @@ def world(admin, coordinator, participant, outsider):
             "run_id": run.pk,
             "rule_id": rule.pk,
             "membership_id": membership.pk,
+            "relationship_id": relationship.pk,
+            "meeting_id": meeting.pk,
+            "goal_id": goal.pk,
             **feedback["ids"],
         },
     }
@@ -285,6 +369,35 @@ def _api_payload(method: str, path: str) -> dict:
         ("post", "/api/runs/{run_id}/swap"): {"first": 1, "second": 2},
         ("post", "/api/programs/{program_id}/rules"): {"first": 1, "second": 2, "kind": "lock"},
         ("post", "/api/matches/{membership_id}/answer"): {"accept": True},
+        ("post", "/api/relationships/{relationship_id}/meetings"): {
+            "starts_at": "2030-01-07T10:00:00+01:00"
+        },
+        ("patch", "/api/relationships/{relationship_id}/meetings/{meeting_id}"): {
+            "starts_at": "2020-01-07T10:00:00+01:00"
+        },
+        ("post", "/api/relationships/{relationship_id}/meetings/{meeting_id}/mark"): {"held": True},
+        ("post", "/api/relationships/{relationship_id}/meetings/{meeting_id}/agenda"): {
+            "text": "Talks"
+        },
+        ("put", "/api/relationships/{relationship_id}/meetings/{meeting_id}/log"): {"topics": []},
+        ("post", "/api/relationships/{relationship_id}/notes"): {"text": "note"},
+        ("post", "/api/relationships/{relationship_id}/goals"): {
+            "title": "x",
+            "metric": "y",
+            "target": "z",
+            "target_date": "2030-01-01",
+        },
+        ("post", "/api/relationships/{relationship_id}/goals/{goal_id}/progress"): {"progress": 30},
+        ("post", "/api/relationships/{relationship_id}/concerns"): {
+            "kind": "other",
+            "text": "Hello",
+        },
+        ("post", "/api/relationships/{relationship_id}/closing"): {
+            "achieved": "a",
+            "learned": "b",
+            "would_recommend_partner": True,
+            "would_do_again": True,
+        },
         ("post", "/api/surveys/{survey_id}/responses"): {"answers": {}},
     }
     if (method, path) in payloads:

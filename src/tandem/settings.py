@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.matches",
     "tandem.relationships",
+    "tandem.insights",
     "tandem.feedback",
     "tandem.web",
 ]

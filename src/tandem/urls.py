@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tandem.api import api
+from tandem.relationships.views import calendar_feed_view
 
 urlpatterns = [
     path("", include("tandem.web.urls")),
@@ -9,6 +10,9 @@ urlpatterns = [
     path("programs/", include("tandem.programs.urls")),
     path("matches/", include("tandem.matches.urls")),
     path("feedback/", include("tandem.feedback.urls")),
+    path("relationships/", include("tandem.relationships.urls")),
+    path("insights/", include("tandem.insights.urls")),
+    path("calendar/<str:token>.ics", calendar_feed_view, name="calendar_feed"),
     path("outbox/", include("tandem.notify.urls")),
     path("audit/", include("tandem.audit.urls")),
     path("api/", api.urls),

@@ -46,7 +46,8 @@ def seed_matching(
         name="Peer Mentoring Pilot",
         kind=ProgramKind.PEER_PAIRS,
         cohort="Autumn 2026",
-        description="Our first peer mentoring cohort: pairs across teams, two hats each, six months.",
+        description="Our first peer mentoring cohort: pairs across teams, two hats each, "
+        "six months.",
         objectives="Learn what makes peer mentoring work here before rolling it out.",
         reminder_days=[7],
     )
@@ -108,6 +109,9 @@ def seed_matching(
         )
     # people who have not answered by now have been reminded
     services.answer_deadlines(today=today)
+    from tandem.demo.relationships import seed_relationships
+
+    seed_relationships(pilot=pilot, participant_email=participant_email)
 
     # 3. The coffee rotation, three rounds in.
     coffee = next(p for p in programs_ if p.kind == ProgramKind.COFFEE_ROTATION)

@@ -751,9 +751,9 @@ class OrgGenerator:
         candidates = [
             p for p in self.people if p.level <= 5 and p.name not in {n[0] for n in NAMED.values()}
         ]
-        for person in self.rng.sample(candidates, k=len(self.people) // 25):
+        for person in self.rng.sample(candidates, k=len(self.people) // 12):
             person.status = "Terminated"
-            person.leave_date = self.today - timedelta(days=self.rng.randint(10, 400))
+            person.leave_date = self.today - timedelta(days=self.rng.randint(10, 520))
             if person.leave_date <= person.hire_date:
                 person.leave_date = person.hire_date + timedelta(days=90)
 

@@ -144,7 +144,7 @@ def _backdate(
     for day in program.reminder_days:
         if day <= span:
             weights[day] += 0.9
-    now = timezone.now()
+    now = timezone.now() - (timezone.localdate() - today)
     withdrawn = set(rng.sample(range(len(enrolments)), k=int(len(enrolments) * withdraw_share)))
     SignupDay.objects.filter(program=program).delete()
     per_day: Counter[date] = Counter()
@@ -271,10 +271,15 @@ def seed_programs(
         duration_months=12,
         hours_per_month=1,
     )
-    _open(coffee, coordinator, opened=today - timedelta(days=4), closes=today + timedelta(days=60))
+    _open(coffee, coordinator, opened=today - timedelta(days=40), closes=today + timedelta(days=60))
     coffee_people = rng.sample([p for p in pool if p not in joiners], k=70)
     _backdate(
-        coffee, _enrol(coffee, coffee_people, rng), today - timedelta(days=4), today, rng, 0.0
+        coffee,
+        _enrol(coffee, coffee_people, rng),
+        today - timedelta(days=40),
+        today - timedelta(days=30),
+        rng,
+        0.0,
     )
 
     circles = _program(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tandem.notify.outbox import EmailToSend, render_email
+from tandem.notify.outbox import Attachment, EmailToSend, render_email
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -14,7 +14,14 @@ if TYPE_CHECKING:
     from tandem.matches.models import MatchRun
     from tandem.people.models import Person
     from tandem.programs.models import Enrolment, Program
-    from tandem.relationships.models import Membership, Relationship, RepairRequest
+    from tandem.relationships.models import (
+        Concern,
+        Meeting,
+        MeetingSeries,
+        Membership,
+        Relationship,
+        RepairRequest,
+    )
 
 
 def invitation_email(
@@ -168,6 +175,171 @@ def repair_requested_email(*, request: RepairRequest, coordinator: User) -> Emai
         context={
             "program": program,
             "url": settings.SITE_URL + reverse("matches:program", args=[program.pk]),
+        },
+    )
+
+
+# --- relationships -------------------------------------------------------------------------------
+
+
+def _relationship_url(relationship: Relationship) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("relationships:detail", args=[relationship.pk])
+
+
+def meeting_email(
+    *,
+    meeting: Meeting,
+    recipient: User,
+    change: str,
+    attachment: Attachment,
+    series: MeetingSeries | None = None,
+    send_after: datetime | None = None,
+) -> EmailToSend:
+    """An invitation (``change`` = new / moved / cancelled) with the .ics attached. No agenda
+    text: invitations also reach coordinators and calendar servers."""
+    from tandem.relationships.calendars import meeting_url
+
+    sequence = series.sequence if series is not None else meeting.sequence
+    return render_email(
+        "meeting_invitation",
+        event_key=f"meeting:{meeting.uid}:{sequence}:{change}:{recipient.pk}",
+        recipient=recipient,
+        context={
+            "meeting": meeting,
+            "change": change,
+            "series": series,
+            "url": meeting_url(meeting),
+            "program": meeting.relationship.program,
+            "tzname": _zone_of(recipient, meeting),
+        },
+        attachments=[attachment],
+        send_after=send_after,
+    )
+
+
+def meeting_reminder_email(
+    *, meeting: Meeting, recipient: User, send_after: datetime
+) -> EmailToSend:
+    from tandem.relationships.calendars import meeting_url
+
+    return render_email(
+        "meeting_reminder",
+        event_key=f"meeting:{meeting.pk}:{meeting.sequence}:reminder:{recipient.pk}",
+        recipient=recipient,
+        context={
+            "meeting": meeting,
+            "url": meeting_url(meeting),
+            "tzname": _zone_of(recipient, meeting),
+        },
+        send_after=send_after,
+    )
+
+
+def _zone_of(user: User, meeting: Meeting) -> str:
+    """Meeting times in emails are shown in the reader's own time zone."""
+    person = getattr(user, "person", None)
+    return person.timezone if person is not None else meeting.timezone
+
+
+def log_prompt_email(*, meeting: Meeting, recipient: User, send_after: datetime) -> EmailToSend:
+    from tandem.relationships.calendars import meeting_url
+
+    return render_email(
+        "log_prompt",
+        event_key=f"meeting:{meeting.pk}:log-prompt:{recipient.pk}",
+        recipient=recipient,
+        context={"meeting": meeting, "url": meeting_url(meeting)},
+        send_after=send_after,
+    )
+
+
+def relationship_nudge_email(
+    *,
+    kind: str,
+    membership: Membership,
+    key: str,
+    send_after: datetime | None = None,
+    context: dict[str, object] | None = None,
+) -> EmailToSend:
+    """``cadence_nudge``, ``inactivity_warning``, ``goal_checkin`` or ``reciprocity_nudge``."""
+    relationship = membership.relationship
+    return render_email(
+        kind,
+        event_key=f"relationship:{relationship.pk}:{key}:{membership.pk}",
+        recipient=membership.person.user,
+        context={
+            "relationship": relationship,
+            "program": relationship.program,
+            "url": _relationship_url(relationship),
+            **(context or {}),
+        },
+        send_after=send_after,
+    )
+
+
+def reciprocity_nudge_email(*, membership: Membership) -> EmailToSend:
+    from django.utils import timezone
+
+    return relationship_nudge_email(
+        kind="reciprocity_nudge",
+        membership=membership,
+        key=f"reciprocity:{timezone.localdate():%Y-%m-%d}",
+    )
+
+
+def inactivity_alert_email(
+    *, relationship: Relationship, coordinator: User, days: int
+) -> EmailToSend:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return render_email(
+        "inactivity_alert",
+        event_key=f"relationship:{relationship.pk}:inactivity-alert:{coordinator.pk}:{days // 30}",
+        recipient=coordinator,
+        context={
+            "program": relationship.program,
+            "days": days,
+            "names": [
+                m.person.user.name for m in relationship.members.select_related("person__user")
+            ],
+            "url": settings.SITE_URL
+            + reverse("relationships:program_health", args=[relationship.program_id]),
+        },
+    )
+
+
+def concern_raised_email(*, concern: Concern, coordinator: User) -> EmailToSend:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return render_email(
+        "concern_raised",
+        event_key=f"concern:{concern.pk}:{coordinator.pk}",
+        recipient=coordinator,
+        context={
+            "program": concern.program,
+            "url": settings.SITE_URL
+            + reverse("relationships:program_health", args=[concern.program_id]),
+        },
+    )
+
+
+def closing_prompt_email(*, membership: Membership) -> EmailToSend:
+    from django.conf import settings
+    from django.urls import reverse
+
+    relationship = membership.relationship
+    return render_email(
+        "closing_prompt",
+        event_key=f"relationship:{relationship.pk}:closing:{membership.pk}",
+        recipient=membership.person.user,
+        context={
+            "program": relationship.program,
+            "url": settings.SITE_URL + reverse("relationships:close", args=[relationship.pk]),
         },
     )
 

@@ -58,6 +58,7 @@ class EmailToSend:
     body_html: str
     user_id: int | None = None
     attachments: tuple[Attachment, ...] = ()
+    send_after: datetime | None = None  # e.g. the end of the recipient's quiet hours
 
 
 def render_email(
@@ -67,6 +68,7 @@ def render_email(
     recipient: Any,
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
+    send_after: datetime | None = None,
 ) -> EmailToSend:
     """Render ``notify/email/<kind>/{subject.txt,body.txt,body.html}`` for one recipient."""
     email = recipient if isinstance(recipient, str) else recipient.email
@@ -87,6 +89,7 @@ def render_email(
         body_html=render_to_string(f"{base}/body.html", full_context),
         user_id=None if isinstance(recipient, str) else recipient.pk,
         attachments=tuple(attachments),
+        send_after=send_after,
     )
 
 
@@ -108,6 +111,7 @@ def enqueue(emails: Iterable[EmailToSend]) -> int:
             body_text=email.body_text,
             body_html=email.body_html,
             attachments=[a.as_json() for a in email.attachments],
+            next_attempt_at=email.send_after or timezone.now(),
         )
         for email in emails
     ]

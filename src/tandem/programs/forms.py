@@ -80,6 +80,9 @@ class ProgramForm(forms.ModelForm[Program]):
             "both_must_accept",
             "response_days",
             "repeat_cooldown_rounds",
+            "meeting_grace_days",
+            "inactivity_warning_days",
+            "inactivity_alert_days",
         )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -137,6 +140,10 @@ class ProgramForm(forms.ModelForm[Program]):
         ),
         ("Capacity", ("partners_per_person", "capacity_cap", "group_size", "allow_trio")),
         ("Matches", ("both_must_accept", "response_days", "repeat_cooldown_rounds")),
+        (
+            "Relationship health",
+            ("meeting_grace_days", "inactivity_warning_days", "inactivity_alert_days"),
+        ),
         ("Coordinators", ("coordinators",)),
     )
 

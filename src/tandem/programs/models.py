@@ -119,6 +119,20 @@ class Program(models.Model):
     response_days = models.PositiveSmallIntegerField(
         default=5, help_text="Days to accept or decline a match before a reminder is sent."
     )
+    agenda_templates = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Agenda items per meeting kind (kickoff, regular, midpoint, closing).",
+    )
+    inactivity_warning_days = models.PositiveSmallIntegerField(
+        default=60, help_text="Days without a meeting before the pair gets a gentle warning."
+    )
+    inactivity_alert_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days after that warning before the coordinators are alerted."
+    )
+    meeting_grace_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days past the cadence before a meeting counts as overdue."
+    )
     repeat_cooldown_rounds = models.PositiveSmallIntegerField(
         default=3, help_text="Rotations: rounds before the same two people may meet again."
     )

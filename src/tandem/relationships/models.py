@@ -51,6 +51,9 @@ class Relationship(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    health = models.CharField(max_length=10, default="on_track", db_index=True)
+    health_reasons = models.JSONField(default=list, blank=True)
+    health_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -116,3 +119,278 @@ class RepairRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Re-pair request {self.pk}"
+
+
+class Health(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    ATTENTION = "attention", "Needs attention"
+    AT_RISK = "at_risk", "At risk"
+
+
+class MeetingKind(models.TextChoices):
+    KICKOFF = "kickoff", "Kickoff"
+    REGULAR = "regular", "Regular"
+    MIDPOINT = "midpoint", "Mid-point review"
+    CLOSING = "closing", "Closing"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class MeetingSeries(models.Model):
+    """A recurring series on the program cadence; each occurrence is its own meeting."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="series")
+    cadence = models.CharField(max_length=10)
+    first_start = models.DateTimeField()
+    count = models.PositiveSmallIntegerField()
+    uid = models.CharField(max_length=120, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"{self.cadence} series of {self.relationship_id}"
+
+
+class Meeting(models.Model):
+    """One meeting of a relationship. ``uid`` never changes; ``sequence`` rises on every change,
+    so calendar programs update the invitation instead of adding a second one."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="meetings"
+    )
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    kind = models.CharField(max_length=10, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    timezone = models.CharField(
+        max_length=64, help_text="The organiser's zone, for the invitation."
+    )
+    location = models.CharField(max_length=200, blank=True)
+    video_url = models.URLField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    uid = models.CharField(max_length=120, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    organiser = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    coordinator_invited = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    log_prompted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["relationship", "status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class AgendaItem(models.Model):
+    """Something to talk about; the pair only (never coordinators, exports or emails)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    added_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    from_template = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["from_template", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class MeetingLog(models.Model):
+    """One person's record of a held meeting: topics (and who brought each), takeaways, next
+    steps. Visible to the pair only."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="logs")
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    takeaways = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="one_log_each")]
+
+    def __str__(self) -> str:
+        return f"log of {self.meeting_id} by {self.author_id}"
+
+
+class LoggedTopic(models.Model):
+    """A topic of a meeting and who brought it — who wore the mentee hat for it."""
+
+    log = models.ForeignKey(MeetingLog, on_delete=models.CASCADE, related_name="topics")
+    title = models.CharField(max_length=300)
+    brought_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title[:50]
+
+
+class PrivateNote(models.Model):
+    """Notes for the two (or few) people in the relationship — nobody else, ever: not
+    coordinators, not admins, not exports, not emails, not logs."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="notes")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class GoalStatus(models.TextChoices):
+    ACTIVE = "active", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Goal(models.Model):
+    """A SMART goal: specific title, measurable metric and target, relevant why, a target date."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="goals")
+    owner = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="owned_goals")
+    title = models.CharField(max_length=200)
+    why = models.TextField(blank=True)
+    metric = models.CharField(max_length=200)
+    target = models.CharField(max_length=100)
+    target_date = models.DateField()
+    skill = models.ForeignKey(
+        "people.Skill", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    nudged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "target_date"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GoalUpdate(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="updates")
+    progress = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.progress}%"
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConcernKind(models.TextChoices):
+    BEYOND_SCOPE = "beyond_scope", "This is beyond peer mentoring"
+    CONDUCT = "conduct", "A conduct issue"
+    OTHER = "other", "Something else"
+
+
+class Concern(models.Model):
+    """Raised confidentially with the program's coordinators."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="concerns")
+    relationship = models.ForeignKey(
+        Relationship, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ConcernKind.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"concern {self.pk}"
+
+
+class NextStep(models.TextChoices):
+    REMATCH = "rematch", "Match me with someone new"
+    LEAVE = "leave", "Leave the program"
+    STAY = "stay", "Nothing for now"
+
+
+class ClosingSummary(models.Model):
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="closing")
+    achieved = models.TextField()
+    learned = models.TextField()
+    would_recommend_partner = models.BooleanField()
+    would_do_again = models.BooleanField()
+    next_step = models.CharField(max_length=10, choices=NextStep.choices, default=NextStep.STAY)
+    created_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"closing of {self.membership_id}"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable address a calendar app can subscribe to (only a hash is stored)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feed {self.pk}"
+
+
+class Nudge(models.Model):
+    """A gentle reminder already sent, so the periodic jobs send each one once."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="nudges")
+    key = models.CharField(max_length=80)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["relationship", "key"], name="nudge_once")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -33,6 +33,7 @@ def items_for(user: Any) -> list[NavItem]:
         items.append(NavItem("People", "people:directory", "people"))
     if user.is_admin:
         items += [
+            NavItem("Insights", "insights:organisation", "insights"),
             NavItem("Import", "people:import_upload", "import"),
             NavItem("Outbox", "notify:outbox", "outbox"),
             NavItem("Audit log", "audit:log", "audit"),

@@ -12,7 +12,15 @@ from tandem.people import selectors as people
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    context: dict[str, object] = {"section": "home", "person": people.person_for_user(user)}
+    from tandem.relationships import selectors as relationships
+
+    context: dict[str, object] = {
+        "section": "home",
+        "person": people.person_for_user(user),
+        "relationships": relationships.my_relationships(user),
+        "due": relationships.due_items(user),
+        "my_goals": relationships.my_goals(user)[:6],
+    }
     if user.is_coordinator:
         context["stats"] = people.directory_stats()
         context["departments"] = people.departments_with_counts()[:12]

@@ -40,3 +40,9 @@ document.querySelectorAll("form[data-conditions]").forEach((form) => {
   applyConditions(form);
   form.addEventListener("change", () => applyConditions(form));
 });
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

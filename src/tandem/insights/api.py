@@ -1,0 +1,65 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from tandem.accounts.models import User
+from tandem.insights import kpis
+from tandem.programs.selectors import access_program_as_coordinator
+
+router = Router(tags=["insights"])
+
+
+class KpiOut(Schema):
+    key: str
+    label: str
+    value: float | None
+    display: str
+    detail: str
+    n: int
+
+
+class PointOut(Schema):
+    label: str
+    value: float
+
+
+class DashboardOut(Schema):
+    program_id: int
+    kpis: list[KpiOut]
+    charts: dict[str, list[PointOut]]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, object]]
+
+
+@router.get(
+    "/programs/{program_id}/kpis",
+    response={200: DashboardOut, 409: ErrorOut},
+    summary="The program's KPIs and chart series (coordinators; small groups refused)",
+)
+def program_kpis(
+    request: HttpRequest,
+    program_id: int,
+    department_id: int | None = None,
+    level: int | None = None,
+) -> Any:
+    user: User = request.user  # type: ignore[assignment]
+    program = access_program_as_coordinator(user=user, program_id=program_id)
+    board = kpis.dashboard(program, kpis.Filters(department_id=department_id, level=level))
+    if board.refused:
+        return Status(409, {"detail": board.refused, "errors": []})
+    return {
+        "program_id": program.pk,
+        "kpis": board.kpis,
+        "charts": {
+            "signups": board.signups,
+            "meetings": board.meetings_histogram,
+            "reciprocity": board.reciprocity,
+            "health": board.health,
+            "goals": board.goals,
+        },
+    }

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.audit.services import log_action
+from tandem.core.exports import write_csv, write_xlsx
+from tandem.insights import kpis
+from tandem.insights.report import report_pdf
+from tandem.people.models import Department
+from tandem.programs.models import Program
+from tandem.programs.selectors import access_program_as_coordinator, coordinated_programs
+from tandem.relationships.selectors import health_counts, program_health
+
+
+class FilterForm(forms.Form):
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.all(), required=False, empty_label="All departments"
+    )
+    level = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Career level",
+        choices=[("", "All levels")] + [(str(i), f"Level {i}") for i in range(1, 9)],
+    )
+
+    def filters(self) -> kpis.Filters:
+        if not self.is_valid():
+            return kpis.Filters()
+        department = self.cleaned_data.get("department")
+        return kpis.Filters(
+            department_id=department.pk if department else None,
+            level=self.cleaned_data.get("level"),
+        )
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _board(request: HttpRequest, program_id: int) -> tuple[Program, FilterForm, kpis.Dashboard]:
+    user = _user(request)
+    program = access_program_as_coordinator(user=user, program_id=program_id)
+    form = FilterForm(request.GET or None)
+    board = kpis.dashboard(program, form.filters())
+    return program, form, board
+
+
+@login_required
+def dashboard_view(request: HttpRequest, program_id: int) -> HttpResponse:
+    program, form, board = _board(request, program_id)
+    user = _user(request)
+    rows = program_health(user=user, program=program)
+    log_action(
+        "insights.dashboard_viewed",
+        actor=user,
+        target=program,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
+    context: dict[str, Any] = {
+        "program": program,
+        "form": form,
+        "board": board,
+        "health_rows": rows[:25],
+        "health_counts": health_counts(rows),
+        "section": "programs",
+        "survey": _survey_summary(program),
+    }
+    template = "insights/_board.html" if request.htmx else "insights/dashboard.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def _survey_summary(program: Program) -> Any:
+    try:
+        from tandem.feedback.selectors import program_survey_kpis
+    except ImportError:
+        return None
+    return program_survey_kpis(program)
+
+
+@login_required
+def organisation_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.is_admin:
+        raise PermissionDenied
+    rows = kpis.organisation(coordinated_programs(user))
+    return render(
+        request,
+        "insights/organisation.html",
+        {
+            "rows": rows,
+            "section": "insights",
+            "totals": {
+                "enrolled": sum(r.enrolled for r in rows),
+                "matched": sum(r.matched for r in rows),
+                "live": sum(r.live for r in rows),
+                "held": sum(r.held for r in rows),
+                "at_risk": sum(r.at_risk for r in rows),
+            },
+        },
+    )
+
+
+def _table(board: kpis.Dashboard) -> tuple[list[str], list[list[Any]]]:
+    header = ["KPI", "Value", "Display", "Detail", "People or matches counted"]
+    program = board.program
+    about = [["Program", None, program.name, program.cohort, None]]
+    return header, about + [[k.label, k.value, k.display, k.detail, k.n] for k in board.kpis]
+
+
+@login_required
+def export_view(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
+    """KPI tables as CSV or XLSX: aggregates only, every cell neutralised against formulas."""
+    program, _, board = _board(request, program_id)
+    if board.refused:
+        return HttpResponse(board.refused, status=409, content_type="text/plain; charset=utf-8")
+    header, rows = _table(board)
+    series_header = ["Chart", "Label", "Value"]
+    series = [
+        [name, p.label, p.value]
+        for name, points in (
+            ("Sign-ups per week", board.signups),
+            ("Meetings held per match", board.meetings_histogram),
+            ("Reciprocity", board.reciprocity),
+            ("Health", board.health),
+            ("Goals", board.goals),
+        )
+        for p in points
+    ]
+    stamp = timezone.localdate().isoformat()
+    filename = f"tandem-{program.pk}-kpis-{stamp}"
+    log_action(
+        "insights.exported",
+        actor=_user(request),
+        target=program,
+        request=request,
+        data={"format": fmt},
+    )
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        write_csv([*rows, [], series_header, *series], header, response)
+        return response
+    buffer = io.BytesIO()
+    write_xlsx({"KPIs": (header, rows), "Charts": (series_header, series)}, buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+def report_view(request: HttpRequest, program_id: int) -> HttpResponse:
+    program, form, board = _board(request, program_id)
+    log_action("insights.report_viewed", actor=_user(request), target=program, request=request)
+    return render(
+        request,
+        "insights/report.html",
+        {
+            "program": program,
+            "board": board,
+            "today": timezone.localdate(),
+            "survey": _survey_summary(program),
+            "filters": form.filters(),
+        },
+    )
+
+
+@login_required
+def report_pdf_view(request: HttpRequest, program_id: int) -> HttpResponse:
+    program, _, board = _board(request, program_id)
+    log_action("insights.report_downloaded", actor=_user(request), target=program, request=request)
+    response = HttpResponse(
+        report_pdf(board, survey=_survey_summary(program)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tandem-report-{program.pk}.pdf"'
+    return response

@@ -1,0 +1,437 @@
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from tandem.accounts.models import User
+from tandem.core.errors import ApplicationError
+from tandem.people.models import Person
+from tandem.programs.selectors import access_program_as_coordinator
+from tandem.relationships import selectors, services
+from tandem.relationships.models import Goal, Meeting, PrivateNote, Relationship
+
+router = Router(tags=["relationships"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, object]]
+
+
+class RelationshipOut(Schema):
+    id: int
+    program_id: int
+    status: str
+    partners: list[str]
+    activated_at: datetime | None
+    ended_at: datetime | None
+
+
+class MeetingOut(Schema):
+    id: int
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    status: str
+    uid: str
+    sequence: int
+    location: str
+    video_url: str
+
+
+class MeetingIn(Schema):
+    starts_at: datetime
+    duration_minutes: int = 60
+    kind: str = "regular"
+    location: str = ""
+    video_url: str = ""
+    invite_coordinator: bool = False
+    repeat: int = 1
+
+
+class RescheduleIn(Schema):
+    starts_at: datetime
+    duration_minutes: int = 60
+
+
+class MarkIn(Schema):
+    held: bool
+
+
+class TextIn(Schema):
+    text: str
+
+
+class AgendaOut(Schema):
+    id: int
+    text: str
+    from_template: bool
+
+
+class TopicIn(Schema):
+    title: str
+    brought_by: int
+
+
+class LogIn(Schema):
+    topics: list[TopicIn]
+    takeaways: str = ""
+    next_steps: str = ""
+    private_note: str = ""
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    author: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(obj: PrivateNote) -> str:
+        return obj.author.user.name
+
+
+class GoalIn(Schema):
+    title: str
+    metric: str
+    target: str
+    target_date: date
+    why: str = ""
+    milestones: list[str] = []
+
+
+class GoalOut(Schema):
+    id: int
+    owner_id: int
+    title: str
+    metric: str
+    target: str
+    target_date: date
+    status: str
+    progress: int
+
+
+class ProgressIn(Schema):
+    progress: int
+    note: str = ""
+
+
+class ConcernIn(Schema):
+    kind: str
+    text: str
+
+
+class ClosingIn(Schema):
+    achieved: str
+    learned: str
+    would_recommend_partner: bool
+    would_do_again: bool
+    next_step: str = "stay"
+
+
+class SlotOut(Schema):
+    start: datetime
+    end: datetime
+
+
+class HealthOut(Schema):
+    relationship_id: int
+    names: list[str]
+    status: str
+    health: str
+    reasons: list[str]
+    meetings_held: int
+    last_meeting: datetime | None
+    next_meeting: datetime | None
+    goals: int
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _relationship(request: HttpRequest, relationship_id: int) -> Relationship:
+    relationship, _ = selectors.access_relationship(
+        user=_user(request), relationship_id=relationship_id
+    )
+    return relationship
+
+
+def _meeting(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
+    meeting, _ = selectors.access_meeting(
+        user=_user(request), relationship_id=relationship_id, meeting_id=meeting_id
+    )
+    return meeting
+
+
+def _out(relationship: Relationship, user: User) -> dict[str, Any]:
+    return {
+        "id": relationship.pk,
+        "program_id": relationship.program_id,
+        "status": relationship.status,
+        "partners": [
+            m.person.user.name for m in relationship.members.all() if m.person.user_id != user.pk
+        ],
+        "activated_at": relationship.activated_at,
+        "ended_at": relationship.ended_at,
+    }
+
+
+@router.get("/relationships", response=list[RelationshipOut], summary="My matches")
+def list_relationships(request: HttpRequest) -> list[dict[str, Any]]:
+    user = _user(request)
+    return [_out(r, user) for r in selectors.my_relationships(user)]
+
+
+@router.get(
+    "/relationships/{relationship_id}", response=RelationshipOut, summary="One of my matches"
+)
+def get_relationship(request: HttpRequest, relationship_id: int) -> dict[str, Any]:
+    return _out(_relationship(request, relationship_id), _user(request))
+
+
+@router.get(
+    "/relationships/{relationship_id}/slots",
+    response=list[SlotOut],
+    summary="Five times that suit everyone's working hours and availability",
+)
+def slots(request: HttpRequest, relationship_id: int, duration_minutes: int = 60) -> list[Any]:
+    relationship = _relationship(request, relationship_id)
+    minutes = max(15, min(duration_minutes, 240))
+    return list(selectors.suggested_slots(relationship, duration=timedelta(minutes=minutes)))
+
+
+@router.get(
+    "/relationships/{relationship_id}/meetings", response=list[MeetingOut], summary="Meetings"
+)
+def list_meetings(request: HttpRequest, relationship_id: int) -> list[Meeting]:
+    return list(_relationship(request, relationship_id).meetings.all())
+
+
+@router.post(
+    "/relationships/{relationship_id}/meetings",
+    response={201: list[MeetingOut], 400: ErrorOut},
+    summary="Schedule a meeting (or a series) and send invitations",
+)
+def create_meeting(
+    request: HttpRequest, relationship_id: int, payload: MeetingIn
+) -> Status[list[Meeting]]:
+    meetings = services.meeting_schedule(
+        actor=_user(request),
+        relationship=_relationship(request, relationship_id),
+        starts_at=payload.starts_at,
+        duration=timedelta(minutes=payload.duration_minutes),
+        kind=payload.kind,
+        location=payload.location,
+        video_url=payload.video_url,
+        invite_coordinator=payload.invite_coordinator,
+        repeat=payload.repeat,
+    )
+    return Status(201, meetings)
+
+
+@router.patch(
+    "/relationships/{relationship_id}/meetings/{meeting_id}",
+    response={200: MeetingOut, 400: ErrorOut},
+    summary="Move a meeting (the invitation's SEQUENCE rises)",
+)
+def reschedule(
+    request: HttpRequest, relationship_id: int, meeting_id: int, payload: RescheduleIn
+) -> Meeting:
+    return services.meeting_reschedule(
+        actor=_user(request),
+        meeting=_meeting(request, relationship_id, meeting_id),
+        starts_at=payload.starts_at,
+        duration=timedelta(minutes=payload.duration_minutes),
+    )
+
+
+@router.post(
+    "/relationships/{relationship_id}/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, 400: ErrorOut},
+    summary="Cancel (METHOD:CANCEL to everyone)",
+)
+def cancel(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
+    return services.meeting_cancel(
+        actor=_user(request), meeting=_meeting(request, relationship_id, meeting_id)
+    )
+
+
+@router.post(
+    "/relationships/{relationship_id}/meetings/{meeting_id}/mark",
+    response={200: MeetingOut, 400: ErrorOut},
+    summary="Mark held or missed",
+)
+def mark(request: HttpRequest, relationship_id: int, meeting_id: int, payload: MarkIn) -> Meeting:
+    return services.meeting_mark(
+        actor=_user(request),
+        meeting=_meeting(request, relationship_id, meeting_id),
+        held=payload.held,
+    )
+
+
+@router.get(
+    "/relationships/{relationship_id}/meetings/{meeting_id}/agenda",
+    response=list[AgendaOut],
+    summary="Agenda (the pair only)",
+)
+def agenda(request: HttpRequest, relationship_id: int, meeting_id: int) -> list[Any]:
+    return list(_meeting(request, relationship_id, meeting_id).agenda.all())
+
+
+@router.post(
+    "/relationships/{relationship_id}/meetings/{meeting_id}/agenda",
+    response={201: AgendaOut, 400: ErrorOut},
+    summary="Add an agenda item",
+)
+def add_agenda(
+    request: HttpRequest, relationship_id: int, meeting_id: int, payload: TextIn
+) -> Status[Any]:
+    item = services.agenda_add(
+        actor=_user(request),
+        meeting=_meeting(request, relationship_id, meeting_id),
+        text=payload.text,
+    )
+    return Status(201, item)
+
+
+@router.put(
+    "/relationships/{relationship_id}/meetings/{meeting_id}/log",
+    response={200: dict[str, int], 400: ErrorOut},
+    summary="Log the meeting: topics and hats",
+)
+def put_log(
+    request: HttpRequest, relationship_id: int, meeting_id: int, payload: LogIn
+) -> dict[str, int]:
+    meeting = _meeting(request, relationship_id, meeting_id)
+    people = {
+        p.pk: p for p in Person.objects.filter(memberships__relationship=meeting.relationship)
+    }
+    topics = []
+    for topic in payload.topics:
+        if topic.brought_by not in people:
+            raise ApplicationError("Each topic was brought by someone in this match.")
+        topics.append((topic.title, people[topic.brought_by]))
+    log = services.log_save(
+        actor=_user(request),
+        meeting=meeting,
+        topics=topics,
+        takeaways=payload.takeaways,
+        next_steps=payload.next_steps,
+        private_note=payload.private_note,
+    )
+    return {"log_id": log.pk, "topics": log.topics.count()}
+
+
+@router.get(
+    "/relationships/{relationship_id}/notes",
+    response=list[NoteOut],
+    summary="Private notes (the pair only)",
+)
+def list_notes(request: HttpRequest, relationship_id: int) -> list[PrivateNote]:
+    return list(selectors.notes(_relationship(request, relationship_id)))
+
+
+@router.post(
+    "/relationships/{relationship_id}/notes",
+    response={201: NoteOut, 400: ErrorOut},
+    summary="Add a private note",
+)
+def add_note(request: HttpRequest, relationship_id: int, payload: TextIn) -> Status[PrivateNote]:
+    note = services.note_add(
+        actor=_user(request),
+        relationship=_relationship(request, relationship_id),
+        text=payload.text,
+    )
+    return Status(201, note)
+
+
+@router.get("/relationships/{relationship_id}/goals", response=list[GoalOut], summary="Goals")
+def list_goals(request: HttpRequest, relationship_id: int) -> list[Goal]:
+    return list(selectors.goals(_relationship(request, relationship_id)))
+
+
+@router.post(
+    "/relationships/{relationship_id}/goals",
+    response={201: GoalOut, 422: ErrorOut, 400: ErrorOut},
+    summary="Set a SMART goal",
+)
+def add_goal(request: HttpRequest, relationship_id: int, payload: GoalIn) -> Status[Goal]:
+    goal = services.goal_create(
+        actor=_user(request),
+        relationship=_relationship(request, relationship_id),
+        title=payload.title,
+        metric=payload.metric,
+        target=payload.target,
+        target_date=payload.target_date,
+        why=payload.why,
+        milestones=payload.milestones,
+    )
+    return Status(201, goal)
+
+
+@router.post(
+    "/relationships/{relationship_id}/goals/{goal_id}/progress",
+    response={200: GoalOut, 422: ErrorOut, 400: ErrorOut},
+    summary="Update progress",
+)
+def goal_progress(
+    request: HttpRequest, relationship_id: int, goal_id: int, payload: ProgressIn
+) -> Goal:
+    goal, _ = selectors.access_goal(
+        user=_user(request), relationship_id=relationship_id, goal_id=goal_id
+    )
+    return services.goal_progress(
+        actor=_user(request), goal=goal, progress=payload.progress, note=payload.note
+    )
+
+
+@router.post(
+    "/relationships/{relationship_id}/concerns",
+    response={201: dict[str, int], 422: ErrorOut},
+    summary="Raise a concern with the coordinators (confidential)",
+)
+def raise_concern(
+    request: HttpRequest, relationship_id: int, payload: ConcernIn
+) -> Status[dict[str, int]]:
+    concern = services.concern_raise(
+        actor=_user(request),
+        relationship=_relationship(request, relationship_id),
+        kind=payload.kind,
+        text=payload.text,
+    )
+    return Status(201, {"id": concern.pk})
+
+
+@router.post(
+    "/relationships/{relationship_id}/closing",
+    response={201: dict[str, Any], 400: ErrorOut, 422: ErrorOut},
+    summary="Write my closing summary (ends the match if it is still active)",
+)
+def closing(
+    request: HttpRequest, relationship_id: int, payload: ClosingIn
+) -> Status[dict[str, Any]]:
+    summary = services.closing_submit(
+        actor=_user(request),
+        relationship=_relationship(request, relationship_id),
+        achieved=payload.achieved,
+        learned=payload.learned,
+        would_recommend_partner=payload.would_recommend_partner,
+        would_do_again=payload.would_do_again,
+        next_step=payload.next_step,
+    )
+    return Status(201, {"id": summary.pk, "next_step": summary.next_step})
+
+
+@router.get(
+    "/programs/{program_id}/health",
+    response=list[HealthOut],
+    summary="Relationship health: status and counts only (coordinators)",
+)
+def program_health(request: HttpRequest, program_id: int) -> list[Any]:
+    user = _user(request)
+    program = access_program_as_coordinator(user=user, program_id=program_id)
+    return selectors.program_health(user=user, program=program)

@@ -1,0 +1,213 @@
+"""Reminders and nudges for relationships, run by the periodic jobs. Each is sent at most once
+(marked on the meeting, goal or a ``Nudge`` row) and never during the recipient's quiet hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from tandem.notify import emails
+from tandem.notify.outbox import EmailToSend, enqueue
+from tandem.relationships import health
+from tandem.relationships.models import (
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Nudge,
+    Relationship,
+    RelationshipStatus,
+)
+from tandem.relationships.services import refresh_health
+from tandem.relationships.slots import next_delivery_time
+
+
+def deliver_at(now: datetime, person_timezone: str, latest: datetime | None = None) -> datetime:
+    """The first moment outside the person's quiet hours (08:00–20:00 local), but never later
+    than ``latest`` (a reminder must arrive before the meeting)."""
+    moment = next_delivery_time(now, person_timezone)
+    return min(moment, latest) if latest is not None else moment
+
+
+def meeting_reminders(now: datetime) -> int:
+    due = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED,
+        reminded_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(hours=24),
+        relationship__status=RelationshipStatus.ACTIVE,
+    ).select_related("relationship__program")
+    sent = 0
+    for meeting in due:
+        with transaction.atomic():
+            if not Meeting.objects.filter(pk=meeting.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue  # another runner took it
+            outgoing: list[EmailToSend] = []
+            for membership in meeting.relationship.members.select_related("person__user"):
+                person = membership.person
+                send = deliver_at(
+                    max(now, meeting.starts_at - timedelta(hours=24)),
+                    person.timezone,
+                    latest=meeting.starts_at - timedelta(minutes=30),
+                )
+                outgoing.append(
+                    emails.meeting_reminder_email(
+                        meeting=meeting, recipient=person.user, send_after=max(send, now)
+                    )
+                )
+            enqueue(outgoing)
+            sent += len(outgoing)
+    return sent
+
+
+def log_prompts(now: datetime) -> int:
+    """An hour after a meeting, ask whoever has not logged it yet."""
+    due = Meeting.objects.filter(
+        status__in=[MeetingStatus.SCHEDULED, MeetingStatus.HELD],
+        log_prompted_at__isnull=True,
+        ends_at__lte=now - timedelta(hours=1),
+        ends_at__gte=now - timedelta(days=7),
+        relationship__status=RelationshipStatus.ACTIVE,
+    )
+    sent = 0
+    for meeting in due:
+        with transaction.atomic():
+            if not Meeting.objects.filter(pk=meeting.pk, log_prompted_at__isnull=True).update(
+                log_prompted_at=now
+            ):
+                continue
+            logged = set(meeting.logs.values_list("author_id", flat=True))
+            outgoing = [
+                emails.log_prompt_email(
+                    meeting=meeting,
+                    recipient=m.person.user,
+                    send_after=deliver_at(now, m.person.timezone),
+                )
+                for m in meeting.relationship.members.select_related("person__user")
+                if m.person_id not in logged
+            ]
+            enqueue(outgoing)
+            sent += len(outgoing)
+    return sent
+
+
+def _nudge_once(relationship: Relationship, key: str, build: list[EmailToSend]) -> int:
+    _, created = Nudge.objects.get_or_create(relationship=relationship, key=key)
+    if not created:
+        return 0
+    enqueue(build)
+    return len(build)
+
+
+def cadence_and_inactivity(now: datetime) -> dict[str, int]:
+    """Refresh every active relationship's health; nudge overdue pairs, warn inactive ones, and
+    alert coordinators when a warning went unanswered."""
+    counts = {"checked": 0, "nudged": 0, "warned": 0, "alerted": 0}
+    active = Relationship.objects.filter(status=RelationshipStatus.ACTIVE).select_related("program")
+    for relationship in active:
+        with transaction.atomic():
+            counts["checked"] += 1
+            facts_settings = _settings(relationship)
+            result = refresh_health(relationship, now)
+            if not _overdue(relationship, now, facts_settings):
+                continue
+            since = _since(relationship).date().isoformat()
+            members = list(
+                relationship.members.select_related("person__user", "relationship__program")
+            )
+            days = result.days_without_meeting
+            if (
+                days
+                >= facts_settings.inactivity_warning_days + facts_settings.inactivity_alert_days
+            ):
+                counts["alerted"] += _nudge_once(
+                    relationship,
+                    f"inactivity-alert:{since}",
+                    [
+                        emails.inactivity_alert_email(
+                            relationship=relationship, coordinator=c, days=days
+                        )
+                        for c in relationship.program.coordinators.all()
+                    ],
+                )
+            elif days >= facts_settings.inactivity_warning_days:
+                counts["warned"] += _nudge_once(
+                    relationship,
+                    f"inactivity:{since}",
+                    [
+                        emails.relationship_nudge_email(
+                            kind="inactivity_warning",
+                            membership=m,
+                            key=f"inactivity:{since}",
+                            send_after=deliver_at(now, m.person.timezone),
+                            context={"days": days},
+                        )
+                        for m in members
+                    ],
+                )
+            else:
+                counts["nudged"] += _nudge_once(
+                    relationship,
+                    f"cadence:{since}",
+                    [
+                        emails.relationship_nudge_email(
+                            kind="cadence_nudge",
+                            membership=m,
+                            key=f"cadence:{since}",
+                            send_after=deliver_at(now, m.person.timezone),
+                        )
+                        for m in members
+                    ],
+                )
+    return counts
+
+
+def _settings(relationship: Relationship) -> health.HealthSettings:
+    from tandem.relationships.services import health_settings
+
+    return health_settings(relationship)
+
+
+def _since(relationship: Relationship) -> datetime:
+    last = relationship.meetings.filter(status=MeetingStatus.HELD).order_by("-starts_at").first()
+    return last.starts_at if last else (relationship.activated_at or relationship.created_at)
+
+
+def _overdue(relationship: Relationship, now: datetime, settings: health.HealthSettings) -> bool:
+    if relationship.meetings.filter(status=MeetingStatus.SCHEDULED, starts_at__gt=now).exists():
+        return False
+    return now - _since(relationship) > timedelta(days=settings.cadence_days + settings.grace_days)
+
+
+def goal_checkins(now: datetime, every: timedelta = timedelta(days=30)) -> int:
+    sent = 0
+    goals = Goal.objects.filter(
+        status=GoalStatus.ACTIVE, relationship__status=RelationshipStatus.ACTIVE
+    ).select_related("owner__user", "relationship__program")
+    for goal in goals:
+        last = goal.updates.values_list("created_at", flat=True).first() or goal.created_at
+        if now - last < every or (goal.nudged_at and now - goal.nudged_at < every):
+            continue
+        membership = Membership.objects.select_related("person__user", "relationship__program").get(
+            relationship=goal.relationship, person=goal.owner
+        )
+        with transaction.atomic():
+            if not Goal.objects.filter(pk=goal.pk, nudged_at=goal.nudged_at).update(nudged_at=now):
+                continue
+            enqueue(
+                [
+                    emails.relationship_nudge_email(
+                        kind="goal_checkin",
+                        membership=membership,
+                        key=f"goal:{goal.pk}:{now:%Y-%m-%d}",
+                        send_after=deliver_at(now, goal.owner.timezone),
+                        context={"goal": goal},
+                    )
+                ]
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,325 @@
+"""Reads for relationships. Content (meetings' agendas, logs, notes, goals) is for the members of
+a relationship only; coordinators get status and counts through ``program_health``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core.errors import NotFound
+from tandem.matches.engine_input import availability
+from tandem.people.models import Person
+from tandem.programs.models import Answer, Program, QuestionKind
+from tandem.programs.selectors import can_coordinate
+from tandem.relationships import health
+from tandem.relationships.models import (
+    LIVE_STATUSES,
+    Concern,
+    Goal,
+    GoalStatus,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    PrivateNote,
+    Relationship,
+    RelationshipStatus,
+)
+from tandem.relationships.services import topic_counts
+from tandem.relationships.slots import Interval, PersonCalendar, Slot, WeeklyWindow, suggest_slots
+
+
+def access_relationship(*, user: User, relationship_id: int) -> tuple[Relationship, Membership]:
+    """The relationship and the viewer's membership — only for its members; 404 for anyone else,
+    coordinators and admins included."""
+    membership = (
+        Membership.objects.select_related("relationship__program", "person__user")
+        .filter(relationship_id=relationship_id, person__user=user)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    return membership.relationship, membership
+
+
+def access_meeting(
+    *, user: User, relationship_id: int, meeting_id: int
+) -> tuple[Meeting, Membership]:
+    relationship, membership = access_relationship(user=user, relationship_id=relationship_id)
+    meeting = relationship.meetings.select_related("organiser__user").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound()
+    return meeting, membership
+
+
+def access_goal(*, user: User, relationship_id: int, goal_id: int) -> tuple[Goal, Membership]:
+    relationship, membership = access_relationship(user=user, relationship_id=relationship_id)
+    goal = relationship.goals.select_related("owner__user").filter(pk=goal_id).first()
+    if goal is None:
+        raise NotFound()
+    return goal, membership
+
+
+def members(relationship: Relationship) -> list[Membership]:
+    return list(
+        relationship.members.select_related("person__user", "person__department").prefetch_related(
+            "person__skills", "person__learning"
+        )
+    )
+
+
+def my_relationships(user: User) -> list[Relationship]:
+    return list(
+        Relationship.objects.filter(members__person__user=user)
+        .exclude(status=RelationshipStatus.DECLINED)
+        .select_related("program")
+        .prefetch_related(
+            Prefetch("members", queryset=Membership.objects.select_related("person__user"))
+        )
+        .annotate(
+            next_meeting=Min(
+                "meetings__starts_at",
+                filter=Q(
+                    meetings__status=MeetingStatus.SCHEDULED, meetings__starts_at__gt=timezone.now()
+                ),
+            )
+        )
+        .order_by("status", "-created_at")
+    )
+
+
+def upcoming(relationship: Relationship) -> QuerySet[Meeting]:
+    return relationship.meetings.filter(
+        status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now() - timedelta(hours=2)
+    )
+
+
+def past(relationship: Relationship) -> QuerySet[Meeting]:
+    return (
+        relationship.meetings.exclude(
+            status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now() - timedelta(hours=2)
+        )
+        .order_by("-starts_at")
+        .prefetch_related("logs__author__user")
+    )
+
+
+def goals(relationship: Relationship) -> QuerySet[Goal]:
+    return relationship.goals.select_related("owner__user", "skill").prefetch_related("milestones")
+
+
+def notes(relationship: Relationship) -> QuerySet[PrivateNote]:
+    return relationship.notes.select_related("author__user")
+
+
+def reciprocity(relationship: Relationship) -> health.Balance:
+    people = list(relationship.members.values_list("person_id", flat=True))
+    return health.balance(topic_counts(relationship), people)
+
+
+@dataclass
+class DueItem:
+    text: str
+    url: str
+
+
+def due_items(user: User) -> list[DueItem]:
+    """What a participant should do next: answer a match, log a meeting, set goals."""
+    items = []
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        return []
+    for membership in Membership.objects.filter(
+        person=person,
+        relationship__status=RelationshipStatus.PROPOSED,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+    ).select_related("relationship__program"):
+        items.append(
+            DueItem(
+                f"Answer your match in {membership.relationship.program.name}",
+                reverse("matches:my_match", args=[membership.pk]),
+            )
+        )
+    unlogged = (
+        Meeting.objects.filter(
+            relationship__members__person=person,
+            relationship__status=RelationshipStatus.ACTIVE,
+            status__in=[MeetingStatus.SCHEDULED, MeetingStatus.HELD],
+            ends_at__lt=timezone.now(),
+            starts_at__gt=timezone.now() - timedelta(days=30),
+        )
+        .exclude(logs__author=person)
+        .select_related("relationship__program")
+    )
+    for meeting in unlogged:
+        items.append(
+            DueItem(
+                f"Log your {meeting.get_kind_display().lower()} meeting of "
+                f"{timezone.localtime(meeting.starts_at):%-d %b}",
+                reverse("relationships:meeting", args=[meeting.relationship_id, meeting.pk]),
+            )
+        )
+    for relationship in (
+        Relationship.objects.filter(members__person=person, status=RelationshipStatus.ACTIVE)
+        .annotate(mine=Count("goals", filter=Q(goals__owner=person)))
+        .filter(mine=0)
+    ):
+        items.append(
+            DueItem(
+                f"Set a goal in {relationship.program.name}",
+                reverse("relationships:goal_new", args=[relationship.pk]),
+            )
+        )
+    return items
+
+
+def _calendar(person: Person, program: Program, busy: list[Interval]) -> PersonCalendar:
+    answer = (
+        Answer.objects.filter(
+            enrolment__person=person,
+            enrolment__program=program,
+            question__kind=QuestionKind.AVAILABILITY,
+        )
+        .values_list("value", flat=True)
+        .first()
+    )
+    windows = [WeeklyWindow(w.day, w.start, w.end) for w in availability(answer or [])]
+    return PersonCalendar(
+        timezone=person.timezone,
+        working_hours=(person.work_start, person.work_end),
+        availability=windows,
+        busy=busy,
+    )
+
+
+def suggested_slots(
+    relationship: Relationship,
+    *,
+    duration: timedelta,
+    count: int = 5,
+    start: datetime | None = None,
+    days: int = 14,
+) -> list[Slot]:
+    """Times inside everyone's working hours and availability, in their own zones, that clash
+    with none of their other meetings."""
+    start = start or (timezone.now() + timedelta(hours=12))
+    end = start + timedelta(days=days)
+    calendars = []
+    for membership in relationship.members.select_related("person"):
+        person = membership.person
+        meetings = Meeting.objects.filter(
+            relationship__members__person=person,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        ).values_list("starts_at", "ends_at")
+        calendars.append(
+            _calendar(person, relationship.program, [Interval(s, e) for s, e in meetings])
+        )
+    slots = suggest_slots(calendars, duration=duration, start=start, end=end, count=count)
+    if len(slots) < count and calendars and any(c.availability for c in calendars):
+        relaxed = [
+            PersonCalendar(c.timezone, c.working_hours, c.working_days, (), c.busy)
+            for c in calendars
+        ]
+        extra = suggest_slots(relaxed, duration=duration, start=start, end=end, count=count)
+        seen = {s.start for s in slots}
+        slots += [s for s in extra if s.start not in seen][: count - len(slots)]
+    return sorted(slots, key=lambda s: s.start)
+
+
+# --- coordinators: status and counts, never content -------------------------------------------
+
+
+@dataclass
+class HealthRow:
+    relationship_id: int
+    names: list[str]
+    status: str
+    health: str
+    reasons: list[str]
+    meetings_held: int
+    last_meeting: datetime | None
+    next_meeting: datetime | None
+    goals: int
+    since: datetime
+
+
+HEALTH_ORDER = {"at_risk": 0, "attention": 1, "on_track": 2}
+
+
+def program_health(*, user: User, program: Program) -> list[HealthRow]:
+    if not can_coordinate(user, program):
+        raise NotFound()
+    relationships = (
+        Relationship.objects.filter(program=program, status__in=LIVE_STATUSES)
+        .prefetch_related(
+            Prefetch("members", queryset=Membership.objects.select_related("person__user"))
+        )
+        .annotate(
+            held=Count("meetings", filter=Q(meetings__status=MeetingStatus.HELD), distinct=True),
+            last=Max("meetings__starts_at", filter=Q(meetings__status=MeetingStatus.HELD)),
+            next=Min(
+                "meetings__starts_at",
+                filter=Q(
+                    meetings__status=MeetingStatus.SCHEDULED, meetings__starts_at__gt=timezone.now()
+                ),
+            ),
+            goal_count=Count("goals", distinct=True),
+        )
+    )
+    rows = [
+        HealthRow(
+            r.pk,
+            [m.person.user.name for m in r.members.all()],
+            r.status,
+            r.health,
+            list(r.health_reasons),
+            r.held,
+            r.last,
+            r.next,
+            r.goal_count,
+            r.activated_at or r.created_at,
+        )
+        for r in relationships
+    ]
+    return sorted(rows, key=lambda row: (HEALTH_ORDER.get(row.health, 3), row.since))
+
+
+def health_counts(rows: list[HealthRow]) -> dict[str, int]:
+    counts = {"on_track": 0, "attention": 0, "at_risk": 0}
+    for row in rows:
+        counts[row.health] = counts.get(row.health, 0) + 1
+    return counts
+
+
+def open_concerns(*, user: User, program: Program) -> QuerySet[Concern]:
+    if not can_coordinate(user, program):
+        raise NotFound()
+    return Concern.objects.filter(program=program).select_related("raised_by__user")
+
+
+def my_goals(user: User) -> QuerySet[Goal]:
+    return Goal.objects.filter(owner__user=user, status=GoalStatus.ACTIVE).select_related(
+        "relationship__program"
+    )
+
+
+def partner_offers(membership: Membership) -> list[str]:
+    return list(membership.explanation)
+
+
+def meeting_context(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "agenda": list(meeting.agenda.select_related("added_by__user")),
+        "logs": list(
+            meeting.logs.select_related("author__user").prefetch_related("topics__brought_by__user")
+        ),
+        "notes": list(PrivateNote.objects.filter(meeting=meeting).select_related("author__user")),
+    }

@@ -1,0 +1,505 @@
+"""The life of a relationship: meetings and invitations, logs with hats, goals, notes, reminders,
+health, closing — and private notes that nobody outside the pair can ever see."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from icalendar import Calendar
+
+from tandem.core.errors import ApplicationError
+from tandem.notify.models import OutboxMessage
+from tandem.programs import services as programs
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
+from tandem.relationships import reminders, selectors, services
+from tandem.relationships.models import (
+    Goal,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Nudge,
+    Relationship,
+    RelationshipStatus,
+)
+from tests.conftest import client_for
+from tests.factories import PersonFactory, make_program
+
+NY, BERLIN = "America/New_York", "Europe/Berlin"
+
+
+@pytest.fixture
+def pair(coordinator, participant, outsider):
+    """An active peer pair: ``participant`` (Berlin) and ``outsider`` (moved to New York)."""
+    program = make_program(coordinator, status="enrolling")
+    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE)
+    outsider.person.timezone = NY
+    outsider.person.save()
+    for user in (participant, outsider):
+        Enrolment.objects.create(
+            program=program, person=user.person, accepted_guidelines_at=timezone.now()
+        )
+    relationship = Relationship.objects.create(
+        program=program,
+        status=RelationshipStatus.ACTIVE,
+        activated_at=timezone.now() - timedelta(days=1),
+    )
+    for user in (participant, outsider):
+        Membership.objects.create(
+            relationship=relationship, person=user.person, accepted_at=timezone.now()
+        )
+    return relationship
+
+
+def next_weekday_at(hour: int, zone: str, days: int = 3) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone))
+
+
+def ics_of(message: OutboxMessage) -> Calendar:
+    attachment = message.attachments[0]
+    assert attachment["content_type"].startswith("text/calendar")
+    return Calendar.from_ical(base64.b64decode(attachment["content"]))
+
+
+def event_of(calendar: Calendar):
+    return next(c for c in calendar.walk() if c.name == "VEVENT")
+
+
+# --- meetings and iCalendar --------------------------------------------------------------------
+
+
+def test_schedule_reschedule_cancel_keep_the_uid_and_raise_the_sequence(
+    pair, participant, outsider
+):
+    start = next_weekday_at(15, BERLIN)
+    meeting = services.meeting_schedule(
+        actor=participant, relationship=pair, starts_at=start, duration=timedelta(minutes=45)
+    )[0]
+    invites = OutboxMessage.objects.filter(kind="meeting_invitation")
+    assert sorted(invites.values_list("recipient", flat=True)) == sorted(
+        [participant.email, outsider.email]
+    )
+    first = ics_of(invites.get(recipient=outsider.email))
+    event = event_of(first)
+    assert first["METHOD"] == "REQUEST"
+    assert str(event["UID"]) == meeting.uid and int(event["SEQUENCE"]) == 0
+    assert event.decoded("DTSTART") == start  # 15:00 in Berlin, which New York's calendar converts
+    assert event["DTSTART"].params["TZID"] == BERLIN
+    assert any(c.name == "VTIMEZONE" for c in first.walk())
+    assert "09:00" in invites.get(recipient=outsider.email).body_text  # in the reader's own zone
+    round_trip = Calendar.from_ical(first.to_ical())
+    assert str(event_of(round_trip)["UID"]) == meeting.uid
+
+    later = start + timedelta(days=1)
+    services.meeting_reschedule(
+        actor=outsider, meeting=meeting, starts_at=later, duration=timedelta(hours=1)
+    )
+    moved = event_of(ics_of(OutboxMessage.objects.filter(kind="meeting_invitation").latest("id")))
+    assert str(moved["UID"]) == meeting.uid and int(moved["SEQUENCE"]) == 1
+    assert moved.decoded("DTSTART") == later
+
+    services.meeting_cancel(actor=participant, meeting=meeting)
+    cancel = ics_of(OutboxMessage.objects.filter(kind="meeting_invitation").latest("id"))
+    assert cancel["METHOD"] == "CANCEL"
+    assert str(event_of(cancel)["STATUS"]) == "CANCELLED" and int(event_of(cancel)["SEQUENCE"]) == 2
+
+
+def test_series_invitation_repeats_on_the_program_cadence(pair, participant):
+    start = next_weekday_at(10, BERLIN)
+    meetings = services.meeting_schedule(
+        actor=participant, relationship=pair, starts_at=start, duration=timedelta(hours=1), repeat=4
+    )
+    assert len(meetings) == 4
+    assert (meetings[1].starts_at - meetings[0].starts_at).days in (
+        13,
+        14,
+        15,
+    )  # biweekly, DST-safe
+    invite = OutboxMessage.objects.filter(kind="meeting_invitation", recipient=participant.email)
+    assert invite.count() == 1
+    rule = event_of(ics_of(invite.get()))["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["INTERVAL"] == [2] and rule["COUNT"] == [4]
+
+
+def test_coordinator_is_invited_to_a_facilitated_kickoff(pair, participant, coordinator):
+    services.meeting_schedule(
+        actor=participant,
+        relationship=pair,
+        starts_at=next_weekday_at(11, BERLIN),
+        duration=timedelta(hours=1),
+        kind="kickoff",
+        invite_coordinator=True,
+    )
+    assert OutboxMessage.objects.filter(
+        kind="meeting_invitation", recipient=coordinator.email
+    ).exists()
+
+
+def test_bad_meeting_times_are_refused(pair, participant):
+    with pytest.raises(ApplicationError) as caught:
+        services.meeting_schedule(
+            actor=participant,
+            relationship=pair,
+            starts_at=timezone.now() - timedelta(days=1),
+            duration=timedelta(hours=9),
+        )
+    assert {e.field for e in caught.value.errors} == {"starts_at", "duration"}
+
+
+def test_ics_download_and_private_feed(pair, participant, outsider):
+    meeting = services.meeting_schedule(
+        actor=participant,
+        relationship=pair,
+        starts_at=next_weekday_at(14, BERLIN),
+        duration=timedelta(hours=1),
+    )[0]
+    client = client_for(participant)
+    response = client.get(f"/relationships/{pair.pk}/meetings/{meeting.pk}/invite.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    assert str(event_of(Calendar.from_ical(response.content))["UID"]) == meeting.uid
+
+    token = services.calendar_feed_create(actor=outsider)
+    feed = Client().get(f"/calendar/{token}.ics")
+    assert feed.status_code == 200
+    calendar = Calendar.from_ical(feed.content)
+    assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [meeting.uid]
+    assert b"ATTENDEE" not in feed.content and participant.email.encode() not in feed.content
+    newer = services.calendar_feed_create(actor=outsider)
+    assert Client().get(f"/calendar/{token}.ics").status_code == 404  # the old address stops
+    services.calendar_feed_revoke(actor=outsider)
+    assert Client().get(f"/calendar/{newer}.ics").status_code == 404
+
+
+def test_suggested_slots_fit_both_zones_across_a_dst_change(pair, participant, outsider):
+    start = datetime(2027, 3, 10, tzinfo=UTC)  # New York changes on 14 March, Berlin on 28 March
+    slots = selectors.suggested_slots(pair, duration=timedelta(hours=1), start=start, days=10)
+    assert len(slots) == 5
+    for slot in slots:
+        for zone in (BERLIN, NY):
+            local_start, local_end = (
+                slot.start.astimezone(ZoneInfo(zone)),
+                slot.end.astimezone(ZoneInfo(zone)),
+            )
+            assert time(9) <= local_start.time() and local_end.time() <= time(17), (zone, slot)
+            assert local_start.weekday() < 5
+    busy_start = slots[0].start
+    Meeting.objects.create(
+        relationship=pair,
+        starts_at=busy_start,
+        ends_at=busy_start + timedelta(hours=1),
+        timezone=BERLIN,
+        uid="busy@test",
+        organiser=participant.person,
+    )
+    again = selectors.suggested_slots(pair, duration=timedelta(hours=1), start=start, days=10)
+    assert all(
+        not (s.start < busy_start + timedelta(hours=1) and busy_start < s.end) for s in again
+    )
+
+
+# --- logs, hats, reciprocity -------------------------------------------------------------------
+
+
+def held_meeting(pair, organiser, days_ago: int) -> Meeting:
+    start = timezone.now() - timedelta(days=days_ago)
+    return Meeting.objects.create(
+        relationship=pair,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        timezone=BERLIN,
+        uid=f"m-{days_ago}@test",
+        organiser=organiser.person,
+    )
+
+
+def test_logging_with_hats_and_the_one_sided_nudge(pair, participant, outsider):
+    me, them = participant.person, outsider.person
+    for days_ago in (20, 13, 6):
+        meeting = held_meeting(pair, participant, days_ago)
+        services.log_save(
+            actor=participant,
+            meeting=meeting,
+            topics=[("Presenting", me), ("Feedback", me)],
+            takeaways="Shorter slides",
+            next_steps="Try it",
+        )
+        assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
+    balance = selectors.reciprocity(pair)
+    assert balance.shares == {me.pk: 1.0, them.pk: 0.0}
+    assert balance.verdict == "One-sided: something needs to shift"
+    nudges = OutboxMessage.objects.filter(kind="reciprocity_nudge")
+    assert sorted(nudges.values_list("recipient", flat=True)) == sorted(
+        [participant.email, outsider.email]
+    )
+    meeting = held_meeting(pair, participant, 2)
+    services.log_save(
+        actor=outsider, meeting=meeting, topics=[("Budgeting", me)], takeaways="", next_steps=""
+    )
+    assert nudges.count() == 2  # not again within three weeks
+    services.log_save(
+        actor=outsider,
+        meeting=meeting,
+        topics=[("Budgeting", them), ("Hiring", me)],
+        takeaways="",
+        next_steps="",
+    )
+    assert selectors.reciprocity(pair).topics == 8
+
+
+def test_a_log_needs_a_topic_and_a_past_meeting(pair, participant):
+    future = services.meeting_schedule(
+        actor=participant,
+        relationship=pair,
+        starts_at=next_weekday_at(12, BERLIN),
+        duration=timedelta(hours=1),
+    )[0]
+    with pytest.raises(ApplicationError, match="after it has taken place"):
+        services.log_save(
+            actor=participant,
+            meeting=future,
+            topics=[("x", participant.person)],
+            takeaways="",
+            next_steps="",
+        )
+    with pytest.raises(ApplicationError, match="at least one topic"):
+        services.log_save(
+            actor=participant,
+            meeting=held_meeting(pair, participant, 1),
+            topics=[],
+            takeaways="",
+            next_steps="",
+        )
+
+
+# --- goals -------------------------------------------------------------------------------------
+
+
+def test_smart_goals_with_progress_history(pair, participant, outsider):
+    with pytest.raises(ApplicationError) as caught:
+        services.goal_create(
+            actor=participant,
+            relationship=pair,
+            title="",
+            metric="",
+            target="",
+            target_date=timezone.localdate(),
+        )
+    assert {e.field for e in caught.value.errors} == {"title", "metric", "target_date"}
+    goal = services.goal_create(
+        actor=participant,
+        relationship=pair,
+        title="Give two talks",
+        metric="talks given",
+        target="2",
+        milestones=["Pick a topic", ""],
+        target_date=timezone.localdate() + timedelta(days=60),
+    )
+    assert [m.title for m in goal.milestones.all()] == ["Pick a topic"]
+    services.goal_progress(actor=participant, goal=goal, progress=40, note="First talk done")
+    services.goal_progress(actor=participant, goal=goal, progress=60)
+    assert list(goal.updates.values_list("progress", flat=True)) == [60, 40]
+    with pytest.raises(ApplicationError):
+        services.goal_progress(actor=outsider, goal=goal, progress=90)  # only the owner
+    services.goal_close(actor=participant, goal=goal, status="done")
+    assert Goal.objects.get(pk=goal.pk).progress == 100
+
+
+# --- private notes: the pair only --------------------------------------------------------------
+
+CANARY = "CANARY-PRIVATE-NOTE-5521"
+
+
+def test_private_notes_reach_nobody_outside_the_pair(
+    pair, participant, outsider, coordinator, admin, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    services.note_add(actor=participant, relationship=pair, text=f"Between us: {CANARY}")
+    meeting = held_meeting(pair, participant, 3)
+    services.log_save(
+        actor=outsider,
+        meeting=meeting,
+        topics=[("Hiring", outsider.person)],
+        takeaways="ok",
+        next_steps="ok",
+        private_note=f"Also {CANARY}",
+    )
+    services.concern_raise(
+        actor=participant, relationship=pair, kind="other", text="All fine, just testing"
+    )
+    for member in (participant, outsider):
+        page = client_for(member).get(f"/relationships/{pair.pk}/").content.decode()
+        assert CANARY in page
+        assert (
+            CANARY
+            in client_for(member)
+            .get(f"/relationships/{pair.pk}/meetings/{meeting.pk}/")
+            .content.decode()
+        )
+
+    seen = []
+    for viewer in (coordinator, admin):
+        client = client_for(viewer)
+        for url in (
+            f"/relationships/{pair.pk}/",
+            f"/relationships/{pair.pk}/meetings/{meeting.pk}/",
+            f"/relationships/programs/{pair.program_id}/health/",
+            f"/matches/programs/{pair.program_id}/",
+            f"/programs/{pair.program_id}/",
+            f"/programs/{pair.program_id}/enrolments/",
+            "/audit/",
+            "/outbox/",
+            "/",
+            f"/api/programs/{pair.program_id}/enrolments",
+            "/api/matches",
+        ):
+            response = client.get(url)
+            seen.append(response.content.decode())
+            assert response.status_code in (200, 302, 403, 404)
+    assert not any(CANARY in body for body in seen)
+    assert client_for(coordinator).get(f"/relationships/{pair.pk}/").status_code == 404
+    for message in OutboxMessage.objects.all():
+        assert CANARY not in message.subject + message.body_text + message.body_html
+        for attachment in message.attachments:
+            assert CANARY.encode() not in base64.b64decode(attachment["content"])
+    assert CANARY not in caplog.text
+
+
+# --- health and reminders on a fixed timeline ---------------------------------------------------
+
+
+def test_health_moves_from_on_track_to_at_risk(pair, participant):
+    start = pair.activated_at
+    assert services.refresh_health(pair, start + timedelta(days=10)).status == "on_track"
+    overdue = services.refresh_health(pair, start + timedelta(days=25))
+    assert overdue.status == "attention" and "No meeting yet" in overdue.reasons[0]
+    assert services.refresh_health(pair, start + timedelta(days=70)).status == "at_risk"
+    assert Relationship.objects.get(pk=pair.pk).health == "at_risk"
+
+
+def test_reminders_respect_quiet_hours_and_are_sent_once(pair, participant, outsider):
+    berlin_evening = datetime.combine(
+        timezone.localdate() + timedelta(days=2), time(21, 30), tzinfo=ZoneInfo(BERLIN)
+    )  # 15:30 in New York
+    meeting = services.meeting_schedule(
+        actor=participant,
+        relationship=pair,
+        starts_at=berlin_evening + timedelta(hours=14),
+        duration=timedelta(hours=1),
+    )[0]
+    now = berlin_evening  # the reminder is due now: 23 h before
+    assert reminders.meeting_reminders(now) == 2
+    assert reminders.meeting_reminders(now) == 0
+    sent = {
+        m.recipient: m.next_attempt_at
+        for m in OutboxMessage.objects.filter(kind="meeting_reminder")
+    }
+    assert sent[participant.email].astimezone(ZoneInfo(BERLIN)).time() == time(
+        8
+    )  # after the quiet night
+    assert sent[outsider.email] == now  # afternoon in New York: straight away
+    assert sent[participant.email] < meeting.starts_at
+
+
+def test_log_prompts_go_to_people_who_have_not_logged(pair, participant, outsider):
+    meeting = held_meeting(pair, participant, 0)
+    services.log_save(
+        actor=participant,
+        meeting=meeting,
+        topics=[("Hiring", participant.person)],
+        takeaways="",
+        next_steps="",
+    )
+    assert reminders.log_prompts(timezone.now() + timedelta(hours=3)) == 1
+    assert OutboxMessage.objects.get(kind="log_prompt").recipient == outsider.email
+    assert reminders.log_prompts(timezone.now() + timedelta(hours=4)) == 0
+
+
+def test_cadence_nudge_then_warning_then_coordinator_alert(pair, coordinator):
+    start = pair.activated_at
+    counts = reminders.cadence_and_inactivity(start + timedelta(days=25))
+    assert counts["nudged"] == 2
+    assert reminders.cadence_and_inactivity(start + timedelta(days=26))["nudged"] == 0
+    assert reminders.cadence_and_inactivity(start + timedelta(days=61))["warned"] == 2
+    assert reminders.cadence_and_inactivity(start + timedelta(days=69))["alerted"] == 1
+    alert = OutboxMessage.objects.get(kind="inactivity_alert")
+    assert alert.recipient == coordinator.email and "has not met for 69 days" in alert.subject
+    assert Nudge.objects.filter(relationship=pair).count() == 3
+
+
+def test_goal_checkin_after_a_month_without_progress(pair, participant):
+    goal = services.goal_create(
+        actor=participant,
+        relationship=pair,
+        title="Talks",
+        metric="talks",
+        target="2",
+        target_date=timezone.localdate() + timedelta(days=90),
+    )
+    assert reminders.goal_checkins(timezone.now() + timedelta(days=10)) == 0
+    assert reminders.goal_checkins(timezone.now() + timedelta(days=31)) == 1
+    assert reminders.goal_checkins(timezone.now() + timedelta(days=32)) == 0
+    assert "Talks" in OutboxMessage.objects.get(kind="goal_checkin").subject
+    assert goal.pk
+
+
+# --- concerns and closing ----------------------------------------------------------------------
+
+
+def test_concern_reaches_coordinators_without_its_text_in_email(pair, participant, coordinator):
+    services.concern_raise(
+        actor=participant,
+        relationship=pair,
+        kind="beyond_scope",
+        text="My partner keeps asking about my health condition",
+    )
+    email = OutboxMessage.objects.get(kind="concern_raised")
+    assert email.recipient == coordinator.email and "health condition" not in email.body_text
+    page = (
+        client_for(coordinator)
+        .get(f"/relationships/programs/{pair.program_id}/health/")
+        .content.decode()
+    )
+    assert "health condition" in page
+
+
+def test_closing_summary_ends_the_match_and_can_leave_the_program(pair, participant, outsider):
+    summary = services.closing_submit(
+        actor=participant,
+        relationship=pair,
+        achieved="Two talks",
+        learned="Listening first",
+        would_recommend_partner=True,
+        would_do_again=True,
+        next_step="leave",
+    )
+    pair.refresh_from_db()
+    assert (
+        pair.status == RelationshipStatus.ENDED and summary.membership.person == participant.person
+    )
+    assert Enrolment.objects.get(person=participant.person).status == EnrolmentStatus.WITHDRAWN
+    assert OutboxMessage.objects.filter(kind="closing_prompt", recipient=outsider.email).exists()
+    assert (
+        client_for(outsider).get(f"/relationships/{pair.pk}/").status_code == 200
+    )  # still readable
+    with pytest.raises(ApplicationError, match="not active"):
+        services.note_add(actor=outsider, relationship=pair, text="x")
+
+
+def test_closing_the_program_ends_every_live_match(pair, coordinator):
+    programs.program_transition(actor=coordinator, program=pair.program, to=ProgramStatus.CLOSED)
+    pair.refresh_from_db()
+    assert pair.status == RelationshipStatus.ENDED and pair.end_reason == "program_ended"
+
+
+def test_only_members_open_a_relationship(pair, outsider, participant):
+    third = PersonFactory(user__email="third@example.com").user
+    assert client_for(third).get(f"/relationships/{pair.pk}/").status_code == 404
+    assert client_for(participant).get(f"/relationships/{pair.pk}/").status_code == 200
