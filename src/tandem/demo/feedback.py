@@ -35,6 +35,11 @@ KICKOFF_COMMENTS = [
     "Tips for making video meetings less awkward, please.",
     "Everything is clear, thanks.",
     "I'd like a template for setting goals together.",
+    "Is it fine to meet less often during the quarter close?",
+    "We already had a great first chat, thanks for the match.",
+    "Not sure what counts as a good question to bring.",
+    "Could coordinators check in after the first month?",
+    "Please make the calendar invites work with our room booking.",
 ]
 CHECKIN_COMMENTS = [
     "Agreeing on one topic before we meet.",
@@ -86,12 +91,13 @@ def _kickoff(
     people = _invited(survey)
     answering = [p for p in people if p == participant or rng.random() < 0.7]
     late = set(rng.sample(answering, k=len(answering) // 4))
+    comments = rng.sample(KICKOFF_COMMENTS, k=len(KICKOFF_COMMENTS))
     for person in answering:
         if person not in late:
-            _answer(survey, person, opened + timedelta(days=rng.randint(0, 3)), rng)
+            _answer(survey, person, opened + timedelta(days=rng.randint(0, 3)), rng, comments)
     services.send_reminders(survey=survey, today=opened + timedelta(days=4))
     for person in late:
-        _answer(survey, person, opened + timedelta(days=rng.randint(4, 6)), rng)
+        _answer(survey, person, opened + timedelta(days=rng.randint(4, 6)), rng, comments)
     services.survey_transition(
         actor=None, survey=survey, to="closed", now=_at(opened + timedelta(days=7))
     )
@@ -112,10 +118,11 @@ def _checkin(
     survey = services.survey_transition(
         actor=coordinator, survey=survey, to="open", now=_at(min(opened, today))
     )
+    comments = rng.sample(CHECKIN_COMMENTS, k=len(CHECKIN_COMMENTS))
     for person in _invited(survey):
         if person != participant and rng.random() < 0.35:
             answered = min(today, opened + timedelta(days=rng.randint(0, 3)))
-            _answer(survey, person, answered, rng, comments=CHECKIN_COMMENTS)
+            _answer(survey, person, answered, rng, comments)
 
 
 def _invited(survey: Survey) -> list[Person]:
@@ -131,9 +138,10 @@ def _answer(
     person: Person,
     day: date,
     rng: random.Random,
-    comments: list[str] = KICKOFF_COMMENTS,
+    comments: list[str],
 ) -> None:
-    """Believable answers: a personal mood, a department lean, a little noise per question."""
+    """Believable answers: a personal mood, a department lean, a little noise per question;
+    a comment now and then, taken from ``comments`` (so no two people write the same one)."""
     department = person.department.name if person.department else ""
     mood = rng.gauss(0.35, 0.75) + DEPARTMENT_MOOD.get(department, 0.0)
     answers: dict[int, Any] = {}
@@ -168,4 +176,4 @@ def _one(
         return rng.choices(question.choices, weights=_weights(question, mood))[0]
     if question.kind == QuestionKind.MULTI:
         return rng.sample(question.choices, k=rng.randint(1, 2))
-    return rng.choice(comments) if rng.random() < 0.45 else None
+    return comments.pop() if comments and rng.random() < 0.45 else None  # each one written once
