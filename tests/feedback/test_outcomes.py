@@ -46,3 +46,29 @@ def test_outcomes_per_wave_with_nps_culture_and_skill_growth(program, coordinato
 def test_outcomes_are_for_the_programs_coordinators_only(program, participant):
     with pytest.raises(NotFound):
         selectors.program_outcomes(user=participant, program_id=program.pk)
+
+
+def test_the_dashboard_panel_shows_only_what_is_shown_on_the_results_page(program, coordinator):
+    assert not selectors.program_survey_kpis(program)  # no survey yet: no panel
+    survey = open_survey(coordinator, program, "end_of_program")
+    people = invited_people(survey)
+    for person in people[:4]:
+        services.response_submit(
+            actor=person.user, survey=survey, answers=answers_for(survey, person)
+        )
+    panel = selectors.program_survey_kpis(program)
+    assert panel.lines() == [
+        (f"Answered the latest survey ({survey}, 4 of 12 people)", "33%")
+    ]  # four answers: every measure is hidden, so none is listed
+
+    for person in people[4:]:
+        services.response_submit(
+            actor=person.user, survey=survey, answers=answers_for(survey, person, score=5)
+        )
+    lines = dict(
+        (label.split(" (")[0], value)
+        for label, value in selectors.program_survey_kpis(program).lines()
+    )
+    assert lines["Would recommend the program"] == "+67"  # 8 give 10, 4 give 8
+    assert lines["Satisfaction, mean of 1-5"] == "4.7"
+    assert lines["Answered the latest survey"] == "100%"

@@ -126,7 +126,7 @@ class Survey(models.Model):
         indexes = [models.Index(fields=["program", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.title} (wave {self.wave})" if self.repeat_every_days else self.title
+        return f"{self.title}, wave {self.wave}" if self.repeat_every_days else self.title
 
     @property
     def is_editable(self) -> bool:

@@ -12,7 +12,6 @@ it was closed if that came first. Surveys are scheduled relative to those two da
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -228,13 +227,10 @@ class MySurvey:
         return self.participation.responded_on is not None
 
 
-def my_surveys(user: User, *, include_closed: bool = False) -> list[MySurvey]:
+def my_surveys(user: User) -> list[MySurvey]:
     """Open surveys the user was invited to (answered or not), soonest closing first."""
-    statuses: Iterable[str] = (
-        (SurveyStatus.OPEN, SurveyStatus.CLOSED) if include_closed else (SurveyStatus.OPEN,)
-    )
     rows = (
-        Participation.objects.filter(person__user=user, survey__status__in=list(statuses))
+        Participation.objects.filter(person__user=user, survey__status=SurveyStatus.OPEN)
         .select_related("survey__program")
         .order_by("survey__closes_at", "survey_id")
     )
@@ -343,3 +339,76 @@ def group_values(survey: Survey) -> dict[str, list[str]]:
         dimension: sorted({g[i] for g in groups if g[i]})
         for i, dimension in enumerate(("department", "level_band", "role"))
     }
+
+
+HEADLINES: tuple[tuple[str, str], ...] = (
+    ("program_nps", "Would recommend the program (net promoter score)"),
+    ("partner_recommend", "Would recommend their partner as a peer mentor (net promoter score)"),
+    ("satisfaction", "Satisfaction, mean of 1-5"),
+    ("usefulness", "Conversations are useful, mean of 1-5"),
+    ("culture", "Culture items (know more people, ask for help, share, belong), mean of 1-5"),
+    ("skill_growth", "Self-rated skill growth, points on a 1-5 scale"),
+)
+
+
+@dataclass(frozen=True)
+class ProgramSurveyKpis:
+    """Headline survey numbers for a program's dashboard and report: for each measure, the
+    latest opened survey in which it is shown (at least ``k_scores`` answers). Hidden ones are
+    left out, never estimated."""
+
+    program: Program
+    outcomes: tuple[SurveyOutcome, ...]
+
+    def lines(self) -> list[tuple[str, str]]:
+        """``(label, value)`` pairs, e.g. ``("Would recommend the program … (Check-in, 21
+        answers)", "+35")``."""
+        found = []
+        for measure, label in HEADLINES:
+            for outcome in reversed(self.outcomes):  # newest first
+                result = outcome.measure(measure)
+                if result is None or not result.view.total.shown:
+                    continue
+                total = result.view.total
+                where = f"{outcome.survey}, {total.n} answers"
+                found.append((f"{label} ({where})", _headline_value(result, total.mean)))
+                break
+        if self.outcomes:
+            latest = self.outcomes[-1]
+            rate = latest.rate
+            found.append(
+                (
+                    f"Answered the latest survey ({latest.survey}, "
+                    f"{rate.responded} of {rate.invited} people)",
+                    f"{rate.percent}%",
+                )
+            )
+        return found
+
+    def __bool__(self) -> bool:
+        return bool(self.outcomes)
+
+
+def _headline_value(result: results.MeasureResult, mean: float | None) -> str:
+    if result.scale == "nps" and result.nps is not None:
+        return f"{result.nps:+d}"
+    if result.scale == "growth" and mean is not None:
+        return f"{mean:+.1f}"
+    return f"{mean:.1f}" if mean is not None else ""
+
+
+def program_survey_kpis(program: Program, *, limit: int = 6) -> ProgramSurveyKpis:
+    """The insights dashboard's survey panel. No access check and no audit entry here: the
+    dashboard has checked that the viewer coordinates ``program`` and audits its own view.
+    Everything shown is suppressed with each survey's own threshold, as on the results page."""
+    surveys = program.surveys.filter(status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED])
+    latest = list(surveys.order_by("-opens_at", "-pk")[:limit])
+    outcomes = [
+        SurveyOutcome(
+            survey,
+            response_rate(survey),
+            results.compute(survey, invited_groups=invited_groups(survey)).measures,
+        )
+        for survey in reversed(latest)
+    ]
+    return ProgramSurveyKpis(program, tuple(outcomes))

@@ -29,6 +29,7 @@ from tandem.feedback.catalog import (
     render,
 )
 from tandem.feedback.models import (
+    Anchor,
     AttributedResponse,
     Hat,
     Measure,
@@ -349,14 +350,12 @@ def _reminders_due(survey: Survey, opened_on: date, today: date) -> int:
 def _schedule_next_wave(survey: Survey) -> Survey | None:
     """A recurring survey's next wave, scheduled ``repeat_every_days`` after this one, while
     that is before the program's planned end. Idempotent (one wave number per series)."""
-    if not survey.repeat_every_days:
+    if not survey.repeat_every_days or survey.anchor != Anchor.START:
         return None
     start = selectors.program_start(survey.program)
     if start is None:
         return None
     offset = survey.day_offset if survey.day_offset is not None else (_today() - start).days
-    if survey.anchor != "start":
-        return None
     next_offset = offset + survey.repeat_every_days
     end = selectors.planned_end(survey.program, start)
     if end is not None and start + timedelta(days=next_offset) > end:
