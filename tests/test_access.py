@@ -22,6 +22,7 @@ from tandem.programs import services
 from tandem.relationships.models import Goal, Meeting, Membership, Relationship
 from tests.conftest import client_for
 from tests.factories import PersonFactory, make_program
+from tests.feedback.access import feedback_world
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")
 LOGIN = "login"
@@ -88,6 +89,15 @@ insights:dashboard                get     login  404         404      200       
 insights:export                   get     login  404         404      200         200
 insights:report                   get     login  404         404      200         200
 insights:report_pdf               get     login  404         404      200         200
+feedback:mine                     get     login  200         200      200         200
+feedback:respond                  get     login  200         404      200         404
+feedback:program                  get     login  404         404      200         200
+feedback:create                   post    login  404         404      302         302
+feedback:edit                     get     login  404         404      200         200
+feedback:question                 get     login  404         404      200         200
+feedback:question_action          post    login  404         404      302         302
+feedback:transition               post    login  404         404      302         302
+feedback:results                  get     login  404         404      200         200
 """
 
 API_RULES = """
@@ -146,6 +156,10 @@ post   /api/relationships/{relationship_id}/concerns        401  201         404
 post   /api/relationships/{relationship_id}/closing         401  400         404      404         404
 get    /api/programs/{program_id}/health                    401  404         404      200         200
 get    /api/programs/{program_id}/kpis                      401  404         404      200         200
+get    /api/programs/{program_id}/surveys                   401  404         404      200         200
+get    /api/surveys/{survey_id}/results                     401  404         404      200         200
+get    /api/me/surveys                                      401  200         200      200         200
+post   /api/surveys/{survey_id}/responses                   401  422         404      422         404
 """
 
 
@@ -231,6 +245,7 @@ def world(admin, coordinator, participant, outsider):
     rule = PairRule.objects.create(
         program=program, kind="forbid", first=participant.person, second=coordinator.person
     )
+    feedback = feedback_world(program, [participant.person, coordinator.person])
     users = {
         "participant": participant,
         "outsider": outsider,
@@ -289,6 +304,7 @@ def world(admin, coordinator, participant, outsider):
             },
             "relationships:goal": {"relationship_id": relationship.pk, "goal_id": goal.pk},
             "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
+            **feedback["kwargs"],
         },
         "api_ids": {
             "person_id": participant.person.pk,
@@ -301,6 +317,7 @@ def world(admin, coordinator, participant, outsider):
             "relationship_id": relationship.pk,
             "meeting_id": meeting.pk,
             "goal_id": goal.pk,
+            **feedback["ids"],
         },
     }
 
@@ -381,6 +398,7 @@ def _api_payload(method: str, path: str) -> dict:
             "would_recommend_partner": True,
             "would_do_again": True,
         },
+        ("post", "/api/surveys/{survey_id}/responses"): {"answers": {}},
     }
     if (method, path) in payloads:
         return {"data": payloads[(method, path)], "content_type": "application/json"}

@@ -62,6 +62,7 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 
 def _register_routers() -> None:
+    from tandem.feedback.api import router as feedback_router
     from tandem.insights.api import router as insights_router
     from tandem.matches.api import router as matches_router
     from tandem.people.api import router as people_router
@@ -73,6 +74,7 @@ def _register_routers() -> None:
     api.add_router("/", matches_router)
     api.add_router("/", relationships_router)
     api.add_router("/", insights_router)
+    api.add_router("/", feedback_router)
 
 
 _register_routers()

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tandem.matches",
     "tandem.relationships",
     "tandem.insights",
+    "tandem.feedback",
     "tandem.web",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", include("tandem.people.urls")),
     path("programs/", include("tandem.programs.urls")),
     path("matches/", include("tandem.matches.urls")),
+    path("feedback/", include("tandem.feedback.urls")),
     path("relationships/", include("tandem.relationships.urls")),
     path("insights/", include("tandem.insights.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar_feed"),

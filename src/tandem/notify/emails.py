@@ -10,6 +10,7 @@ from tandem.notify.outbox import Attachment, EmailToSend, render_email
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
+    from tandem.feedback.models import Survey
     from tandem.matches.models import MatchRun
     from tandem.people.models import Person
     from tandem.programs.models import Enrolment, Program
@@ -340,4 +341,39 @@ def closing_prompt_email(*, membership: Membership) -> EmailToSend:
             "program": relationship.program,
             "url": settings.SITE_URL + reverse("relationships:close", args=[relationship.pk]),
         },
+    )
+
+
+# --- surveys -------------------------------------------------------------------------------------
+
+
+def _survey_context(survey: Survey) -> dict[str, object]:
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    return {
+        "survey": survey,
+        "program": survey.program,
+        "url": settings.SITE_URL + reverse("feedback:respond", args=[survey.pk]),
+        "closes_on": timezone.localdate(survey.closes_at) if survey.closes_at else None,
+    }
+
+
+def survey_invitation_email(*, survey: Survey, person: Person) -> EmailToSend:
+    return render_email(
+        "survey_invitation",
+        event_key=f"survey:{survey.pk}:invite:{person.pk}",
+        recipient=person.user,
+        context=_survey_context(survey),
+    )
+
+
+def survey_reminder_email(*, survey: Survey, person: Person, number: int) -> EmailToSend:
+    """Reminder ``number`` (1, 2 …) to someone who has not answered yet."""
+    return render_email(
+        "survey_reminder",
+        event_key=f"survey:{survey.pk}:remind:{number}:{person.pk}",
+        recipient=person.user,
+        context=_survey_context(survey) | {"number": number},
     )

@@ -26,6 +26,7 @@ def items_for(user: Any) -> list[NavItem]:
         NavItem("Home", "web:home", "home"),
         NavItem("Programs", "programs:list", "programs"),
         NavItem("My matches", "matches:mine", "matches"),
+        NavItem("Surveys", "feedback:mine", "surveys"),
         NavItem("My profile", "people:me", "profile"),
     ]
     if user.is_coordinator:

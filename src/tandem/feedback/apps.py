@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FeedbackConfig(AppConfig):
+    name = "tandem.feedback"
+    label = "feedback"
+    verbose_name = "Feedback and surveys"

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from tandem.feedback import views
+
+app_name = "feedback"
+
+urlpatterns = [
+    path("", views.mine_view, name="mine"),
+    path("<int:survey_id>/", views.respond_view, name="respond"),
+    path("program/<int:program_id>/", views.program_view, name="program"),
+    path("program/<int:program_id>/new/", views.create_view, name="create"),
+    path("<int:survey_id>/edit/", views.edit_view, name="edit"),
+    path("<int:survey_id>/edit/<int:question_id>/", views.edit_view, name="question"),
+    path(
+        "<int:survey_id>/edit/<int:question_id>/action/",
+        views.question_action_view,
+        name="question_action",
+    ),
+    path("<int:survey_id>/status/", views.transition_view, name="transition"),
+    path("<int:survey_id>/results/", views.results_view, name="results"),
+]

@@ -1,0 +1,78 @@
+"""A participant answers an open check-in; the coordinator reads the results: a chart, and small
+groups hidden."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tandem.feedback import services
+from tandem.feedback.models import Response
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD
+from tests.feedback.conftest import answers_for, invited_people, open_survey, started_program
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_participant_answers_and_the_coordinator_sees_results(
+    page, browser, live_server, coordinator
+):
+    program = started_program(coordinator, 12)
+    survey = open_survey(coordinator, program, "checkin", k_scores=3, k_comments=10)
+    people = invited_people(survey)
+    for i, person in enumerate(people[1:]):
+        services.response_submit(
+            actor=person.user,
+            survey=survey,
+            answers=answers_for(survey, person, score=2 + i % 4, text=f"Idea number {i}"),
+        )
+    me = people[0]
+
+    person = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(person, me.user.email, PASSWORD)
+    person.get_by_role("link", name="Surveys", exact=True).click()
+    person.get_by_role("link", name="Answer").click()
+    expect(person.locator("#anonymity")).to_contain_text("stored without your name")
+    expect(person.locator("#anonymity")).to_contain_text("groups of at least 3 people")
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.get_by_role("alert")).to_contain_text("need attention")
+    expect(person.locator(".errorlist").first).to_contain_text("Please answer this question.")
+
+    person.get_by_role("group", name=re.compile("How many times have you met")).get_by_label(
+        "Twice"
+    ).check()
+    for statement in (
+        "Our conversations have been useful to me.",
+        "When I was the one sharing",
+        "When I brought a question",
+        "We both get to bring topics",
+        "Overall, I am satisfied",
+    ):
+        person.get_by_role("group", name=re.compile(re.escape(statement))).get_by_label(
+            "4 Agree"
+        ).check()
+    person.get_by_label(re.compile("What is one thing")).fill("A shared agenda doc.")
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.locator(".alert-success")).to_contain_text("saved without your name")
+    expect(person.locator("tbody")).to_contain_text("answered")
+    assert Response.objects.filter(survey=survey).count() == 12
+
+    sign_in(page, coordinator.email, PASSWORD)
+    page.get_by_role("link", name="Surveys", exact=True).click()
+    page.get_by_role("link", name="Surveys and results").click()
+    page.get_by_role("row", name=re.compile("Check-in.*Open")).get_by_role(
+        "link", name="Results"
+    ).click()
+    expect(page.locator(".stat").first).to_contain_text("12")
+    page.get_by_label("Break down by").select_option(label="Department")
+    page.get_by_role("button", name="Show").click()
+    usefulness = page.locator(".result-card", has_text="Our conversations have been useful")
+    expect(usefulness.locator("svg.chart")).to_be_visible()
+    expect(usefulness.get_by_role("row", name=re.compile("Dept 0"))).to_contain_text("mean")
+    expect(usefulness.get_by_role("row", name=re.compile("Dept 2"))).to_contain_text(
+        "Hidden to protect small groups"
+    )
+    comments = page.locator(".result-card", has_text="What is one thing")
+    expect(comments).to_contain_text("A shared agenda doc.")

@@ -1,0 +1,128 @@
+"""Thresholds: a floor of 3, fixed once a survey opens, applied to scores, breakdowns and
+comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.core.errors import ApplicationError
+from tandem.feedback import selectors, services
+from tandem.feedback.models import QuestionKind, Response, Survey
+from tests.feedback.conftest import answers_for, invited_people, open_survey
+
+
+def _draft(coordinator, program, kind="checkin"):
+    return services.survey_from_template(actor=coordinator, program=program, kind=kind)
+
+
+def test_the_floor_is_three_with_a_clear_message(program, coordinator):
+    survey = _draft(coordinator, program)
+    with pytest.raises(ApplicationError) as caught:
+        services.survey_update(actor=coordinator, survey=survey, k_scores=2)
+    assert caught.value.errors[0].field == "k_scores"
+    assert "at least 3 responses (got 2)" in caught.value.errors[0].message
+    services.survey_update(actor=coordinator, survey=survey, k_scores=3, k_comments=3)
+    assert Survey.objects.get(pk=survey.pk).k_scores == 3
+
+
+def test_comments_never_need_fewer_people_than_scores(program, coordinator):
+    survey = _draft(coordinator, program)
+    with pytest.raises(ApplicationError) as caught:
+        services.survey_update(actor=coordinator, survey=survey, k_scores=8, k_comments=6)
+    assert caught.value.errors[0].field == "k_comments"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("k_scores", 6), ("k_comments", 12), ("anonymous", False), ("breakdowns", False)],
+)
+def test_anonymity_settings_are_frozen_once_open(program, coordinator, field, value):
+    survey = open_survey(coordinator, program)
+    with pytest.raises(ApplicationError) as caught:
+        services.survey_update(actor=coordinator, survey=survey, **{field: value})
+    assert "fixed once a survey opens" in caught.value.message
+    assert [e.field for e in caught.value.errors] == [field]
+    assert getattr(Survey.objects.get(pk=survey.pk), field) != value
+
+
+def test_while_open_only_wording_and_reminders_change_and_closed_is_final(program, coordinator):
+    survey = open_survey(coordinator, program)
+    services.survey_update(actor=coordinator, survey=survey, title="June check-in", k_scores=5)
+    with pytest.raises(ApplicationError, match="only its title"):
+        services.survey_update(actor=coordinator, survey=survey, open_days=30)
+    question = survey.questions.first()
+    with pytest.raises(ApplicationError, match="Questions are fixed"):
+        services.question_save(actor=coordinator, survey=survey, question=question, text="New?")
+    services.survey_transition(actor=coordinator, survey=survey, to="closed")
+    with pytest.raises(ApplicationError, match="closed survey"):
+        services.survey_update(actor=coordinator, survey=survey, title="Again")
+
+
+def _answer_all(survey, people, text=""):
+    for i, person in enumerate(people):
+        answers = answers_for(survey, person, score=1 + i % 5, text=text and f"{text} {i}")
+        services.response_submit(actor=person.user, survey=survey, answers=answers)
+
+
+def test_results_hide_groups_below_k_scores(program, coordinator):
+    """Departments hold 2 or 3 people each: with k = 5 no department is shown."""
+    survey = open_survey(coordinator, program)
+    _answer_all(survey, invited_people(survey))
+    result = selectors.survey_results(user=coordinator, survey_id=survey.pk, breakdown="department")
+    usefulness = next(q for q in result.questions if q.question.kind == QuestionKind.LIKERT)
+    assert usefulness.view.total.n == 12
+    assert usefulness.view.groups and not any(c.shown for c in usefulness.view.groups)
+    assert all("fewer than 5 responses" in c.hidden_text for c in usefulness.view.groups)
+    assert all(c.n is None and c.mean is None for c in usefulness.view.groups)
+
+
+def test_a_lower_threshold_shows_the_groups_it_can(program, coordinator):
+    survey = open_survey(coordinator, program, k_scores=3, k_comments=10)
+    _answer_all(survey, invited_people(survey))
+    result = selectors.survey_results(user=coordinator, survey_id=survey.pk, breakdown="department")
+    groups = result.respondents.groups
+    assert [c.n for c in groups if c.shown] and all(c.n >= 3 for c in groups if c.shown)
+    assert sum(1 for c in groups if not c.shown) != 1, "a lone hidden group is derivable"
+
+
+def test_the_whole_survey_is_hidden_below_k(program, coordinator):
+    survey = open_survey(coordinator, program)
+    _answer_all(survey, invited_people(survey)[:4])
+    result = selectors.survey_results(user=coordinator, survey_id=survey.pk)
+    assert not result.respondents.total.shown
+    assert all(not q.view.total.shown for q in result.questions if q.view)
+
+
+def test_comments_are_withheld_below_k_comments_and_shuffled_above(program, coordinator):
+    survey = open_survey(coordinator, program)
+    people = invited_people(survey)
+    _answer_all(survey, people[:9], text="Comment")
+    result = selectors.survey_results(user=coordinator, survey_id=survey.pk)
+    text = next(q for q in result.questions if q.is_text)
+    assert text.comments.text == "Comments are shown only when at least 10 people have written one"
+
+    _answer_all(survey, people[9:], text="Later")
+    shown = next(
+        q
+        for q in selectors.survey_results(user=coordinator, survey_id=survey.pk).questions
+        if q.is_text
+    )
+    assert len(shown.comments.texts) == 12
+    arrival = [f"Comment {i}" for i in range(9)] + [f"Later {i}" for i in range(3)]
+    assert sorted(shown.comments.texts) == sorted(arrival)
+    assert list(shown.comments.texts) != arrival
+
+
+def test_comments_are_for_everyone_only(program, coordinator):
+    survey = open_survey(coordinator, program, k_scores=3, k_comments=3)
+    _answer_all(survey, invited_people(survey), text="Note")
+    role = Response.objects.first().role
+    result = selectors.survey_results(user=coordinator, survey_id=survey.pk, only=("role", role))
+    text = next(q for q in result.questions if q.is_text)
+    assert text.comments is None and "everyone only" in text.comments_note
+
+
+def test_breakdowns_are_refused_when_the_survey_records_no_groups(program, coordinator):
+    survey = open_survey(coordinator, program, breakdowns=False)
+    with pytest.raises(ApplicationError, match="cannot be shown that way"):
+        selectors.survey_results(user=coordinator, survey_id=survey.pk, breakdown="role")

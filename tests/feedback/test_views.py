@@ -1,0 +1,230 @@
+"""Pages and API: who sees what, forms, audit of every results view."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tandem.audit.models import AuditEntry
+from tandem.feedback import services
+from tandem.feedback.forms import field_name
+from tandem.feedback.models import Participation, QuestionKind, Response, Survey
+from tandem.feedback.selectors import questions_for
+from tests.conftest import client_for
+from tests.factories import PersonFactory, UserFactory
+from tests.feedback.conftest import answers_for, invited_people, open_survey
+
+
+@pytest.fixture
+def survey(program, coordinator):
+    return open_survey(coordinator, program)
+
+
+@pytest.fixture
+def other_coordinator(db):
+    return PersonFactory(
+        user=UserFactory(email="other@example.com", name="Otto Other", role="coordinator")
+    ).user
+
+
+def _form_data(survey, person, score=4):
+    data = {}
+    for question in questions_for(survey, person):
+        value = answers_for(survey, person, score=score).get(question.pk)
+        if value is not None:
+            data[field_name(question)] = value
+    return data
+
+
+# --- participants ------------------------------------------------------------------------------
+
+
+def test_a_participant_answers_once_through_the_page(survey):
+    person = invited_people(survey)[0]
+    client = client_for(person.user)
+    mine = client.get(reverse("feedback:mine"))
+    assert survey.title in mine.text and "waiting for you" in mine.text
+
+    page = client.get(reverse("feedback:respond", args=[survey.pk]))
+    assert "Your answers are anonymous." in page.text
+    assert "groups of at least 5 people" in page.text
+    assert "<fieldset" in page.text and "<legend>" in page.text
+
+    response = client.post(
+        reverse("feedback:respond", args=[survey.pk]), _form_data(survey, person)
+    )
+    assert response.status_code == 302
+    follow = client.get(response["Location"])
+    assert "your answers are saved without your name" in follow.text
+    assert Response.objects.filter(survey=survey).count() == 1
+
+    again = client.get(reverse("feedback:respond", args=[survey.pk]))
+    assert "You have answered this survey" in again.text
+    client.post(reverse("feedback:respond", args=[survey.pk]), _form_data(survey, person))
+    assert Response.objects.filter(survey=survey).count() == 1
+
+
+def test_missing_answers_are_shown_next_to_their_question(survey):
+    person = invited_people(survey)[0]
+    client = client_for(person.user)
+    page = client.post(reverse("feedback:respond", args=[survey.pk]), {})
+    assert page.status_code == 200
+    required = [q for q in questions_for(survey, person) if q.required]
+    assert page.text.count("Please answer this question.") == len(required)
+    assert f"{len(required)} answers need attention" in page.text
+    assert 'class="errorlist"' in page.text
+    assert not Participation.objects.filter(responded_on__isnull=False).exists()
+
+
+def test_participants_cannot_see_results_or_other_peoples_surveys(survey, outsider, coordinator):
+    person = invited_people(survey)[0]
+    services.response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
+    other = client_for(invited_people(survey)[1].user)
+    for name in ("feedback:results", "feedback:edit"):
+        assert other.get(reverse(name, args=[survey.pk])).status_code == 404
+    assert other.get(f"/api/surveys/{survey.pk}/results").status_code == 404
+    stranger = client_for(outsider)
+    assert stranger.get(reverse("feedback:respond", args=[survey.pk])).status_code == 404
+    assert (
+        stranger.post(
+            f"/api/surveys/{survey.pk}/responses", {"answers": {}}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    # nothing anywhere shows one person's answers: there is no page or endpoint for it
+    assert "answers" not in other.get("/api/me/surveys").json()[0]
+
+
+def test_a_coordinator_of_another_program_gets_404(survey, other_coordinator):
+    client = client_for(other_coordinator)
+    for name in ("feedback:results", "feedback:edit", "feedback:respond"):
+        assert client.get(reverse(name, args=[survey.pk])).status_code == 404
+    assert client.get(reverse("feedback:program", args=[survey.program_id])).status_code == 404
+    assert client.get(f"/api/surveys/{survey.pk}/results").status_code == 404
+    assert client.get(f"/api/programs/{survey.program_id}/surveys").status_code == 404
+    assert (
+        client.post(reverse("feedback:transition", args=[survey.pk]), {"to": "closed"}).status_code
+        == 404
+    )
+    assert Survey.objects.get(pk=survey.pk).status == "open"
+
+
+def test_every_results_view_is_audited(survey, coordinator):
+    client = client_for(coordinator)
+    client.get(reverse("feedback:results", args=[survey.pk]))
+    client.get(reverse("feedback:results", args=[survey.pk]) + "?breakdown=role")
+    client.get(f"/api/surveys/{survey.pk}/results?breakdown=department")
+    entries = AuditEntry.objects.filter(action="survey.results_viewed", actor=coordinator)
+    assert [e.data["breakdown"] for e in entries.order_by("pk")] == ["", "role", "department"]
+    assert {e.target_id for e in entries} == {str(survey.pk)}
+
+
+# --- coordinators ------------------------------------------------------------------------------
+
+
+def test_a_coordinator_creates_edits_schedules_and_opens_a_survey(program, coordinator):
+    client = client_for(coordinator)
+    assert client.get(reverse("feedback:program", args=[program.pk])).status_code == 200
+    created = client.post(reverse("feedback:create", args=[program.pk]), {"kind": "checkin"})
+    survey = Survey.objects.get(program=program)
+    assert created["Location"] == reverse("feedback:edit", args=[survey.pk])
+
+    added = client.post(
+        reverse("feedback:edit", args=[survey.pk]),
+        {
+            "form": "question",
+            "kind": "single",
+            "text": "Where do you usually meet?",
+            "choices": "Video\nIn person\nWalk",
+            "hat": "both",
+            "required": "on",
+        },
+    )
+    assert added.status_code == 302
+    question = survey.questions.get(text="Where do you usually meet?")
+    assert question.choices == ["Video", "In person", "Walk"]
+
+    bad = client.post(
+        reverse("feedback:edit", args=[survey.pk]),
+        {"form": "settings", "title": "Check-in", "k_scores": "2", "k_comments": "10",
+         "anchor": "start", "day_offset": "30", "open_days": "14", "reminder_days": "5"},
+    )  # fmt: skip
+    assert bad.status_code == 200 and "at least 3" in bad.text
+
+    client.post(reverse("feedback:transition", args=[survey.pk]), {"to": "scheduled"})
+    assert Survey.objects.get(pk=survey.pk).status == "scheduled"
+    client.post(reverse("feedback:transition", args=[survey.pk]), {"to": "open"})
+    survey.refresh_from_db()
+    assert survey.status == "open" and survey.participations.count() == 12
+    page = client.get(reverse("feedback:edit", args=[survey.pk]))
+    assert "fixed since the survey opened" in page.text
+
+
+def test_the_results_page_shows_charts_and_hidden_groups(survey, coordinator):
+    for i, person in enumerate(invited_people(survey)):
+        services.response_submit(
+            actor=person.user, survey=survey, answers=answers_for(survey, person, score=1 + i % 5)
+        )
+    page = client_for(coordinator).get(
+        reverse("feedback:results", args=[survey.pk]) + "?breakdown=department"
+    )
+    assert page.status_code == 200
+    assert page.text.count('<svg class="chart"') >= 6
+    assert "Hidden to protect small groups" in page.text
+    assert "style=" not in page.text and "<script>" not in page.text
+
+
+def test_a_refused_breakdown_explains_itself(survey, coordinator):
+    client = client_for(coordinator)
+    response = client.get(
+        reverse("feedback:results", args=[survey.pk]) + "?breakdown=role&only=role:peer"
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "Filter on another dimension than the breakdown" in page.text
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_my_surveys_with_my_questions_and_takes_one_answer(survey):
+    person = invited_people(survey)[0]
+    client = client_for(person.user)
+    [mine] = client.get("/api/me/surveys").json()
+    assert mine["id"] == survey.pk and not mine["answered"] and mine["anonymous"]
+    likert = next(q for q in mine["questions"] if q["kind"] == QuestionKind.LIKERT)
+    assert [o["value"] for o in likert["scale"]] == [1, 2, 3, 4, 5]
+
+    answers = {str(k): v for k, v in answers_for(survey, person).items()}
+    url = f"/api/surveys/{survey.pk}/responses"
+    bad = client.post(url, {"answers": {str(likert["id"]): 9}}, content_type="application/json")
+    assert bad.status_code == 422
+    assert any(e["field"] == f"q{likert['id']}" for e in bad.json()["errors"])
+    ok = client.post(url, {"answers": answers}, content_type="application/json")
+    assert ok.status_code == 201 and set(ok.json()) == {"detail"}
+    again = client.post(url, {"answers": answers}, content_type="application/json")
+    assert again.status_code == 409
+    assert client.get("/api/me/surveys").json()[0]["answered"] is True
+
+
+def test_the_api_results_apply_the_same_thresholds(survey, coordinator):
+    for person in invited_people(survey)[:7]:
+        services.response_submit(
+            actor=person.user, survey=survey, answers=answers_for(survey, person)
+        )
+    client = client_for(coordinator)
+    listed = client.get(f"/api/programs/{survey.program_id}/surveys").json()
+    mine = next(s for s in listed if s["id"] == survey.pk)
+    assert (mine["invited"], mine["responded"], mine["response_rate"]) == (12, 7, 58)
+    assert [s["wave"] for s in listed] == [2, 1]  # the check-in's next wave is scheduled
+    data = client.get(f"/api/surveys/{survey.pk}/results?breakdown=department").json()
+    question = next(q for q in data["questions"] if q["kind"] == "likert")
+    assert question["result"]["total"]["n"] == 7
+    for group in question["result"]["groups"]:
+        assert group["shown"] is False and group["n"] is None and group["distribution"] is None
+        assert group["hidden_reason"]
+    text = next(q for q in data["questions"] if q["kind"] == "text")
+    assert text["comments"] is None and "at least 10" in text["comments_hidden_reason"]
+    satisfaction = next(m for m in data["measures"] if m["measure"] == "satisfaction")
+    assert satisfaction["result"]["total"]["mean"] == 4.0
+    assert client.get(f"/api/surveys/{survey.pk}/results?only=role").status_code == 422
