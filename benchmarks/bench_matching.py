@@ -67,13 +67,28 @@ def _problem(kind: str, n: int) -> tuple[Problem, float]:
     return problem, round(time.perf_counter() - started, 3)
 
 
-def _result(case: str, kind: str, n: int, seconds: float, peak_mb: float, objective: float,
-            bound: float | None, matched: int, **extra: Any) -> dict[str, Any]:
+def _result(
+    case: str,
+    kind: str,
+    n: int,
+    seconds: float,
+    peak_mb: float,
+    objective: float,
+    bound: float | None,
+    matched: int,
+    **extra: Any,
+) -> dict[str, Any]:
     gap = None if not bound else round(max(0.0, (bound - objective) / bound), 6)
     return {
-        "case": case, "kind": kind, "n": n, "seconds": round(seconds, 3),
-        "peak_mb": peak_mb, "objective": round(objective, 4),
-        "bound": None if bound is None else round(bound, 4), "gap": gap, "matched": matched,
+        "case": case,
+        "kind": kind,
+        "n": n,
+        "seconds": round(seconds, 3),
+        "peak_mb": peak_mb,
+        "objective": round(objective, 4),
+        "bound": None if bound is None else round(bound, 4),
+        "gap": gap,
+        "matched": matched,
         **extra,
     }
 
@@ -97,9 +112,13 @@ def _store_bound(n: int, bound: float) -> None:
 
 def run_case(case: str, n: int) -> dict[str, Any]:
     if case in LIMITS and n > LIMITS[case]:
-        return {"case": case, "kind": "peer_pairs", "n": n,
-                "skipped": f"{case} is limited to N <= {LIMITS[case]:,} (it would not finish "
-                           "in reasonable time)"}
+        return {
+            "case": case,
+            "kind": "peer_pairs",
+            "n": n,
+            "skipped": f"{case} is limited to N <= {LIMITS[case]:,} (it would not finish "
+            "in reasonable time)",
+        }
     if case in KINDS:
         return _tandem(case, n)
     runner = {
@@ -123,10 +142,21 @@ def _tandem(case: str, n: int) -> dict[str, Any]:
     if kind == "peer_pairs":
         _store_bound(n, stats.bound)
     return _result(
-        case, kind, n, measured.seconds, measured.peak_mb, stats.objective, stats.bound,
-        stats.matched, solver=stats.solver, certified_optimal=stats.certified_optimal,
-        worst_off=stats.worst_off, unmatched=stats.unmatched, groups=len(measured.value.groups),
-        phases=stats.phases, gen_seconds=gen,
+        case,
+        kind,
+        n,
+        measured.seconds,
+        measured.peak_mb,
+        stats.objective,
+        stats.bound,
+        stats.matched,
+        solver=stats.solver,
+        certified_optimal=stats.certified_optimal,
+        worst_off=stats.worst_off,
+        unmatched=stats.unmatched,
+        groups=len(measured.value.groups),
+        phases=stats.phases,
+        gen_seconds=gen,
     )
 
 
@@ -152,9 +182,18 @@ def _random_pairs(case: str, n: int) -> dict[str, Any]:
 
     measured = measure(run)
     objective = _total(model, measured.value)
-    return _result(case, "peer_pairs", n, measured.seconds, measured.peak_mb, objective,
-                   _cached_bound(n), 2 * len(measured.value), solver="random pairing",
-                   gen_seconds=gen)
+    return _result(
+        case,
+        "peer_pairs",
+        n,
+        measured.seconds,
+        measured.peak_mb,
+        objective,
+        _cached_bound(n),
+        2 * len(measured.value),
+        solver="random pairing",
+        gen_seconds=gen,
+    )
 
 
 def _greedy(case: str, n: int) -> dict[str, Any]:
@@ -183,9 +222,18 @@ def _greedy(case: str, n: int) -> dict[str, Any]:
     measured = measure(run)
     objective = _total(model, measured.value)
     graph = "all feasible pairs" if n <= 3000 else "top-20 candidate lists"
-    return _result(case, "peer_pairs", n, measured.seconds, measured.peak_mb, objective,
-                   _cached_bound(n), 2 * len(measured.value), solver=f"greedy on {graph}",
-                   gen_seconds=gen)
+    return _result(
+        case,
+        "peer_pairs",
+        n,
+        measured.seconds,
+        measured.peak_mb,
+        objective,
+        _cached_bound(n),
+        2 * len(measured.value),
+        solver=f"greedy on {graph}",
+        gen_seconds=gen,
+    )
 
 
 def _networkx(case: str, n: int) -> dict[str, Any]:
@@ -205,10 +253,18 @@ def _networkx(case: str, n: int) -> dict[str, Any]:
 
     measured = measure(run)
     objective = _total(model, measured.value)
-    return _result(case, "peer_pairs", n, measured.seconds, measured.peak_mb, objective,
-                   _cached_bound(n), 2 * len(measured.value),
-                   solver="networkx max_weight_matching on top-30 candidate lists",
-                   gen_seconds=gen)
+    return _result(
+        case,
+        "peer_pairs",
+        n,
+        measured.seconds,
+        measured.peak_mb,
+        objective,
+        _cached_bound(n),
+        2 * len(measured.value),
+        solver="networkx max_weight_matching on top-30 candidate lists",
+        gen_seconds=gen,
+    )
 
 
 def _stable_roommates(case: str, n: int) -> dict[str, Any]:
@@ -241,16 +297,26 @@ def _stable_roommates(case: str, n: int) -> dict[str, Any]:
     measured = measure(run)
     solution = box["solution"]
     mate = {p.name: (q.name if q is not None else None) for p, q in solution.items()}
-    pairs = sorted({(min(a, b), max(a, b)) for a, b in mate.items()
-                    if b is not None and mate.get(b) == a})
+    pairs = sorted(
+        {(min(a, b), max(a, b)) for a, b in mate.items() if b is not None and mate.get(b) == a}
+    )
     arr = np.array(pairs, np.int64).reshape(-1, 2)
     ok = model.feasible(arr[:, 0], arr[:, 1]) if len(arr) else np.zeros(0, bool)
     pairs = [p for p, good in zip(pairs, ok.tolist(), strict=True) if good]
     no_stable = any("NoStable" in name for name in box["warnings"])
-    return _result(case, "peer_pairs", n, measured.seconds, measured.peak_mb,
-                   _total(model, pairs), _cached_bound(n), 2 * len(pairs),
-                   solver="matching.StableRoommates (Irving, pure Python)",
-                   stable_matching_exists=not no_stable, gen_seconds=gen)
+    return _result(
+        case,
+        "peer_pairs",
+        n,
+        measured.seconds,
+        measured.peak_mb,
+        _total(model, pairs),
+        _cached_bound(n),
+        2 * len(pairs),
+        solver="matching.StableRoommates (Irving, pure Python)",
+        stable_matching_exists=not no_stable,
+        gen_seconds=gen,
+    )
 
 
 def _total(model: Any, pairs: list[tuple[int, int]]) -> float:

@@ -10,7 +10,13 @@ from tandem.matching import Criterion, Participant, PastPartner, Problem
 REFERENCE = dt.date(2026, 11, 23)
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Europe/London"]
 SKILLS = ["sql", "python", "public speaking", "writing", "design", "negotiation"]
-GOALS = ["learn python and sql", "get better at public speaking", "lead a team", "", "grow as a leader"]
+GOALS = [
+    "learn python and sql",
+    "get better at public speaking",
+    "lead a team",
+    "",
+    "grow as a leader",
+]
 
 EXAMPLE_CRITERIA = [
     Criterion("skills", "complementary", 5),
@@ -51,6 +57,11 @@ def random_people(n: int, seed: int, *, roles: str = "", holes: bool = True) -> 
 
 
 def make_problem(people, kind="peer_pairs", criteria=None, **kwargs) -> Problem:
-    return Problem(kind, people, list(criteria or EXAMPLE_CRITERIA), reference_date=REFERENCE,
-                   text_backend="tfidf", **kwargs)
-
+    return Problem(
+        kind,
+        people,
+        list(criteria or EXAMPLE_CRITERIA),
+        reference_date=REFERENCE,
+        text_backend="tfidf",
+        **kwargs,
+    )

@@ -37,17 +37,67 @@ weight = 1
 [constraints]
 exclude_same_manager = true
 """
-HEADER = ["email", "name", "department", "manager_email", "level", "timezone", "languages",
-          "skills_offered", "skills_wanted", "goals"]
+HEADER = [
+    "email",
+    "name",
+    "department",
+    "manager_email",
+    "level",
+    "timezone",
+    "languages",
+    "skills_offered",
+    "skills_wanted",
+    "goals",
+]
 ROWS = [
-    ["ana@x.org", "Ana", "Data", "boss@x.org", "3", "Europe/Berlin", "English;German", "SQL;Python",
-     "public speaking", "Get better at public speaking, then lead a team"],
-    ["ben@x.org", "Ben", "Sales", "head@x.org", "4", "America/New_York", "English",
-     "public speaking", "SQL", "Learn SQL to lead a team"],
-    ["cid@x.org", "Cid", "Data", "boss@x.org", "2", "Europe/London", "English", "Python", "Go",
-     "Learn Go"],
-    ["dee@x.org", "Dee", "Legal", "head@x.org", "1", "Asia/Kolkata", "English;Hindi", "writing",
-     "Python", "Write better, learn Python"],
+    [
+        "ana@x.org",
+        "Ana",
+        "Data",
+        "boss@x.org",
+        "3",
+        "Europe/Berlin",
+        "English;German",
+        "SQL;Python",
+        "public speaking",
+        "Get better at public speaking, then lead a team",
+    ],
+    [
+        "ben@x.org",
+        "Ben",
+        "Sales",
+        "head@x.org",
+        "4",
+        "America/New_York",
+        "English",
+        "public speaking",
+        "SQL",
+        "Learn SQL to lead a team",
+    ],
+    [
+        "cid@x.org",
+        "Cid",
+        "Data",
+        "boss@x.org",
+        "2",
+        "Europe/London",
+        "English",
+        "Python",
+        "Go",
+        "Learn Go",
+    ],
+    [
+        "dee@x.org",
+        "Dee",
+        "Legal",
+        "head@x.org",
+        "1",
+        "Asia/Kolkata",
+        "English;Hindi",
+        "writing",
+        "Python",
+        "Write better, learn Python",
+    ],
 ]
 
 
@@ -81,8 +131,17 @@ def test_example_config_works_as_written(tmp_path, config, capsys):
     people = write_csv(tmp_path / "people.csv", ROWS)
     report = tmp_path / "report.html"
     scores = tmp_path / "scores.csv"
-    code, out = run(tmp_path, people, config, "--report", str(report), "--scores-out",
-                    str(scores), "--seed", "3")
+    code, out = run(
+        tmp_path,
+        people,
+        config,
+        "--report",
+        str(report),
+        "--scores-out",
+        str(scores),
+        "--seed",
+        "3",
+    )
     assert code == 0, capsys.readouterr().err
     rows = read_rows(out)
     matched = [r for r in rows if r["status"] == "matched"]
@@ -92,7 +151,9 @@ def test_example_config_works_as_written(tmp_path, config, capsys):
     assert "Ana offers SQL, which Ben wants" in ana_ben["explanation"]
     assert "Ben offers public speaking, which Ana wants" in ana_ben["explanation"]
     html = report.read_text()
-    assert "<svg" in html and "Ana" in html and "upper bound" in html
+    assert "<svg" in html
+    assert "Ana" in html
+    assert "upper bound" in html
     pair_scores = read_rows(scores)
     assert {"a", "b", "score"} <= set(pair_scores[0])
     assert ("ana@x.org", "cid@x.org") not in {(r["a"], r["b"]) for r in pair_scores}  # manager
@@ -138,14 +199,22 @@ def test_xlsx_input(tmp_path, config):
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda rows: rows[1].__setitem__(4, "senior"),
-         ["row 3", "'level'", "'senior' is not a number"]),
-        (lambda rows: rows[2].__setitem__(5, "Mars/Olympus"),
-         ["row 4", "'timezone'", "unknown time zone 'Mars/Olympus'"]),
-        (lambda rows: rows[3].__setitem__(0, "ANA@x.org"),
-         ["row 5", "'email'", "duplicate", "also in row 2"]),
-        (lambda rows: rows[0].__setitem__(0, "not-an-email"),
-         ["row 2", "'email'", "not an email address"]),
+        (
+            lambda rows: rows[1].__setitem__(4, "senior"),
+            ["row 3", "'level'", "'senior' is not a number"],
+        ),
+        (
+            lambda rows: rows[2].__setitem__(5, "Mars/Olympus"),
+            ["row 4", "'timezone'", "unknown time zone 'Mars/Olympus'"],
+        ),
+        (
+            lambda rows: rows[3].__setitem__(0, "ANA@x.org"),
+            ["row 5", "'email'", "duplicate", "also in row 2"],
+        ),
+        (
+            lambda rows: rows[0].__setitem__(0, "not-an-email"),
+            ["row 2", "'email'", "not an email address"],
+        ),
     ],
 )
 def test_bad_cells_name_row_and_column(tmp_path, config, capsys, mutate, expected):
@@ -171,12 +240,16 @@ def test_unknown_config_column(tmp_path, capsys):
 
 def test_bad_config_values_are_all_listed(tmp_path, capsys):
     config = tmp_path / "criteria.toml"
-    config.write_text('kind = "speed_dating"\n[[criteria]]\nfield = "level"\nrule = "near"\n'
-                      '[constraints]\ngroup_size = 9\n')
+    config.write_text(
+        'kind = "speed_dating"\n[[criteria]]\nfield = "level"\nrule = "near"\n'
+        "[constraints]\ngroup_size = 9\n"
+    )
     code, _ = run(tmp_path, write_csv(tmp_path / "people.csv", ROWS), config)
     err = capsys.readouterr().err
     assert code == 2
-    assert "speed_dating" in err and "'near'" in err and "group_size" in err
+    assert "speed_dating" in err
+    assert "'near'" in err
+    assert "group_size" in err
 
 
 def test_invalid_toml(tmp_path, capsys):
@@ -207,7 +280,8 @@ def test_header_only_and_missing_email_column(tmp_path, config, capsys):
 
 def test_missing_files_and_usage(tmp_path, config, capsys):
     code, _ = run(tmp_path, tmp_path / "nope.csv", config)
-    assert code == 2 and "no such file" in capsys.readouterr().err
+    assert code == 2
+    assert "no such file" in capsys.readouterr().err
     assert main(["people.csv"]) == 2  # argparse: --config and --out are required
     assert "required" in capsys.readouterr().err
 
@@ -222,12 +296,14 @@ def test_unexpected_error_is_readable(tmp_path, config, capsys, monkeypatch):
     code, _ = run(tmp_path, write_csv(tmp_path / "people.csv", ROWS), config)
     err = capsys.readouterr().err
     assert code == 1
-    assert "disk on fire" in err and "Traceback" not in err
+    assert "disk on fire" in err
+    assert "Traceback" not in err
 
 
 def test_unmatched_people_get_a_reason(tmp_path, config):
-    rows = [list(r) for r in ROWS] + [["eve@x.org", "Eve", "Ops", "", "8", "UTC", "English",
-                                       "", "", ""]]
+    rows = [list(r) for r in ROWS] + [
+        ["eve@x.org", "Eve", "Ops", "", "8", "UTC", "English", "", "", ""]
+    ]
     code, out = run(tmp_path, write_csv(tmp_path / "people.csv", rows), config)
     assert code == 0
     eve = next(r for r in read_rows(out) if r["members"] == "eve@x.org")

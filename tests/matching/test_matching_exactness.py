@@ -54,12 +54,17 @@ criteria_sets = st.sampled_from([EXAMPLE_CRITERIA, TIES_CRITERIA, HOLES_CRITERIA
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(2, 40), seed=st.integers(0, 10_000), criteria=criteria_sets,
-       same_manager=st.booleans())
+@given(
+    n=st.integers(2, 40),
+    seed=st.integers(0, 10_000),
+    criteria=criteria_sets,
+    same_manager=st.booleans(),
+)
 def test_exact_solver_equals_networkx(n, seed, criteria, same_manager):
     people = random_people(n, seed)
-    problem = make_problem(people, criteria=criteria,
-                           constraints=Constraints(exclude_same_manager=same_manager))
+    problem = make_problem(
+        people, criteria=criteria, constraints=Constraints(exclude_same_manager=same_manager)
+    )
     solution = solve(problem, seed=seed)
     assert solution.stats.certified_optimal
     assert solution.stats.gap == 0
@@ -80,8 +85,7 @@ def test_exact_with_short_candidate_lists_still_certifies(n, seed, criteria):
 def test_lp_path_bound_is_valid_and_nobody_pairable_is_left(n, seed, criteria):
     """Above exact_limit the LP path runs: its bound must be at least the best total of *any*
     matching (so also of the most-pairs-first optimum), and its answer at most that."""
-    problem = make_problem(random_people(n, seed), criteria=criteria, exact_limit=0,
-                           candidates_k=3)
+    problem = make_problem(random_people(n, seed), criteria=criteria, exact_limit=0, candidates_k=3)
     solution = solve(problem, seed=seed)
     pairs, total = reference_optimum(problem, max_cardinality=False)
     assert solution.stats.bound >= total - 1e-5 * max(1, pairs)

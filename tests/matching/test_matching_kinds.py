@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from matching_helpers import REFERENCE, make_problem, random_people
 from scipy.optimize import linear_sum_assignment
 
-from tandem.matching import bipartite
 from tandem.matching import (
     Constraints,
     Criterion,
     Participant,
     PastPartner,
+    bipartite,
     check_solution,
     compile_problem,
     score_group,
@@ -44,8 +44,12 @@ def dense_assignment_optimum(problem) -> tuple[int, float]:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(2, 50), seed=st.integers(0, 10_000), k=st.sampled_from([None, 1, 2]),
-       short_lists=st.booleans())
+@given(
+    n=st.integers(2, 50),
+    seed=st.integers(0, 10_000),
+    k=st.sampled_from([None, 1, 2]),
+    short_lists=st.booleans(),
+)
 def test_mentor_mentee_is_optimal_and_respects_capacity(n, seed, k, short_lists):
     """With ``short_lists`` the candidate lists start at k mentors and the certificate loop
     must lengthen them until nothing outside can help."""
@@ -69,8 +73,11 @@ def test_mentor_mentee_is_optimal_and_respects_capacity(n, seed, k, short_lists)
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(3, 60), seed=st.integers(0, 10_000), size=st.integers(3, 6))
 def test_circles_invariants(n, seed, size):
-    problem = make_problem(random_people(n, seed, holes=False), kind="circles",
-                           constraints=Constraints(group_size=size))
+    problem = make_problem(
+        random_people(n, seed, holes=False),
+        kind="circles",
+        constraints=Constraints(group_size=size),
+    )
     solution = solve(problem, seed=seed)
     assert check_solution(problem, solution) == []
     seen = [m for g in solution.groups for m in g.members]
@@ -79,34 +86,42 @@ def test_circles_invariants(n, seed, size):
     for group in solution.groups:
         assert len(group.members) <= size + 1
         assert group.min_pair_score <= group.mean_pair_score + 1e-9
-    assert {m for m in seen} | {u.id for u in solution.unmatched} == {p.id for p in
-                                                                     problem.participants}
+    assert {m for m in seen} | {u.id for u in solution.unmatched} == {
+        p.id for p in problem.participants
+    }
     again = solve(problem, seed=seed)
     assert [g.members for g in again.groups] == [g.members for g in solution.groups]
 
 
 def test_circles_at_scale_reports_mean_and_minimum():
-    problem = make_problem(random_people(300, 4, holes=False), kind="circles",
-                           constraints=Constraints(group_size=4))
+    problem = make_problem(
+        random_people(300, 4, holes=False), kind="circles", constraints=Constraints(group_size=4)
+    )
     solution = solve(problem)
     assert 70 <= len(solution.groups) <= 80
     assert sum(len(g.members) == 4 for g in solution.groups) >= 60
-    assert all(len(g.pair_scores) == len(g.members) * (len(g.members) - 1) // 2
-               for g in solution.groups)
+    assert all(
+        len(g.pair_scores) == len(g.members) * (len(g.members) - 1) // 2 for g in solution.groups
+    )
     assert 0 < solution.stats.gap < 0.5
     assert check_solution(problem, solution) == []
 
 
 def test_coffee_rotation_respects_cooldown_and_says_not_paired():
-    base = [Participant(id=f"p{i}", department="A", level=1, timezone="Europe/Berlin")
-            for i in range(4)]
+    base = [
+        Participant(id=f"p{i}", department="A", level=1, timezone="Europe/Berlin") for i in range(4)
+    ]
     criteria = [Criterion("level", "close", 1, max_difference=2)]
     # p0 met p1 in round 4 and p2 in round 1; p3 met everyone in round 5
     base[0].past_partners = (PastPartner("p1", round=4), PastPartner("p2", round=1))
     base[3].past_partners = tuple(PastPartner(f"p{i}", round=5) for i in range(3))
-    problem = make_problem(base, kind="coffee_rotation", criteria=criteria, round_number=6,
-                           constraints=Constraints(exclude_same_manager=False,
-                                                   repeat_cooldown_rounds=3))
+    problem = make_problem(
+        base,
+        kind="coffee_rotation",
+        criteria=criteria,
+        round_number=6,
+        constraints=Constraints(exclude_same_manager=False, repeat_cooldown_rounds=3),
+    )
     solution = solve(problem)
     pairs = {tuple(sorted(g.members)) for g in solution.groups}
     # round 4 is within 3 rounds of round 6, round 1 is not; p3 met everyone in round 5
@@ -116,12 +131,21 @@ def test_coffee_rotation_respects_cooldown_and_says_not_paired():
     for item in solution.unmatched:
         assert item.reason.startswith("Not paired this round")
     # with no cool-down a past pair never repeats; with a short one it may
-    never = make_problem(base, kind="coffee_rotation", criteria=criteria, round_number=6,
-                         constraints=Constraints(exclude_same_manager=False))
+    never = make_problem(
+        base,
+        kind="coffee_rotation",
+        criteria=criteria,
+        round_number=6,
+        constraints=Constraints(exclude_same_manager=False),
+    )
     assert [g.members for g in solve(never).groups] == [("p1", "p2")]
-    short = make_problem(base, kind="coffee_rotation", criteria=criteria, round_number=6,
-                         constraints=Constraints(exclude_same_manager=False,
-                                                 repeat_cooldown_rounds=0))
+    short = make_problem(
+        base,
+        kind="coffee_rotation",
+        criteria=criteria,
+        round_number=6,
+        constraints=Constraints(exclude_same_manager=False, repeat_cooldown_rounds=0),
+    )
     assert len(solve(short).groups) == 2
 
 
@@ -129,16 +153,23 @@ def test_onboarding_buddy_uses_hire_dates_and_capacity():
     recent = REFERENCE - dt.timedelta(days=10)
     old = REFERENCE - dt.timedelta(days=900)
     people = [Participant(id=f"n{i}", hire_date=recent, level=1) for i in range(5)]
-    people += [Participant(id="b0", hire_date=old, role="buddy", capacity=3, level=2),
-               Participant(id="b1", hire_date=old, role="buddy", capacity=1, level=2),
-               Participant(id="x", hire_date=old, level=1)]
+    people += [
+        Participant(id="b0", hire_date=old, role="buddy", capacity=3, level=2),
+        Participant(id="b1", hire_date=old, role="buddy", capacity=1, level=2),
+        Participant(id="x", hire_date=old, level=1),
+    ]
     criteria = [Criterion("level", "close", 1, max_difference=3, must_have=True)]
-    problem = make_problem(people, kind="onboarding_buddy", criteria=criteria,
-                           constraints=Constraints(exclude_same_manager=False))
+    problem = make_problem(
+        people,
+        kind="onboarding_buddy",
+        criteria=criteria,
+        constraints=Constraints(exclude_same_manager=False),
+    )
     solution = solve(problem)
     assert check_solution(problem, solution) == []
     buddies = [g.roles["buddy"] for g in solution.groups]
-    assert buddies.count("b0") == 3 and buddies.count("b1") == 1
+    assert buddies.count("b0") == 3
+    assert buddies.count("b1") == 1
     assert len(solution.unmatched) == 1
     assert "at capacity" in solution.unmatched[0].reason
     assert all(g.roles["new_hire"].startswith("n") for g in solution.groups)
@@ -149,27 +180,33 @@ def test_locks_forbids_avoid_and_wishes():
     people[0].avoid = ("p1",)
     people[2].preferred = ("p3",)
     people[3].preferred = ("p2",)
-    constraints = Constraints(locks=(("p4", "p5"),), forbids=(("p6", "p7"),),
-                              exclude_same_manager=False)
+    constraints = Constraints(
+        locks=(("p4", "p5"),), forbids=(("p6", "p7"),), exclude_same_manager=False
+    )
     criteria = [Criterion("department", "same", 1)]
     problem = make_problem(people, criteria=criteria, constraints=constraints)
     solution = solve(problem)
     pairs = {tuple(sorted(g.members)) for g in solution.groups}
     assert ("p4", "p5") in pairs
-    assert ("p0", "p1") not in pairs and ("p6", "p7") not in pairs
+    assert ("p0", "p1") not in pairs
+    assert ("p6", "p7") not in pairs
     assert ("p2", "p3") in pairs  # a mutual wish outweighs department fit
     wish = next(g for g in solution.groups if set(g.members) == {"p2", "p3"})
     assert any("asked for each other" in line for line in wish.explanation)
     locked = next(g for g in solution.groups if set(g.members) == {"p4", "p5"})
-    assert locked.locked and locked.explanation[0] == "locked by the coordinator"
+    assert locked.locked
+    assert locked.explanation[0] == "locked by the coordinator"
     assert check_solution(problem, solution) == []
 
 
 def test_trio_for_the_odd_one_out():
     people = random_people(9, 2, holes=False)
     criteria = [Criterion("timezone", "overlap", 1)]
-    problem = make_problem(people, criteria=criteria,
-                           constraints=Constraints(allow_trio=True, exclude_same_manager=False))
+    problem = make_problem(
+        people,
+        criteria=criteria,
+        constraints=Constraints(allow_trio=True, exclude_same_manager=False),
+    )
     solution = solve(problem)
     sizes = sorted(len(g.members) for g in solution.groups)
     assert sizes == [2, 2, 2, 3]
@@ -180,8 +217,9 @@ def test_peer_capacity_above_one_gets_more_partners():
     people = random_people(9, 5, holes=False)
     people[0].capacity = 2
     criteria = [Criterion("timezone", "overlap", 1)]
-    problem = make_problem(people, criteria=criteria,
-                           constraints=Constraints(exclude_same_manager=False))
+    problem = make_problem(
+        people, criteria=criteria, constraints=Constraints(exclude_same_manager=False)
+    )
     solution = solve(problem)
     assert sum("p0" in g.members for g in solution.groups) == 2
     assert check_solution(problem, solution) == []
@@ -189,17 +227,32 @@ def test_peer_capacity_above_one_gets_more_partners():
 
 def test_score_group_explains_a_swap_and_flags_violations():
     people = [
-        Participant(id="ana", name="Ana", department="Data", manager_id="m1", level=3,
-                    timezone="Europe/Berlin", skills_offered=("SQL",),
-                    skills_wanted=("public speaking",)),
-        Participant(id="ben", name="Ben", department="Sales", manager_id="m2", level=4,
-                    timezone="America/New_York", skills_offered=("public speaking",),
-                    skills_wanted=("SQL",)),
+        Participant(
+            id="ana",
+            name="Ana",
+            department="Data",
+            manager_id="m1",
+            level=3,
+            timezone="Europe/Berlin",
+            skills_offered=("SQL",),
+            skills_wanted=("public speaking",),
+        ),
+        Participant(
+            id="ben",
+            name="Ben",
+            department="Sales",
+            manager_id="m2",
+            level=4,
+            timezone="America/New_York",
+            skills_offered=("public speaking",),
+            skills_wanted=("SQL",),
+        ),
         Participant(id="cid", name="Cid", department="Data", manager_id="m1", level=8),
     ]
     problem = make_problem(people)
     good = score_group(problem, ["ana", "ben"])
-    assert good.feasible and good.score > 0.5
+    assert good.feasible
+    assert good.score > 0.5
     assert "Ana offers SQL, which Ben wants" in good.explanation
     assert "Ben offers public speaking, which Ana wants" in good.explanation
     assert "different departments (Data, Sales)" in good.explanation
@@ -207,7 +260,8 @@ def test_score_group_explains_a_swap_and_flags_violations():
     assert good.per_member["ana"][0].startswith("Ben offers public speaking")
     bad = score_group(problem, ["ana", "cid"])
     assert not bad.feasible
-    assert "same manager" in bad.violations[0] and "level" in bad.violations[0]
+    assert "same manager" in bad.violations[0]
+    assert "level" in bad.violations[0]
 
 
 def test_unmatched_reason_names_the_rules():

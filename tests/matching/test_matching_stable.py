@@ -19,10 +19,8 @@ def random_hr(seed: int, residents: int, hospitals: int):
     r_ids = [f"r{i}" for i in range(residents)]
     h_ids = [f"h{i}" for i in range(hospitals)]
     acceptable = {(r, h) for r in r_ids for h in h_ids if rng.random() < 0.7}
-    r_prefs = {r: [h for h in rng.sample(h_ids, len(h_ids)) if (r, h) in acceptable]
-               for r in r_ids}
-    h_prefs = {h: [r for r in rng.sample(r_ids, len(r_ids)) if (r, h) in acceptable]
-               for h in h_ids}
+    r_prefs = {r: [h for h in rng.sample(h_ids, len(h_ids)) if (r, h) in acceptable] for r in r_ids}
+    h_prefs = {h: [r for r in rng.sample(r_ids, len(r_ids)) if (r, h) in acceptable] for h in h_ids}
     capacities = {h: rng.randint(1, 3) for h in h_ids}
     return r_prefs, h_prefs, capacities
 
@@ -87,8 +85,11 @@ def test_stable_roommates_with_incomplete_lists_leaves_unmatched():
 
 
 def test_stable_mentor_mentee_through_solve():
-    problem = make_problem(random_people(40, 3, roles="mentor_mentee"), kind="mentor_mentee",
-                           constraints=Constraints(stable=True))
+    problem = make_problem(
+        random_people(40, 3, roles="mentor_mentee"),
+        kind="mentor_mentee",
+        constraints=Constraints(stable=True),
+    )
     solution = solve(problem)
     assert "stable" in solution.stats.solver
     assert solution.stats.bound >= solution.stats.objective - 1e-9
@@ -96,8 +97,7 @@ def test_stable_mentor_mentee_through_solve():
 
 
 def test_stable_peer_pairs_reports_when_none_exists():
-    problem = make_problem(random_people(30, 1, holes=False),
-                           constraints=Constraints(stable=True))
+    problem = make_problem(random_people(30, 1, holes=False), constraints=Constraints(stable=True))
     solution = solve(problem)
     assert solution.notes
     note = solution.notes[0]

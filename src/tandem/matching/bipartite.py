@@ -94,7 +94,12 @@ def solve_bipartite(
             np.int64
         )
         result = capacitated_assignment(
-            len(left), len(right), left_pos[e], right_pos[m], big + to_int(w), capacity,
+            len(left),
+            len(right),
+            left_pos[e],
+            right_pos[m],
+            big + to_int(w),
+            capacity,
             bypass=bypass,
         )
         if progress is not None:
@@ -136,13 +141,21 @@ def solve_bipartite(
     else:
         t = thresholds[left]
         plain = capacitated_assignment(
-            len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity,
-            bypass=np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(
-                np.int64),
+            len(left),
+            len(right),
+            left_pos[e],
+            right_pos[m],
+            to_int(w) + 1,
+            capacity,
+            bypass=np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(np.int64),
         )
         bound, method = max(objective, plain.value / SCALE), "flow bound with certified thresholds"
     return BipartiteResult(
-        pairs, objective, bound, certified,
+        pairs,
+        objective,
+        bound,
+        certified,
         "min-cost flow (OR-Tools)" + (" certified exact" if certified else f", k={kk}"),
-        method, kk,
+        method,
+        kk,
     )

@@ -38,8 +38,14 @@ class Candidates:
 
 
 def _initial_thresholds(
-    model: ScoreModel, rows: np.ndarray, cols: np.ndarray, k: int, q: np.ndarray, x: np.ndarray,
-    c0: float, rng: np.random.Generator,
+    model: ScoreModel,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    k: int,
+    q: np.ndarray,
+    x: np.ndarray,
+    c0: float,
+    rng: np.random.Generator,
 ) -> np.ndarray:
     """The k-th best feasible score of each row against a random sample: a safe first cut."""
     size = min(len(cols), SAMPLE)
@@ -244,8 +250,7 @@ def scan_topk(
     if symmetric and len(short) and not complete:
         redo = scan_topk(model, k, rows=rows[short], cols=rows, seed=seed)
         nbr[short] = redo.neighbours
-        thr[rows[short]] = np.where(np.isfinite(redo.threshold), redo.threshold - SAFETY,
-                                    -np.inf)
+        thr[rows[short]] = np.where(np.isfinite(redo.threshold), redo.threshold - SAFETY, -np.inf)
     bound = thr[rows]
     bound = np.where(np.isfinite(bound), np.maximum(bound, 0.0) + SAFETY, -np.inf)
     return Candidates(rows, nbr, bound)
@@ -266,8 +271,9 @@ def all_feasible(model: ScoreModel, rows: np.ndarray, cols: np.ndarray) -> Candi
     return Candidates(rows, nbr, np.full(len(rows), -np.inf))
 
 
-def edges_from(cands: Candidates, extra: tuple[np.ndarray, np.ndarray] | None = None,
-               n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def edges_from(
+    cands: Candidates, extra: tuple[np.ndarray, np.ndarray] | None = None, n: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Unique undirected edges (u < v) of a candidate graph, plus optional extra pairs."""
     k = cands.neighbours.shape[1]
     u = np.repeat(cands.rows, k)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem.matching.candidates import Progress, edges_from, scan_topk
+from tandem.matching.candidates import Candidates, Progress, edges_from, scan_topk
 from tandem.matching.flow import SCALE, fractional_matching, to_int
 from tandem.matching.scoring import ScoreModel
 
@@ -38,8 +38,9 @@ def group_sizes(n: int, target: int) -> list[int]:
     return [base + 1] * extra + [base] * (count - extra)
 
 
-def _score_to_members(model: ScoreModel, people: np.ndarray, members: list[int]
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def _score_to_members(
+    model: ScoreModel, people: np.ndarray, members: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
     """Sum of scores of each candidate with the members, and whether all pairs are feasible."""
     if not members:
         return np.zeros(len(people)), np.ones(len(people), bool)
@@ -47,7 +48,7 @@ def _score_to_members(model: ScoreModel, people: np.ndarray, members: list[int]
     v = np.tile(np.array(members, np.int64), len(people))
     s = model.scores(u, v).reshape(len(people), len(members)).sum(axis=1)
     ok = model.feasible(u, v).reshape(len(people), len(members)).all(axis=1)
-    return s, ok
+    return np.asarray(s), np.asarray(ok)
 
 
 def solve_circles(
@@ -68,8 +69,10 @@ def solve_circles(
         return CirclesResult([], 0.0, 0.0, "trivial", "exact", kk)
     max_size = max(sizes)
     cands = scan_topk(model, kk, rows=active, seed=seed, progress=progress)
-    lists = {int(r): cands.neighbours[i][cands.neighbours[i] >= 0] for i, r in
-             enumerate(cands.rows.tolist())}
+    lists = {
+        int(r): cands.neighbours[i][cands.neighbours[i] >= 0]
+        for i, r in enumerate(cands.rows.tolist())
+    }
     degree = np.array([len(lists[int(r)]) for r in active.tolist()])
     order = active[np.lexsort((rng.random(len(active)), degree))]
     unassigned = np.zeros(model.n, bool)
@@ -77,7 +80,7 @@ def solve_circles(
     groups: list[list[int]] = [list(g) for g in (locked or [])]
     for g in groups:
         unassigned[g] = False
-    targets = sizes[len(groups):] if len(sizes) > len(groups) else []
+    targets = sizes[len(groups) :] if len(sizes) > len(groups) else []
     pointer = 0
     for target in targets:
         while pointer < len(order) and not unassigned[order[pointer]]:
@@ -92,8 +95,9 @@ def solve_circles(
             pool = pool[unassigned[pool]] if len(pool) else pool
             if len(pool) == 0:
                 rest = np.flatnonzero(unassigned)
-                pool = rng.choice(rest, size=min(len(rest), 256), replace=False) if len(
-                    rest) else rest
+                pool = (
+                    rng.choice(rest, size=min(len(rest), 256), replace=False) if len(rest) else rest
+                )
             if len(pool) == 0:
                 break
             s, ok = _score_to_members(model, pool, members)
@@ -122,8 +126,14 @@ def solve_circles(
     if progress is not None:
         progress(0.95, "upper bound")
     bound = _bound(model, active, cands, max_size, objective)
-    return CirclesResult(groups, objective, bound, "greedy growth + swap local search",
-                         "b-matching LP (degree size-1) with certified thresholds", kk)
+    return CirclesResult(
+        groups,
+        objective,
+        bound,
+        "greedy growth + swap local search",
+        "b-matching LP (degree size-1) with certified thresholds",
+        kk,
+    )
 
 
 def _group_total(model: ScoreModel, members: list[int]) -> float:
@@ -134,8 +144,13 @@ def _group_total(model: ScoreModel, members: list[int]) -> float:
     return float(model.scores(m[a], m[b]).sum())
 
 
-def _improve(model: ScoreModel, groups: list[list[int]], lists: dict[int, np.ndarray],
-             locked_count: int, progress: Progress | None) -> list[list[int]]:
+def _improve(
+    model: ScoreModel,
+    groups: list[list[int]],
+    lists: dict[int, np.ndarray],
+    locked_count: int,
+    progress: Progress | None,
+) -> list[list[int]]:
     """Rounds of improving swaps (a in A, c in C -> a in C, c in A), vectorised."""
     if len(groups) < 2:
         return groups
@@ -173,9 +188,10 @@ def _improve(model: ScoreModel, groups: list[list[int]], lists: dict[int, np.nda
         mem_c = table[gc]
         valid_a = (mem_a >= 0) & (mem_a != a[:, None])
         valid_c = (mem_c >= 0) & (mem_c != c[:, None])
-        rows = np.repeat(np.arange(len(a)), width)
 
-        def sums(x: np.ndarray, mem: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        def sums(
+            x: np.ndarray, mem: np.ndarray, valid: np.ndarray
+        ) -> tuple[np.ndarray, np.ndarray]:
             xx = np.repeat(x, width)
             mm = mem.ravel()
             vv = valid.ravel()
@@ -183,8 +199,9 @@ def _improve(model: ScoreModel, groups: list[list[int]], lists: dict[int, np.nda
             f = np.ones(len(xx), bool)
             s[vv] = model.scores(xx[vv], mm[vv])
             f[vv] = model.feasible(xx[vv], mm[vv])
-            total = np.bincount(rows, weights=s, minlength=len(x))
-            feasible = np.bincount(rows, weights=~f, minlength=len(x)) == 0
+            owner = np.repeat(np.arange(len(x)), width)
+            total = np.bincount(owner, weights=s, minlength=len(x))
+            feasible = np.bincount(owner, weights=(~f).astype(float), minlength=len(x)) == 0
             return total, feasible
 
         a_in_a, _ = sums(a, mem_a, valid_a)
@@ -216,8 +233,9 @@ def _improve(model: ScoreModel, groups: list[list[int]], lists: dict[int, np.nda
     return [[int(p) for p in row if p >= 0] for row in table]
 
 
-def _bound(model: ScoreModel, active: np.ndarray, cands, max_size: int, objective: float
-           ) -> float:
+def _bound(
+    model: ScoreModel, active: np.ndarray, cands: Candidates, max_size: int, objective: float
+) -> float:
     u, v = edges_from(cands, n=model.n)
     w = model.scores(u, v)
     t = np.full(model.n, -np.inf)

@@ -1,4 +1,5 @@
-"""``tandem match people.csv --config criteria.toml --out matches.csv``: spreadsheet in, matches out.
+"""``tandem match people.csv --config criteria.toml --out matches.csv``: spreadsheet in,
+matches out.
 
 Exit codes: 0 done, 2 bad input (a readable message naming rows and columns), 1 unexpected error.
 """
@@ -29,8 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, required=True, help="criteria.toml")
     parser.add_argument("--out", type=Path, required=True, help="matches.csv to write")
     parser.add_argument("--report", type=Path, help="also write a readable HTML report")
-    parser.add_argument("--scores-out", type=Path,
-                        help="also write every feasible pair's score (up to 5,000 people)")
+    parser.add_argument(
+        "--scores-out",
+        type=Path,
+        help="also write every feasible pair's score (up to 5,000 people)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     return parser
@@ -58,7 +62,7 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("tandem match: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the promise is a readable message, not a traceback
+    except Exception as exc:
         return _fail([f"unexpected {type(exc).__name__}: {exc}"], 1)
 
 
@@ -84,11 +88,16 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         s = solution.stats
         gap = "0 (proven optimal)" if s.certified_optimal else f"{100 * s.gap:.2f}%"
-        print(f"{len(solution.groups)} groups, {s.matched} people matched, {s.unmatched} not "
-              f"matched; total score {s.objective:.3f}, upper bound {s.bound:.3f}, gap {gap}; "
-              f"worst-off {s.worst_off:.3f}; {s.seconds:.2f} s ({s.solver})")
+        print(
+            f"{len(solution.groups)} groups, {s.matched} people matched, {s.unmatched} not "
+            f"matched; total score {s.objective:.3f}, upper bound {s.bound:.3f}, gap {gap}; "
+            f"worst-off {s.worst_off:.3f}; {s.seconds:.2f} s ({s.solver})"
+        )
         for note in solution.notes:
             print(f"note: {note}")
-        print(f"wrote {args.out}" + (f", {args.report}" if args.report else "")
-              + (f", {args.scores_out}" if args.scores_out else ""))
+        print(
+            f"wrote {args.out}"
+            + (f", {args.report}" if args.report else "")
+            + (f", {args.scores_out}" if args.scores_out else "")
+        )
     return 0

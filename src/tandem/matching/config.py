@@ -47,12 +47,28 @@ BUILTIN_FIELDS: dict[str, tuple[str, ...]] = {
     "role": ("same", "different"),
 }
 CRITERION_KEYS = {
-    "field", "rule", "weight", "must_have", "max_difference", "order", "min_overlap_hours",
-    "min_similarity", "label",
+    "field",
+    "rule",
+    "weight",
+    "must_have",
+    "max_difference",
+    "order",
+    "min_overlap_hours",
+    "min_similarity",
+    "label",
 }
 PROGRAM_KEYS = {
-    "kind", "criteria", "constraints", "round", "round_number", "reference_date",
-    "text_backend", "candidates_k", "exact_limit", "seed", "name",
+    "kind",
+    "criteria",
+    "constraints",
+    "round",
+    "round_number",
+    "reference_date",
+    "text_backend",
+    "candidates_k",
+    "exact_limit",
+    "seed",
+    "name",
 }
 
 
@@ -72,8 +88,9 @@ class ProgramConfig:
         return [c.field for c in self.criteria]
 
 
-def _number(value: object, where: str, problems: list[str], *, integer: bool = False
-            ) -> float | None:
+def _number(
+    value: object, where: str, problems: list[str], *, integer: bool = False
+) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(f"{where} must be a number, not {value!r}")
         return None
@@ -116,8 +133,9 @@ def load_config(data: Mapping[str, Any]) -> ProgramConfig:
             continue
         allowed = BUILTIN_FIELDS.get(name)
         if allowed is not None and rule not in allowed:
-            problems.append(f"{where}: rule {rule!r} does not apply to {name!r} "
-                            f"(use {' or '.join(allowed)})")
+            problems.append(
+                f"{where}: rule {rule!r} does not apply to {name!r} (use {' or '.join(allowed)})"
+            )
         weight = _number(raw.get("weight", 1.0), f"{where}: weight", problems)
         if weight is not None and weight < 0:
             problems.append(f"{where}: weight must not be negative")
@@ -149,7 +167,7 @@ def load_config(data: Mapping[str, Any]) -> ProgramConfig:
                 max_difference=max_difference,
                 order=tuple(order),
                 label=str(raw.get("label", "")),
-                **extra,  # type: ignore[arg-type]
+                **extra,
             )
         )
     if not criteria and not problems:
@@ -191,7 +209,7 @@ def load_config(data: Mapping[str, Any]) -> ProgramConfig:
         round_number=cast("int | None", round_number),
         reference_date=reference_date,
         text_backend=str(backend),
-        candidates_k=cast("int | None", candidates_k),
+        candidates_k=candidates_k,
         exact_limit=int(value or 3000),
         seed=int(seed) if isinstance(seed, int) else 0,
     )
@@ -213,8 +231,10 @@ def _constraints(raw: object, problems: list[str]) -> Constraints:
                 isinstance(v, list) and len(v) >= 2 and all(isinstance(x, str) for x in v)
                 for v in value
             ):
-                problems.append(f"[constraints]: {key} must be a list of lists of ids, e.g. "
-                                f'[["ana@x.org", "ben@x.org"]]')
+                problems.append(
+                    f"[constraints]: {key} must be a list of lists of ids, e.g. "
+                    f'[["ana@x.org", "ben@x.org"]]'
+                )
                 continue
             values[key] = tuple(tuple(v) for v in value)
             if key == "forbids" and any(len(v) != 2 for v in value):
@@ -229,8 +249,9 @@ def _constraints(raw: object, problems: list[str]) -> Constraints:
             if number is not None:
                 values[key] = int(number)
         else:
-            number = _number(value, f"[constraints]: {key}", problems,
-                             integer=isinstance(default, int))
+            number = _number(
+                value, f"[constraints]: {key}", problems, integer=isinstance(default, int)
+            )
             if number is not None:
                 values[key] = int(number) if isinstance(default, int) else number
     group_size = values.get("group_size", 4)

@@ -80,8 +80,12 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
         result = _solve_peer(model, problem, active, seed, sub(0.05, 0.9), notes)
         raw_groups = sorted([min(a, b), max(a, b)] for a, b in result.pairs)
         objective, bound = result.objective, result.bound
-        solver, bound_method, certified, k = (result.solver, result.bound_method,
-                                              result.certified, result.k)
+        solver, bound_method, certified, k = (
+            result.solver,
+            result.bound_method,
+            result.certified,
+            result.k,
+        )
         if problem.constraints.allow_trio:
             raw_groups, objective = _add_trios(model, raw_groups, active, objective, notes)
     elif kind in ("mentor_mentee", "onboarding_buddy"):
@@ -94,29 +98,51 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
             opt = solve_bipartite(model, left, right, capacity, seed=seed, k=problem.candidates_k)
             objective = float(model.scores(*_arrays(pairs)).sum()) if pairs else 0.0
             bound = opt.bound
-            solver, bound_method, certified, k = ("mentee-optimal stable assignment "
-                                                  "(deferred acceptance)", opt.bound_method,
-                                                  False, opt.k)
+            solver, bound_method, certified, k = (
+                "mentee-optimal stable assignment (deferred acceptance)",
+                opt.bound_method,
+                False,
+                opt.k,
+            )
         else:
-            res = solve_bipartite(model, left, right, capacity, seed=seed,
-                                  k=problem.candidates_k, progress=sub(0.05, 0.9))
+            res = solve_bipartite(
+                model,
+                left,
+                right,
+                capacity,
+                seed=seed,
+                k=problem.candidates_k,
+                progress=sub(0.05, 0.9),
+            )
             pairs = res.assignments
             objective, bound = res.objective, res.bound
-            solver, bound_method, certified, k = (res.solver, res.bound_method, res.certified,
-                                                  res.k)
+            solver, bound_method, certified, k = (
+                res.solver,
+                res.bound_method,
+                res.certified,
+                res.k,
+            )
         role_names = ("mentee", "mentor") if kind == "mentor_mentee" else ("new_hire", "buddy")
         raw_groups = []
         for mentee, mentor in sorted(pairs, key=lambda p: (p[1], p[0])):
             raw_groups.append([mentor, mentee])
-            roles[(mentor, mentee)] = {role_names[1]: model.ids[mentor],
-                                       role_names[0]: model.ids[mentee]}
+            roles[(mentor, mentee)] = {
+                role_names[1]: model.ids[mentor],
+                role_names[0]: model.ids[mentee],
+            }
         for i in unassigned_roles:
             notes.append(f"{model.ids[i]} has no role in this program and was not matched")
         active = left
     elif kind == "circles":
-        res_c = solve_circles(model, active, problem.constraints.group_size, seed=seed,
-                              k=problem.candidates_k, progress=sub(0.05, 0.9),
-                              locked=[list(g) for g in locked_groups])
+        res_c = solve_circles(
+            model,
+            active,
+            problem.constraints.group_size,
+            seed=seed,
+            k=problem.candidates_k,
+            progress=sub(0.05, 0.9),
+            locked=[list(g) for g in locked_groups],
+        )
         locked_groups = []
         raw_groups = res_c.groups
         objective, bound = res_c.objective, res_c.bound
@@ -127,13 +153,14 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
 
     _report(progress, 0.92, "explaining")
     explain_started = time.perf_counter()
-    groups = _make_groups(model, [list(g) for g in locked_groups], locked=True)
-    for g in locked_groups:
-        objective += _pair_total(model, list(g))
-        bound += _pair_total(model, list(g))
-    for g, group in zip(raw_groups, _make_groups(model, raw_groups, locked=False), strict=True):
-        group.roles = roles.get(tuple(g), {})
-        groups.append(group)
+    groups = _make_groups(model, [list(lock) for lock in locked_groups], locked=True)
+    for lock in locked_groups:
+        objective += _pair_total(model, list(lock))
+        bound += _pair_total(model, list(lock))
+    made = _make_groups(model, raw_groups, locked=False)
+    for members, made_group in zip(raw_groups, made, strict=True):
+        made_group.roles = roles.get(tuple(members), {})
+        groups.append(made_group)
     taken = np.zeros(model.n, bool)
     in_group = np.zeros(model.n, bool)
     for g in groups:
@@ -150,13 +177,25 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
     unmatched = []
     for i in active.tolist():
         if not in_group[i]:
-            reason = unmatched_reason(model, i, pool_for_reasons, taken=taken, kind=kind,
-                                      partner_word=partner_word)
+            reason = unmatched_reason(
+                model, i, pool_for_reasons, taken=taken, kind=kind, partner_word=partner_word
+            )
             unmatched.append(Unmatched(model.ids[i], reason))
     phases["explain"] = time.perf_counter() - explain_started
     seconds = time.perf_counter() - started
-    stats = _stats(model, groups, objective, bound, seconds, solver, bound_method, certified, k,
-                   phases, len(unmatched))
+    stats = _stats(
+        model,
+        groups,
+        objective,
+        bound,
+        seconds,
+        solver,
+        bound_method,
+        certified,
+        k,
+        phases,
+        len(unmatched),
+    )
     _report(progress, 1.0, "done")
     return Solution(kind=kind, groups=groups, unmatched=unmatched, stats=stats, notes=notes)
 
@@ -166,7 +205,9 @@ def _arrays(pairs: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
-def _locks(model: ScoreModel, problem: Problem) -> tuple[list[tuple[int, ...]], set[int], list[str]]:
+def _locks(
+    model: ScoreModel, problem: Problem
+) -> tuple[list[tuple[int, ...]], set[int], list[str]]:
     groups: list[tuple[int, ...]] = []
     ids: set[int] = set()
     notes: list[str] = []
@@ -182,32 +223,61 @@ def _locks(model: ScoreModel, problem: Problem) -> tuple[list[tuple[int, ...]], 
         a, b = np.triu_indices(len(members), 1)
         arr = np.array(members, np.int64)
         if not model.feasible(arr[a], arr[b]).all():
-            notes.append(f"lock {list(lock)} breaks a hard rule; kept because the coordinator "
-                         "asked for it")
+            notes.append(
+                f"lock {list(lock)} breaks a hard rule; kept because the coordinator asked for it"
+            )
         groups.append(tuple(members))
         ids.update(members)
     return groups, ids, notes
 
 
-def _solve_peer(model: ScoreModel, problem: Problem, active: np.ndarray, seed: int,
-                progress: Progress | None, notes: list[str]) -> PairResult:
+def _solve_peer(
+    model: ScoreModel,
+    problem: Problem,
+    active: np.ndarray,
+    seed: int,
+    progress: Progress | None,
+    notes: list[str],
+) -> PairResult:
     if problem.constraints.stable and len(active) <= STABLE_LIMIT:
         prefs = _peer_preferences(model, active)
         stable = stable_roommates(prefs)
-        opt = solve_pairs(model, active, seed=seed, exact_limit=problem.exact_limit,
-                          k=problem.candidates_k, progress=progress)
+        opt = solve_pairs(
+            model,
+            active,
+            seed=seed,
+            exact_limit=problem.exact_limit,
+            k=problem.candidates_k,
+            progress=progress,
+        )
         if stable is None:
-            notes.append("No stable matching exists for these preferences (every arrangement "
-                         "leaves two people who prefer each other to their partners); the "
-                         "maximum-score matching is used instead.")
+            notes.append(
+                "No stable matching exists for these preferences (every arrangement "
+                "leaves two people who prefer each other to their partners); the "
+                "maximum-score matching is used instead."
+            )
             return opt
         pairs = sorted({(min(a, b), max(a, b)) for a, b in stable.items() if b is not None})
         objective = float(model.scores(*_arrays(pairs)).sum()) if pairs else 0.0
         notes.append("Stable matching (Irving's stable roommates) on each person's own ranking.")
-        return PairResult(list(pairs), objective, opt.bound, False, "stable roommates (Irving)",
-                          opt.bound_method, opt.k, opt.isolated)
-    result = solve_pairs(model, active, seed=seed, exact_limit=problem.exact_limit,
-                         k=problem.candidates_k, progress=progress)
+        return PairResult(
+            list(pairs),
+            objective,
+            opt.bound,
+            False,
+            "stable roommates (Irving)",
+            opt.bound_method,
+            opt.k,
+            opt.isolated,
+        )
+    result = solve_pairs(
+        model,
+        active,
+        seed=seed,
+        exact_limit=problem.exact_limit,
+        k=problem.candidates_k,
+        progress=progress,
+    )
     # capacity > 1: further rounds among people with room left
     capacity = np.array([max(1, p.capacity) for p in model.participants], np.int64)
     if (capacity[active] > 1).any():
@@ -221,8 +291,9 @@ def _solve_peer(model: ScoreModel, problem: Problem, active: np.ndarray, seed: i
             room = active[(used[active] < capacity[active])]
             if len(room) < 2 or not (capacity[room] > 1).any():
                 break
-            extra = solve_pairs(model, room, seed=seed, exact_limit=problem.exact_limit,
-                                k=problem.candidates_k)
+            extra = solve_pairs(
+                model, room, seed=seed, exact_limit=problem.exact_limit, k=problem.candidates_k
+            )
             new = [(a, b) for a, b in extra.pairs if (min(a, b), max(a, b)) not in made]
             if not new:
                 break
@@ -236,8 +307,10 @@ def _solve_peer(model: ScoreModel, problem: Problem, active: np.ndarray, seed: i
             result.objective = float(model.scores(*_arrays(pairs)).sum())
             result.certified = False
             result.bound = max(result.bound, result.objective)
-            notes.append("Some people have capacity > 1: extra pairs were made in further rounds "
-                         "among people with room left (the certificate covers the first round).")
+            notes.append(
+                "Some people have capacity > 1: extra pairs were made in further rounds "
+                "among people with room left (the certificate covers the first round)."
+            )
     return result
 
 
@@ -265,8 +338,9 @@ def _peer_preferences(model: ScoreModel, active: np.ndarray) -> dict[int, list[i
     return prefs
 
 
-def _stable_assignment(model: ScoreModel, left: np.ndarray, right: np.ndarray,
-                       capacity: np.ndarray) -> tuple[list[tuple[int, int]], str]:
+def _stable_assignment(
+    model: ScoreModel, left: np.ndarray, right: np.ndarray, capacity: np.ndarray
+) -> tuple[list[tuple[int, int]], str]:
     resident_prefs: dict[int, list[int]] = {}
     hospital_prefs: dict[int, list[tuple[float, int]]] = {int(r): [] for r in right.tolist()}
     for e in left.tolist():
@@ -290,8 +364,9 @@ def _stable_assignment(model: ScoreModel, left: np.ndarray, right: np.ndarray,
     return pairs, "Mentee-optimal stable assignment (mentees propose, mentors keep their best)."
 
 
-def _sides(model: ScoreModel, problem: Problem, active: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+def _sides(
+    model: ScoreModel, problem: Problem, active: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
     people = model.participants
     left, right, none = [], [], []
     if problem.kind == "mentor_mentee":
@@ -313,8 +388,9 @@ def _sides(model: ScoreModel, problem: Problem, active: np.ndarray
             recent = p.hire_date is not None and today - p.hire_date <= window
             if role == "new_hire" or (role == "" and recent):
                 left.append(i)
-            elif role == "buddy" or (not explicit_buddies and role == "" and p.hire_date
-                                     is not None and not recent):
+            elif role == "buddy" or (
+                not explicit_buddies and role == "" and p.hire_date is not None and not recent
+            ):
                 right.append(i)
             else:
                 none.append(i)
@@ -323,8 +399,13 @@ def _sides(model: ScoreModel, problem: Problem, active: np.ndarray
     return np.array(left, np.int64), right_arr, capacity, none
 
 
-def _add_trios(model: ScoreModel, groups: list[list[int]], active: np.ndarray, objective: float,
-               notes: list[str]) -> tuple[list[list[int]], float]:
+def _add_trios(
+    model: ScoreModel,
+    groups: list[list[int]],
+    active: np.ndarray,
+    objective: float,
+    notes: list[str],
+) -> tuple[list[list[int]], float]:
     matched = {m for g in groups for m in g}
     odd = [i for i in active.tolist() if i not in matched]
     if not odd or not groups:
@@ -353,8 +434,9 @@ def _pair_total(model: ScoreModel, members: list[int]) -> float:
     return float(model.scores(m[a], m[b]).sum())
 
 
-def _make_groups(model: ScoreModel, groups: Sequence[Sequence[int]], *, locked: bool
-                 ) -> list[Group]:
+def _make_groups(
+    model: ScoreModel, groups: Sequence[Sequence[int]], *, locked: bool
+) -> list[Group]:
     """Groups with scores and explanations; all pairs are scored and explained in one batch."""
     pair_a, pair_b, owner = [], [], []
     for gi, members in enumerate(groups):
@@ -391,9 +473,17 @@ def _make_groups(model: ScoreModel, groups: Sequence[Sequence[int]], *, locked: 
         if locked:
             explanation.insert(0, "locked by the coordinator")
         score = float(np.mean([sc for _, _, sc in pair_scores])) if pair_scores else 0.0
-        out.append(Group(members=ids, score=round(score, 6), pair_scores=pair_scores,
-                         explanation=explanation, factors=factors, per_member=per_member,
-                         locked=locked))
+        out.append(
+            Group(
+                members=ids,
+                score=round(score, 6),
+                pair_scores=pair_scores,
+                explanation=explanation,
+                factors=factors,
+                per_member=per_member,
+                locked=locked,
+            )
+        )
     return out
 
 
@@ -401,9 +491,19 @@ def _make_group(model: ScoreModel, members: list[int], *, locked: bool) -> Group
     return _make_groups(model, [members], locked=locked)[0]
 
 
-def _stats(model: ScoreModel, groups: list[Group], objective: float, bound: float, seconds: float,
-           solver: str, bound_method: str, certified: bool, k: int, phases: dict[str, float],
-           unmatched: int) -> SolveStats:
+def _stats(
+    model: ScoreModel,
+    groups: list[Group],
+    objective: float,
+    bound: float,
+    seconds: float,
+    solver: str,
+    bound_method: str,
+    certified: bool,
+    k: int,
+    phases: dict[str, float],
+    unmatched: int,
+) -> SolveStats:
     person_scores = []
     for g in groups:
         for member in g.members:
@@ -411,11 +511,14 @@ def _stats(model: ScoreModel, groups: list[Group], objective: float, bound: floa
             person_scores.append(float(np.mean(mine)) if mine else 0.0)
     group_scores = np.array([g.score for g in groups]) if groups else np.zeros(0)
     counts, edges = np.histogram(group_scores, bins=10, range=(0.0, 1.0))
-    histogram = [(round(float(edges[i]), 2), round(float(edges[i + 1]), 2), int(counts[i]))
-                 for i in range(10)]
+    histogram = [
+        (round(float(edges[i]), 2), round(float(edges[i + 1]), 2), int(counts[i]))
+        for i in range(10)
+    ]
     quantiles = (
         {f"p{q}": round(float(np.percentile(group_scores, q)), 4) for q in (10, 25, 50, 75, 90)}
-        if len(group_scores) else {}
+        if len(group_scores)
+        else {}
     )
     gap = max(0.0, (bound - objective) / bound) if bound > 0 else 0.0
     if certified:
@@ -451,15 +554,21 @@ def score_group(problem: Problem | ScoreModel, member_ids: Sequence[str]) -> Gro
     model = problem if isinstance(problem, ScoreModel) else compile_problem(problem)
     unknown = [m for m in member_ids if m not in model.index]
     if unknown:
-        return GroupEvaluation(tuple(member_ids), False, 0.0, [], [f"unknown id {u}" for u in
-                                                                    unknown], [], [], {})
+        return GroupEvaluation(
+            tuple(member_ids), False, 0.0, [], [f"unknown id {u}" for u in unknown], [], [], {}
+        )
     members = [model.index[m] for m in member_ids]
     group = _make_group(model, members, locked=False)
     violations = _group_violations(model, members)
     return GroupEvaluation(
-        members=group.members, feasible=not violations, score=group.score,
-        pair_scores=group.pair_scores, violations=violations, explanation=group.explanation,
-        factors=group.factors, per_member=group.per_member,
+        members=group.members,
+        feasible=not violations,
+        score=group.score,
+        pair_scores=group.pair_scores,
+        violations=violations,
+        explanation=group.explanation,
+        factors=group.factors,
+        per_member=group.per_member,
     )
 
 
@@ -513,13 +622,15 @@ def check_solution(problem: Problem | ScoreModel, solution: Solution) -> list[st
         if count > cap:
             violations.append(f"{member} is in {count} groups but has capacity {cap}")
     if solution.kind in ("peer_pairs", "coffee_rotation"):
-        left = np.array([model.index[u.id] for u in solution.unmatched if u.id in model.index],
-                        np.int64)
+        left = np.array(
+            [model.index[u.id] for u in solution.unmatched if u.id in model.index], np.int64
+        )
         for i in left.tolist():
             others = left[left > i]
             if len(others):
                 ok = model.feasible(np.full(len(others), i), others)
                 for j in others[ok].tolist():
-                    violations.append(f"{model.ids[i]} and {model.ids[j]} are both unmatched "
-                                      "but could be paired")
+                    violations.append(
+                        f"{model.ids[i]} and {model.ids[j]} are both unmatched but could be paired"
+                    )
     return violations

@@ -13,8 +13,8 @@ from tandem.matching.scoring import (
     SetOverlapTerm,
     TextTerm,
     TimezoneTerm,
-    canonical_field,
     as_list,
+    canonical_field,
     get_value,
     pair_keys,
 )
@@ -51,17 +51,21 @@ class Explainer:
         self.labels: dict[int, list[str]] = {}
         for t, term in enumerate(model.terms):
             if isinstance(term, ComplementaryTerm):
-                self.sets[t] = ([frozenset(o) for o in term.offered],
-                                [frozenset(w) for w in term.wanted])
+                self.sets[t] = (
+                    [frozenset(o) for o in term.offered],
+                    [frozenset(w) for w in term.wanted],
+                )
             elif isinstance(term, SetOverlapTerm) and not term.slot_hours:
                 self.sets[t] = ([frozenset(i) for i in term.items], [])
             elif isinstance(term, TextTerm):
                 field = term.criterion.field
-                self.tokens[t] = [tokens(str(get_value(p, field) or ""))
-                                  for p in model.participants]
+                self.tokens[t] = [
+                    tokens(str(get_value(p, field) or "")) for p in model.participants
+                ]
             elif isinstance(term, TimezoneTerm):
-                self.labels[t] = [utc_offset_label(z, model.reference_date)
-                                  for z, _ in term.profiles]
+                self.labels[t] = [
+                    utc_offset_label(z, model.reference_date) for z, _ in term.profiles
+                ]
 
     def pairs(self, a_ids: np.ndarray, b_ids: np.ndarray) -> list[list[Factor]]:
         """Every factor of each pair, strongest contribution first."""
@@ -77,27 +81,41 @@ class Explainer:
             values = term.values(a_ids, b_ids).tolist()
             w4 = round(weight, 4)
 
-            def factor(direction: str, text: str, val: float, share: float = 1.0,
-                       field: str = field, rule: str = rule, weight: float = weight,
-                       w4: float = w4) -> Factor:
-                return Factor(field, rule, direction, text, round(val, 4), w4,
-                              round(weight * val * share, 4))
+            def factor(
+                direction: str,
+                text: str,
+                val: float,
+                share: float = 1.0,
+                field: str = field,
+                rule: str = rule,
+                weight: float = weight,
+                w4: float = w4,
+            ) -> Factor:
+                return Factor(
+                    field, rule, direction, text, round(val, 4), w4, round(weight * val * share, 4)
+                )
 
             if isinstance(term, ComplementaryTerm):
                 offered, wanted = self.sets[t]
                 ab = term.directional(a_ids, b_ids).tolist()
                 ba = term.directional(b_ids, a_ids).tolist()
                 for i, (a, b) in enumerate(zip(al, bl, strict=True)):
-                    for src, dst, share, direction in ((a, b, ab[i], "a->b"), (b, a, ba[i], "b->a")):
+                    for src, dst, share, direction in (
+                        (a, b, ab[i], "a->b"),
+                        (b, a, ba[i], "b->a"),
+                    ):
                         given = sorted(offered[src] & wanted[dst])
                         if given:
-                            labels = _labels(model, src, field,
-                                             [term.vocabulary[c] for c in given])
-                            text = (f"{self.names[src]} offers {_items(labels)}, "
-                                    f"which {self.names[dst]} wants")
+                            labels = _labels(model, src, field, [term.vocabulary[c] for c in given])
+                            text = (
+                                f"{self.names[src]} offers {_items(labels)}, "
+                                f"which {self.names[dst]} wants"
+                            )
                         else:
-                            text = (f"{self.names[src]} offers nothing {self.names[dst]} "
-                                    "listed as wanted")
+                            text = (
+                                f"{self.names[src]} offers nothing {self.names[dst]} "
+                                "listed as wanted"
+                            )
                         out[i].append(factor(direction, text, share, 0.5))
             elif isinstance(term, TimezoneTerm):
                 hours = term.overlap(a_ids, b_ids).tolist()
@@ -108,8 +126,9 @@ class Explainer:
                         where = f"both in {za}"
                     else:
                         where = f"{labels[term.codes[a]]} and {labels[term.codes[b]]}"
-                    out[i].append(factor("both", f"{hours[i]:g} shared working hours ({where})",
-                                         values[i]))
+                    out[i].append(
+                        factor("both", f"{hours[i]:g} shared working hours ({where})", values[i])
+                    )
             elif isinstance(term, SetOverlapTerm):
                 shared = term.shared(a_ids, b_ids).tolist()
                 for i, (a, b) in enumerate(zip(al, bl, strict=True)):
@@ -121,10 +140,15 @@ class Explainer:
                         labels = _labels(model, a, field, [term.vocabulary[c] for c in common])
                         word = field.replace("_", " ")
                         if canonical_field(field) == "languages":
-                            text = f"both speak {_items(labels)}" if labels else "no shared language"
+                            text = (
+                                f"both speak {_items(labels)}" if labels else "no shared language"
+                            )
                         else:
-                            text = (f"shared {word}: {_items(labels)}" if labels
-                                    else f"no shared {word}")
+                            text = (
+                                f"shared {word}: {_items(labels)}"
+                                if labels
+                                else f"no shared {word}"
+                            )
                     out[i].append(factor("both", text, values[i]))
             elif isinstance(term, OrderedTerm):
                 for i, (a, b) in enumerate(zip(al, bl, strict=True)):
@@ -144,11 +168,17 @@ class Explainer:
                     xa = get_value(model.participants[a], field)
                     xb = get_value(model.participants[b], field)
                     if rule == "same":
-                        text = (f"both in {label} {xa}" if values[i]
-                                else f"different {_plural(field)} ({xa}, {xb})")
+                        text = (
+                            f"both in {label} {xa}"
+                            if values[i]
+                            else f"different {_plural(field)} ({xa}, {xb})"
+                        )
                     else:
-                        text = (f"different {_plural(field)} ({xa}, {xb})" if values[i]
-                                else f"same {label} ({xa})")
+                        text = (
+                            f"different {_plural(field)} ({xa}, {xb})"
+                            if values[i]
+                            else f"same {label} ({xa})"
+                        )
                     out[i].append(factor("both", text, values[i]))
             elif isinstance(term, TextTerm):
                 words_of = self.tokens[t]
@@ -178,8 +208,17 @@ class Explainer:
                     text = f"{self.names[a]} asked to be matched with {self.names[b]}"
                 else:
                     text = f"{self.names[b]} asked to be matched with {self.names[a]}"
-                out[i].append(Factor("preferred", "wish", "both", text, 1.0,
-                                     round(bonus[i], 4), round(bonus[i], 4)))
+                out[i].append(
+                    Factor(
+                        "preferred",
+                        "wish",
+                        "both",
+                        text,
+                        1.0,
+                        round(bonus[i], 4),
+                        round(bonus[i], 4),
+                    )
+                )
             out[i].sort(key=lambda f: -f.contribution)
         return out
 
@@ -216,7 +255,9 @@ def explanation_lines(factors: list[Factor]) -> list[str]:
     return lines or ["no criterion scores for this pair; it satisfies every hard rule"]
 
 
-def per_member_lines(model: ScoreModel, a: int, b: int, factors: list[Factor]) -> dict[str, list[str]]:
+def per_member_lines(
+    model: ScoreModel, a: int, b: int, factors: list[Factor]
+) -> dict[str, list[str]]:
     """What each member of the pair gets: factors in their direction plus the shared ones."""
     ida, idb = model.ids[a], model.ids[b]
     out: dict[str, list[str]] = {ida: [], idb: []}
@@ -255,8 +296,11 @@ def _filters(model: ScoreModel, i: int) -> list[tuple[str, object]]:
         elif isinstance(term, TimezoneTerm):
             phrase = f"with at least {c.min_overlap_hours:g} shared working hours"
         elif isinstance(term, SetOverlapTerm):
-            phrase = (f"with at least {c.min_overlap_hours:g} shared available hours"
-                      if term.slot_hours else f"who shares one of your {_plural(c.field)}")
+            phrase = (
+                f"with at least {c.min_overlap_hours:g} shared available hours"
+                if term.slot_hours
+                else f"who shares one of your {_plural(c.field)}"
+            )
         elif isinstance(term, TextTerm):
             phrase = f"with similar {field}"
         else:
@@ -265,8 +309,9 @@ def _filters(model: ScoreModel, i: int) -> list[tuple[str, object]]:
     if model.constraints.exclude_same_manager and person.manager_id:
         filters.append(("who does not share your manager", "manager"))
     if len(model.excluded_keys):
-        filters.append(("outside your reporting line, past partners and 'please not' lists",
-                        "excluded"))
+        filters.append(
+            ("outside your reporting line, past partners and 'please not' lists", "excluded")
+        )
     return filters
 
 
@@ -306,7 +351,7 @@ def unmatched_reason(
             return prefix + f"no {partner_word} is possible under the program's rules"
         # keep the rules that matter: dropping any one of them would free a partner
         essential = []
-        for phrase, mask in masks:
+        for phrase, _mask in masks:
             rest = np.ones(len(others), bool)
             for other_phrase, other_mask in masks:
                 if other_phrase != phrase:
@@ -321,9 +366,12 @@ def unmatched_reason(
         plural = "" if count == 1 else "s"
         verb = "is" if count == 1 else "are"
         if partner_word in ("mentor", "buddy"):
-            return prefix + (f"all {count} {partner_word}{plural} you could be matched with "
-                             f"{verb} at capacity")
-        return prefix + (f"the {count} {who}{plural} you could be paired with {verb} already "
-                         f"matched, and pairing you instead would leave someone else out or "
-                         f"lower the total")
+            return prefix + (
+                f"all {count} {partner_word}{plural} you could be matched with {verb} at capacity"
+            )
+        return prefix + (
+            f"the {count} {who}{plural} you could be paired with {verb} already "
+            f"matched, and pairing you instead would leave someone else out or "
+            f"lower the total"
+        )
     return prefix + "left over after the best overall arrangement"

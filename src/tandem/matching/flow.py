@@ -84,10 +84,7 @@ def fractional_matching(
     x = np.zeros(len(weight))
     x[np.flatnonzero(keep)] = x_keep
     z = flows[n + 2 * m + n : n + 2 * m + 2 * n].astype(np.float64)
-    if use_r_bypass:
-        z = 0.5 * (z + flows[n + 2 * m + 2 * n : n + 2 * m + 3 * n])
-    else:
-        z = 0.5 * z
+    z = 0.5 * (z + flows[n + 2 * m + 2 * n : n + 2 * m + 3 * n]) if use_r_bypass else 0.5 * z
     return FractionalMatching(value=-flow.optimal_cost() / 2.0, x=x, bypass_used=z)
 
 
@@ -124,8 +121,12 @@ def capacitated_assignment(
     tails = np.concatenate([np.full(n_left, source), left, n_left + ri, li])
     heads = np.concatenate([li, n_left + right, np.full(n_right, sink), np.full(n_left, sink)])
     caps = np.concatenate(
-        [np.ones(n_left, np.int64), np.ones(m, np.int64),
-         np.asarray(right_capacity, np.int64), np.ones(n_left, np.int64)]
+        [
+            np.ones(n_left, np.int64),
+            np.ones(m, np.int64),
+            np.asarray(right_capacity, np.int64),
+            np.ones(n_left, np.int64),
+        ]
     )
     costs = np.concatenate([np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64), -by])
     flow = min_cost_flow.SimpleMinCostFlow()

@@ -29,12 +29,36 @@ from tandem.matching.timezones import resolve_zone
 
 REQUIRED = ("email",)
 KNOWN = (
-    "email", "name", "department", "manager_email", "level", "timezone", "languages",
-    "skills_offered", "skills_wanted", "goals", "availability", "working_hours", "interests",
-    "preferred", "avoid", "past_partners", "capacity", "role", "hire_date", "ranking",
+    "email",
+    "name",
+    "department",
+    "manager_email",
+    "level",
+    "timezone",
+    "languages",
+    "skills_offered",
+    "skills_wanted",
+    "goals",
+    "availability",
+    "working_hours",
+    "interests",
+    "preferred",
+    "avoid",
+    "past_partners",
+    "capacity",
+    "role",
+    "hire_date",
+    "ranking",
 )
-LIST_COLUMNS = {"languages", "skills_offered", "skills_wanted", "interests", "preferred", "avoid",
-                "ranking"}
+LIST_COLUMNS = {
+    "languages",
+    "skills_offered",
+    "skills_wanted",
+    "interests",
+    "preferred",
+    "avoid",
+    "ranking",
+}
 DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
@@ -108,7 +132,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is bad input
+    except Exception as exc:
         raise InputError(f"{path.name}: not a readable XLSX file ({exc})") from exc
     sheet = book.worksheets[0]
     header: list[str] | None = None
@@ -128,8 +152,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]
 
 
 def _split(cell: str, extra_separator: str) -> tuple[str, ...]:
-    parts = re.split("[;|" + re.escape(extra_separator) + "]" if extra_separator else "[;|]",
-                     cell)
+    parts = re.split("[;|" + re.escape(extra_separator) + "]" if extra_separator else "[;|]", cell)
     return tuple(p.strip() for p in parts if p.strip())
 
 
@@ -138,9 +161,7 @@ def _time(text: str) -> dt.time:
     return dt.time(int(hours) % 24, int(minutes))
 
 
-def parse_people(
-    path: Path, config: ProgramConfig
-) -> tuple[list[Participant], list[str]]:
+def parse_people(path: Path, config: ProgramConfig) -> tuple[list[Participant], list[str]]:
     """Participants from a spreadsheet, checked against the config. Raises ``InputError``."""
     columns, rows, extra_sep = read_table(path)
     name = path.name
@@ -153,22 +174,28 @@ def parse_people(
     seen_headers: dict[str, int] = {}
     for i, col in enumerate(columns):
         if col and col in seen_headers:
-            problems.append(f"{name}: column {col!r} appears twice (columns {seen_headers[col] + 1}"
-                            f" and {i + 1})")
+            problems.append(
+                f"{name}: column {col!r} appears twice (columns {seen_headers[col] + 1}"
+                f" and {i + 1})"
+            )
         seen_headers.setdefault(col, i)
     missing = unknown_fields(config, columns)
     for field in missing:
-        problems.append(f"config: criterion field {field!r} is not a column of {name} "
-                        f"(columns: {', '.join(c for c in columns if c)})")
+        problems.append(
+            f"config: criterion field {field!r} is not a column of {name} "
+            f"(columns: {', '.join(c for c in columns if c)})"
+        )
     if problems:
         raise InputError(problems)
     close_fields = {c.field: c for c in config.criteria if c.rule == "close"}
     people: list[Participant] = []
     first_row: dict[str, int] = {}
     for number, cells in rows:
-        if len(cells) > len(columns) and any(cells[len(columns):]):
-            problems.append(f"{name} row {number}: {len(cells)} cells but the header has "
-                            f"{len(columns)} columns (a delimiter inside an unquoted cell?)")
+        if len(cells) > len(columns) and any(cells[len(columns) :]):
+            problems.append(
+                f"{name} row {number}: {len(cells)} cells but the header has "
+                f"{len(columns)} columns (a delimiter inside an unquoted cell?)"
+            )
             continue
         record = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
 
@@ -198,12 +225,17 @@ def parse_people(
                 try:
                     float(value)
                 except ValueError:
-                    bad(field, f"{value!r} is not a number (use numbers like 1-8, or list the "
-                               f"labels in the criterion's 'order')")
+                    bad(
+                        field,
+                        f"{value!r} is not a number (use numbers like 1-8, or list the "
+                        f"labels in the criterion's 'order')",
+                    )
         zone = record.get("timezone", "") or "UTC"
         if resolve_zone(zone) is None:
-            bad("timezone", f"unknown time zone {zone!r} (use an IANA name such as "
-                            f"Europe/Berlin, or UTC+2)")
+            bad(
+                "timezone",
+                f"unknown time zone {zone!r} (use an IANA name such as Europe/Berlin, or UTC+2)",
+            )
         person = _person(record, email, extra_sep, bad)
         if person is not None:
             people.append(person)
@@ -245,8 +277,9 @@ def _person(record: dict[str, str], email: str, sep: str, bad) -> Participant | 
         if match is None or day is None:
             bad("availability", f"{item!r} is not like 'Mon 09:00-12:00'")
             continue
-        availability.append(TimeWindow(day, _time(f"{match[1]}:{match[2]}"),
-                                       _time(f"{match[3]}:{match[4]}")))
+        availability.append(
+            TimeWindow(day, _time(f"{match[1]}:{match[2]}"), _time(f"{match[3]}:{match[4]}"))
+        )
     past = []
     for item in lst("past_partners"):
         who, _, when = item.partition(":") if "@" in item.split(":")[0] else (item, "", "")
@@ -292,31 +325,55 @@ def write_matches(path: Path, solution: Solution, people: Iterable[Participant])
     emails = {p.id: p.email or p.id for p in people}
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["group", "status", "members", "names", "roles", "score",
-                         "min_pair_score", "explanation"])
+        writer.writerow(
+            [
+                "group",
+                "status",
+                "members",
+                "names",
+                "roles",
+                "score",
+                "min_pair_score",
+                "explanation",
+            ]
+        )
         for number, group in enumerate(solution.groups, start=1):
             roles = "; ".join(f"{role}: {emails.get(i, i)}" for role, i in group.roles.items())
-            writer.writerow([
-                number,
-                "locked" if group.locked else "matched",
-                "; ".join(emails.get(m, m) for m in group.members),
-                "; ".join(names.get(m, m) for m in group.members),
-                roles,
-                f"{group.score:.4f}",
-                f"{group.min_pair_score:.4f}",
-                "; ".join(group.explanation),
-            ])
+            writer.writerow(
+                [
+                    number,
+                    "locked" if group.locked else "matched",
+                    "; ".join(emails.get(m, m) for m in group.members),
+                    "; ".join(names.get(m, m) for m in group.members),
+                    roles,
+                    f"{group.score:.4f}",
+                    f"{group.min_pair_score:.4f}",
+                    "; ".join(group.explanation),
+                ]
+            )
         for item in solution.unmatched:
-            writer.writerow(["", "unmatched", emails.get(item.id, item.id),
-                             names.get(item.id, item.id), "", "", "", item.reason])
+            writer.writerow(
+                [
+                    "",
+                    "unmatched",
+                    emails.get(item.id, item.id),
+                    names.get(item.id, item.id),
+                    "",
+                    "",
+                    "",
+                    item.reason,
+                ]
+            )
 
 
 def write_scores(path: Path, model: ScoreModel) -> int:
     """Every feasible pair's score, so anyone can recompute the optimum independently."""
     n = model.n
     if n > MAX_SCORES_OUT:
-        raise InputError(f"--scores-out writes every pair and is limited to {MAX_SCORES_OUT} "
-                         f"people; this file has {n}")
+        raise InputError(
+            f"--scores-out writes every pair and is limited to {MAX_SCORES_OUT} "
+            f"people; this file has {n}"
+        )
     count = 0
     emails = [p.email or p.id for p in model.participants]
     with path.open("w", newline="", encoding="utf-8") as handle:

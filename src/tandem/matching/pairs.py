@@ -80,8 +80,13 @@ class CandidateGraph:
 
 
 def _blossom(
-    nodes: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
-    dummy: np.ndarray | None = None, absorbers: int = 0, absorber_weight: int = 0,
+    nodes: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    weight: np.ndarray,
+    dummy: np.ndarray | None = None,
+    absorbers: int = 0,
+    absorber_weight: int = 0,
 ) -> tuple[list[tuple[int, int]], list[int], int]:
     """Max-weight matching (integer weights) on local node ids. ``dummy[i] >= 0`` gives node i a
     private way-out node; ``absorbers`` extra nodes join every node. Returns the real pairs,
@@ -162,8 +167,9 @@ def max_cardinality_pairs(
 def solve_exact(
     model: ScoreModel, active: np.ndarray, k: int, seed: int, progress: Progress | None
 ) -> PairResult:
-    graph = CandidateGraph(model, active, scan_topk(model, k, rows=active, seed=seed,
-                                                    progress=progress))
+    graph = CandidateGraph(
+        model, active, scan_topk(model, k, rows=active, seed=seed, progress=progress)
+    )
     row_k = {int(i): k for i in active.tolist()}
 
     def grow(people: list[int], final: bool = False) -> None:
@@ -187,12 +193,10 @@ def solve_exact(
         big = SCALE * (len(active) // 2 + 2)
         t = _t_all(graph, model.n)
         finite = np.isfinite(t)
-        bypass = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), 0).astype(
-            np.int64
-        )
+        bypass = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), 0).astype(np.int64)
         lp = fractional_matching(model.n, u, v, 2 * (big + to_int(w)), bypass=bypass)
-        takers = np.flatnonzero(lp.bypass_used > 1e-9)
-        takers = [int(i) for i in takers if finite[i]]
+        bypassed = np.flatnonzero(lp.bypass_used > 1e-9)
+        takers = [int(i) for i in bypassed if finite[i]]
         if not takers:
             break
         grow(takers)
@@ -209,18 +213,24 @@ def solve_exact(
         big = SCALE * (len(nodes) // 2 + 2)
         t = graph.t(nodes)
         finite = np.isfinite(t)
-        dummy = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), -1).astype(
-            np.int64
+        dummy = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), -1).astype(np.int64)
+        pairs, dummies, absorbed = _blossom(
+            nodes, u, v, 2 * (big + to_int(w)), dummy, absorbers, 2 * big
         )
-        pairs, dummies, absorbed = _blossom(nodes, u, v, 2 * (big + to_int(w)), dummy,
-                                            absorbers, 2 * big)
         if progress is not None:
             progress(min(0.95, 0.6 + 0.05 * round_), "certifying")
         if not dummies:
             objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
-            return PairResult(pairs, objective, objective, True, "blossom (certified exact)",
-                              "integral relaxation with certified thresholds: optimal", k,
-                              isolated)
+            return PairResult(
+                pairs,
+                objective,
+                objective,
+                True,
+                "blossom (certified exact)",
+                "integral relaxation with certified thresholds: optimal",
+                k,
+                isolated,
+            )
         matched = {x for pair in pairs for x in pair}
         uncovered = len(nodes) - 2 * len(pairs) - len(dummies) - absorbed
         if not refined and (len(dummies) % 2 == 1 or uncovered > 0):
@@ -239,9 +249,16 @@ def solve_exact(
     objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
     bound = lp_bound(model, graph)
     isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
-    return PairResult(pairs, objective, max(bound, objective), False,
-                      "blossom on candidate graph", "LP relaxation with certified thresholds",
-                      k, isolated)
+    return PairResult(
+        pairs,
+        objective,
+        max(bound, objective),
+        False,
+        "blossom on candidate graph",
+        "LP relaxation with certified thresholds",
+        k,
+        isolated,
+    )
 
 
 def _t_all(graph: CandidateGraph, n: int) -> np.ndarray:
@@ -302,9 +319,16 @@ def solve_lp_rounding(
     if progress is not None:
         progress(0.9, "upper bound")
     bound = lp_bound(model, graph)
-    return PairResult(pairs, objective, max(bound, objective), False,
-                      f"LP (min-cost flow, double cover) + rounding + exact re-match, k={k}",
-                      "LP relaxation with certified thresholds", k, isolated)
+    return PairResult(
+        pairs,
+        objective,
+        max(bound, objective),
+        False,
+        f"LP (min-cost flow, double cover) + rounding + exact re-match, k={k}",
+        "LP relaxation with certified thresholds",
+        k,
+        isolated,
+    )
 
 
 def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tuple[int, int]]:
@@ -350,8 +374,9 @@ def solve_pairs(
     exact = len(active) <= exact_limit
     kk = k or default_k(len(active), exact)
     if len(active) < 2:
-        return PairResult([], 0.0, 0.0, True, "trivial", "exact", kk,
-                          [int(i) for i in active.tolist()])
+        return PairResult(
+            [], 0.0, 0.0, True, "trivial", "exact", kk, [int(i) for i in active.tolist()]
+        )
     if exact:
         return solve_exact(model, active, kk, seed, progress)
     return solve_lp_rounding(model, active, kk, seed, progress)

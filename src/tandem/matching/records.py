@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-ProgramKind = Literal["peer_pairs", "mentor_mentee", "circles", "coffee_rotation", "onboarding_buddy"]
+ProgramKind = Literal[
+    "peer_pairs", "mentor_mentee", "circles", "coffee_rotation", "onboarding_buddy"
+]
 PROGRAM_KINDS: tuple[str, ...] = (
     "peer_pairs",
     "mentor_mentee",

@@ -23,20 +23,30 @@ def _histogram_svg(solution: Solution) -> str:
     bins = solution.stats.histogram
     top = max((c for _, _, c in bins), default=0) or 1
     width, height, bar = 520, 180, 48
-    parts = [f'<svg role="img" aria-label="Score distribution" width="{width}" '
-             f'height="{height + 40}" viewBox="0 0 {width} {height + 40}">']
+    parts = [
+        f'<svg role="img" aria-label="Score distribution" width="{width}" '
+        f'height="{height + 40}" viewBox="0 0 {width} {height + 40}">'
+    ]
     for i, (lo, hi, count) in enumerate(bins):
         h = round(height * count / top)
         x = 10 + i * (bar + 2)
-        parts.append(f'<rect x="{x}" y="{height - h}" width="{bar}" height="{h}" fill="#3b6fd8">'
-                     f"<title>{lo:.1f}-{hi:.1f}: {count}</title></rect>")
-        parts.append(f'<text x="{x + bar / 2}" y="{height + 14}" font-size="11" '
-                     f'text-anchor="middle">{lo:.1f}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{height - h}" width="{bar}" height="{h}" fill="#3b6fd8">'
+            f"<title>{lo:.1f}-{hi:.1f}: {count}</title></rect>"
+        )
+        parts.append(
+            f'<text x="{x + bar / 2}" y="{height + 14}" font-size="11" '
+            f'text-anchor="middle">{lo:.1f}</text>'
+        )
         if count:
-            parts.append(f'<text x="{x + bar / 2}" y="{height - h - 3}" font-size="11" '
-                         f'text-anchor="middle">{count}</text>')
-    parts.append(f'<text x="{width / 2}" y="{height + 34}" font-size="12" '
-                 'text-anchor="middle">group score</text></svg>')
+            parts.append(
+                f'<text x="{x + bar / 2}" y="{height - h - 3}" font-size="11" '
+                f'text-anchor="middle">{count}</text>'
+            )
+    parts.append(
+        f'<text x="{width / 2}" y="{height + 34}" font-size="12" '
+        'text-anchor="middle">group score</text></svg>'
+    )
     return "".join(parts)
 
 
@@ -58,32 +68,48 @@ def render_report(solution: Solution, people: list[Participant], title: str = "M
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(title)} — {escape(solution.kind.replace('_', ' '))}</h1>",
         "<div class='cards'>",
-        *[f"<div class='card'><span class='muted'>{escape(k)}</span><b>{escape(v)}</b></div>"
-          for k, v in cards],
+        *[
+            f"<div class='card'><span class='muted'>{escape(k)}</span><b>{escape(v)}</b></div>"
+            for k, v in cards
+        ],
         "</div>",
         f"<p class='muted'>Solver: {escape(s.solver)}. Bound: {escape(s.bound_method)}.</p>",
     ]
     for note in solution.notes:
         out.append(f"<p>{escape(note)}</p>")
-    out += ["<h2>Score distribution</h2>", _histogram_svg(solution), "<h2>Groups</h2>",
-            "<table><thead><tr><th>#</th><th>Members</th><th class='num'>Score</th>"
-            "<th>Why</th></tr></thead><tbody>"]
+    out += [
+        "<h2>Score distribution</h2>",
+        _histogram_svg(solution),
+        "<h2>Groups</h2>",
+        "<table><thead><tr><th>#</th><th>Members</th><th class='num'>Score</th>"
+        "<th>Why</th></tr></thead><tbody>",
+    ]
     for number, group in enumerate(solution.groups, start=1):
         members = "<br>".join(
-            escape(names.get(m, m)) + (f" <span class='muted'>({escape(r)})</span>" if (
-                r := next((role for role, i in group.roles.items() if i == m), "")) else "")
+            escape(names.get(m, m))
+            + (
+                f" <span class='muted'>({escape(r)})</span>"
+                if (r := next((role for role, i in group.roles.items() if i == m), ""))
+                else ""
+            )
             for m in group.members
         )
         why = "".join(f"<li>{escape(line)}</li>" for line in group.explanation)
-        out.append(f"<tr><td>{number}</td><td>{members}</td><td class='num'>{group.score:.3f}"
-                   f"</td><td><ul>{why}</ul></td></tr>")
+        out.append(
+            f"<tr><td>{number}</td><td>{members}</td><td class='num'>{group.score:.3f}"
+            f"</td><td><ul>{why}</ul></td></tr>"
+        )
     out.append("</tbody></table>")
     if solution.unmatched:
-        out += ["<h2>Not matched</h2><table><thead><tr><th>Person</th><th>Reason</th></tr>"
-                "</thead><tbody>"]
+        out += [
+            "<h2>Not matched</h2><table><thead><tr><th>Person</th><th>Reason</th></tr>"
+            "</thead><tbody>"
+        ]
         for item in solution.unmatched:
-            out.append(f"<tr><td>{escape(names.get(item.id, item.id))}</td>"
-                       f"<td>{escape(item.reason)}</td></tr>")
+            out.append(
+                f"<tr><td>{escape(names.get(item.id, item.id))}</td>"
+                f"<td>{escape(item.reason)}</td></tr>"
+            )
         out.append("</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out)

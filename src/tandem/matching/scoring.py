@@ -72,7 +72,9 @@ def pair_keys(u: IntArray, v: IntArray, n: int) -> IntArray:
     return a * n + b
 
 
-def _popcount_and(bits: np.ndarray, u: IntArray, v: IntArray, other: np.ndarray | None = None):
+def _popcount_and(
+    bits: np.ndarray, u: IntArray, v: IntArray, other: np.ndarray | None = None
+) -> IntArray:
     right = bits if other is None else other
     if bits.shape[1] == 0:
         return np.zeros(len(u), np.int64)
@@ -201,7 +203,10 @@ class ComplementaryTerm(Term):
     def features(self) -> tuple[FloatArray, FloatArray, float]:
         width = len(self.vocabulary)
         inv = np.divide(
-            1.0, self.wanted_count, out=np.zeros_like(self.wanted_count), where=self.wanted_count > 0
+            1.0,
+            self.wanted_count,
+            out=np.zeros_like(self.wanted_count),
+            where=self.wanted_count > 0,
         )
         off = _multihot(self.offered, width)
         want = _multihot(self.wanted, width, inv)
@@ -232,7 +237,9 @@ class SetOverlapTerm(Term):
         return np.divide(self.shared(u, v), denom, out=np.zeros(len(u)), where=denom > 0)
 
     def features(self) -> tuple[FloatArray, FloatArray, float]:
-        inv = np.divide(1.0, np.sqrt(self.counts), out=np.zeros(len(self.counts)), where=self.counts > 0)
+        inv = np.divide(
+            1.0, np.sqrt(self.counts), out=np.zeros(len(self.counts)), where=self.counts > 0
+        )
         hot = _multihot(self.items, max(1, len(self.vocabulary)), inv)
         return hot, hot, 0.0
 
@@ -457,7 +464,7 @@ def _availability_slots(person: Participant, week_start: dt.date) -> list[int]:
         if end <= start:
             end += dt.timedelta(days=1)
         a = int((start - epoch).total_seconds() // 1800)
-        b = int(math.ceil((end - epoch).total_seconds() / 1800))
+        b = math.ceil((end - epoch).total_seconds() / 1800)
         slots.update(s % SLOTS_PER_WEEK for s in range(a, b))
     return sorted(slots)
 
@@ -474,8 +481,10 @@ def compile_term(
     rule = criterion.rule
     ids = [p.id for p in people]
     if rule in ("same", "different"):
-        values = [normalise_token(str(v)) if v not in (None, "") else "" for v in
-                  (get_value(p, name) for p in people)]
+        values = [
+            normalise_token(str(v)) if v not in (None, "") else ""
+            for v in (get_value(p, name) for p in people)
+        ]
         codes, labels = _codes(values)
         return CategoricalTerm(criterion, weight, codes=codes, labels=labels)
     if rule == "close":
@@ -524,13 +533,15 @@ def compile_term(
         share = np.zeros((m, m), np.float32)
         for a in range(m):
             for b in range(a, m):
-                h = overlap_hours(profiles[a][0], profiles[a][1], profiles[b][0], profiles[b][1],
-                                  reference_date)
+                h = overlap_hours(
+                    profiles[a][0], profiles[a][1], profiles[b][0], profiles[b][1], reference_date
+                )
                 shorter = min(working_length(profiles[a][1]), working_length(profiles[b][1]))
                 hours[a, b] = hours[b, a] = h
                 share[a, b] = share[b, a] = min(1.0, h / shorter) if shorter > 0 else 0.0
-        return TimezoneTerm(criterion, weight, codes=codes, hours=hours, share=share,
-                            profiles=profiles)
+        return TimezoneTerm(
+            criterion, weight, codes=codes, hours=hours, share=share, profiles=profiles
+        )
     if rule == "overlap" and name == "availability":
         week_start = reference_date - dt.timedelta(days=reference_date.weekday())
         slot_lists = [_availability_slots(p, week_start) for p in people]
@@ -621,7 +632,8 @@ def compile_problem(problem: Problem, seed: int = 0) -> ScoreModel:
     if duplicates:
         raise ProblemError(duplicates)
     bad_zones = [
-        f"{p.id}: unknown time zone {p.timezone!r}" for p in people
+        f"{p.id}: unknown time zone {p.timezone!r}"
+        for p in people
         if p.timezone and resolve_zone(p.timezone) is None
     ]
     if bad_zones:

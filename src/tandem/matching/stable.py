@@ -25,9 +25,7 @@ def hospital_residents(
 ) -> dict[K, K | None]:
     """Resident-optimal stable matching; a pair is acceptable only if both list each other."""
     rank = {h: {r: i for i, r in enumerate(prefs)} for h, prefs in hospital_prefs.items()}
-    prefs = {
-        r: [h for h in hs if h in rank and r in rank[h]] for r, hs in resident_prefs.items()
-    }
+    prefs = {r: [h for h in hs if h in rank and r in rank[h]] for r, hs in resident_prefs.items()}
     nxt = dict.fromkeys(prefs, 0)
     held: dict[K, list[K]] = {h: [] for h in hospital_prefs}
     match: dict[K, K | None] = dict.fromkeys(prefs)
@@ -113,7 +111,7 @@ def stable_roommates(prefs: Mapping[K, Sequence[K]]) -> dict[K, K | None] | None
             x = last(y) if y is not None else None
         if x is None:
             return None
-        cycle = xs[seen[x]:]
+        cycle = xs[seen[x] :]
         ys = [second(p) for p in cycle]
         for i, p in enumerate(cycle):
             y = ys[i]
