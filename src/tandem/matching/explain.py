@@ -315,6 +315,19 @@ def _filters(model: ScoreModel, i: int) -> list[tuple[str, object]]:
     return filters
 
 
+def _missing_must_haves(model: ScoreModel, i: int) -> list[str]:
+    """Must-have fields this person left empty (nobody can match them on it)."""
+    out = []
+    for term in model.terms:
+        c = term.criterion
+        if not c.must_have:
+            continue
+        field = c.field.replace("_", " ")
+        if (isinstance(term, OrderedTerm) and np.isnan(term.positions[i])) or (isinstance(term, CategoricalTerm) and c.rule == "same" and term.codes[i] < 0) or (isinstance(term, SetOverlapTerm) and term.counts[i] == 0) or (isinstance(term, ComplementaryTerm) and not term.offered[i] and not term.wanted[i]):
+            out.append(field)
+    return out
+
+
 def _passes(model: ScoreModel, rule: object, i: int, others: np.ndarray) -> np.ndarray:
     me = np.full(len(others), i, np.int64)
     if rule == "manager":
@@ -344,6 +357,13 @@ def unmatched_reason(
     count = int(feasible.sum())
     prefix = "Not paired this round: " if kind == "coffee_rotation" else ""
     if count == 0:
+        missing = _missing_must_haves(model, i)
+        if missing:
+            return prefix + (
+                f"your {' and '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} missing, and the program "
+                "requires a match on it"
+            )
         filters = _filters(model, i)
         masks = [(phrase, _passes(model, rule, i, others)) for phrase, rule in filters]
         binding = [phrase for phrase, mask in masks if not mask.all()]
