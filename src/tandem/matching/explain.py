@@ -323,7 +323,13 @@ def _missing_must_haves(model: ScoreModel, i: int) -> list[str]:
         if not c.must_have:
             continue
         field = c.field.replace("_", " ")
-        if (isinstance(term, OrderedTerm) and np.isnan(term.positions[i])) or (isinstance(term, CategoricalTerm) and c.rule == "same" and term.codes[i] < 0) or (isinstance(term, SetOverlapTerm) and term.counts[i] == 0) or (isinstance(term, ComplementaryTerm) and not term.offered[i] and not term.wanted[i]):
+        empty = (
+            (isinstance(term, OrderedTerm) and bool(np.isnan(term.positions[i])))
+            or (isinstance(term, CategoricalTerm) and c.rule == "same" and term.codes[i] < 0)
+            or (isinstance(term, SetOverlapTerm) and term.counts[i] == 0)
+            or (isinstance(term, ComplementaryTerm) and not term.offered[i] and not term.wanted[i])
+        )
+        if empty:
             out.append(field)
     return out
 
