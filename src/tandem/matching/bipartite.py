@@ -9,7 +9,7 @@ every feasible pair; otherwise those mentees' lists are lengthened and the flow 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,6 +32,8 @@ class BipartiteResult:
     solver: str
     bound_method: str
     k: int
+    #: how many feasible mentors each mentee's candidate list holds (for the reasons)
+    listed: dict[int, int] = field(default_factory=dict)
 
 
 def solve_bipartite(
@@ -46,7 +48,7 @@ def solve_bipartite(
 ) -> BipartiteResult:
     left = np.asarray(left, np.int64)
     right = np.asarray(right, np.int64)
-    kk = k or (20 if len(left) > 20_000 else 40)
+    kk = k or (12 if len(left) > 20_000 else 40)
     if len(left) == 0 or len(right) == 0:
         return BipartiteResult([], 0.0, 0.0, True, "trivial", "exact", kk)
     lists: dict[int, np.ndarray] = {}
@@ -186,6 +188,7 @@ def solve_bipartite(
         "min-cost flow (OR-Tools)" + (" certified exact" if certified else f", k={kk}"),
         method,
         kk,
+        {r: len(lists[r]) for r in left.tolist()},
     )
 
 

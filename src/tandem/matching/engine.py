@@ -73,6 +73,7 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
     locked_groups, locked_ids, notes = _locks(model, problem)
     active = np.array([i for i in range(model.n) if i not in locked_ids], np.int64)
     roles: dict[tuple[int, ...], dict[str, str]] = {}
+    listed: dict[int, int] = {}
     solve_started = time.perf_counter()
     pool_for_reasons = active
     partner_word = "partner"
@@ -115,6 +116,7 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
                 progress=sub(0.05, 0.9),
             )
             pairs = res.assignments
+            listed = res.listed
             objective, bound = res.objective, res.bound
             solver, bound_method, certified, k = (
                 res.solver,
@@ -176,7 +178,12 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
         taken = load >= cap
     unmatched = []
     for i in active.tolist():
-        if not in_group[i]:
+        if not in_group[i] and listed.get(i, 0) > 0:
+            # the candidate search found feasible mentors for them and every one is full (the
+            # solver also looked for feasible mentors with room): no need to scan everyone
+            unmatched.append(Unmatched(model.ids[i], (
+                f"every {partner_word} who fits you is at capacity")))
+        elif not in_group[i]:
             reason = unmatched_reason(
                 model, i, pool_for_reasons, taken=taken, kind=kind, partner_word=partner_word
             )

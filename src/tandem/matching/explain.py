@@ -225,15 +225,19 @@ class Explainer:
 
 def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -> list[str]:
     """Map normalised tokens back to how the person wrote them."""
-    p = model.participants[person]
-    if field in ("skills", "skill"):
-        raw = list(p.skills_offered) + list(p.skills_wanted)
-    else:
-        raw = list(as_list(get_value(p, field)))
-        raw += list(as_list(p.custom.get(f"{field}_offered"))) + list(
-            as_list(p.custom.get(f"{field}_wanted"))
-        )
-    lookup = {" ".join(r.lower().split()): r for r in raw}
+    cache: dict[tuple[int, str], dict[str, str]] = model.__dict__.setdefault("_label_cache", {})
+    lookup = cache.get((person, field))
+    if lookup is None:
+        p = model.participants[person]
+        if field in ("skills", "skill"):
+            raw = list(p.skills_offered) + list(p.skills_wanted)
+        else:
+            raw = list(as_list(get_value(p, field)))
+            raw += list(as_list(p.custom.get(f"{field}_offered"))) + list(
+                as_list(p.custom.get(f"{field}_wanted"))
+            )
+        lookup = {" ".join(r.lower().split()): r for r in raw}
+        cache[(person, field)] = lookup
     return [lookup.get(x, x) for x in normalised]
 
 

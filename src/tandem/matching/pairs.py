@@ -359,7 +359,7 @@ def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tu
 def default_k(n: int, exact: bool) -> int:
     if exact:
         return 20
-    return 12 if n > 50_000 else 20
+    return 10 if n > 50_000 else 20
 
 
 def solve_pairs(
