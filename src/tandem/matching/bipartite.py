@@ -89,7 +89,6 @@ def solve_bipartite(
         return e, m, model.scores(e, m)
 
     hubs = _hubs(model, left, right)
-    big = SCALE * (len(left) + 2)
     certified = False
     # large instances skip the certificate loop (each round rescans many mentees): the
     # assignment on the candidate graph is reported with the flow bound and its gap
@@ -98,17 +97,17 @@ def solve_bipartite(
     for round_ in range(rounds):
         e, m, w = graph()
         t = thresholds[left]
-        bypass = np.where(np.isfinite(t), big + np.ceil(np.maximum(t, 0) * SCALE), 0).astype(
-            np.int64
-        )
+        bypass = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE) + 1, 0).astype(np.int64)
         result = capacitated_assignment(
             len(left),
             len(right),
             left_pos[e],
             right_pos[m],
-            big + to_int(w),
+            to_int(w) + 1,
             capacity,
-            bypass=bypass, hub_of_left=hubs[0], hub_right=hubs[1],
+            bypass=bypass,
+            hub_of_left=hubs[0],
+            hub_right=hubs[1],
         )
         if progress is not None:
             progress(min(0.95, 0.7 + 0.08 * round_), "assignment")
@@ -135,11 +134,12 @@ def solve_bipartite(
                 absorb(scan_topk(model, size, rows=arr, cols=right, seed=seed))
     if not certified:
         result = capacitated_assignment(
-            len(left), len(right), left_pos[e], right_pos[m], big + to_int(w), capacity
+            len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity
         )
         # nobody stays unassigned while a feasible mentor has room: look for such mentors
         # among those with room left, add them to the lists, solve again
-        for _ in range(AUGMENT_ROUNDS):
+        large = len(left) * len(right) > LAST_RESORT_LIMIT
+        for _ in range(1 if large else AUGMENT_ROUNDS):
             load = np.bincount(right_pos[m[result.used]], minlength=len(right))
             room = right[load < capacity]
             assigned = np.zeros(model.n, bool)
@@ -147,7 +147,9 @@ def solve_bipartite(
             waiting = left[~assigned[left] & np.isfinite(thresholds[left])]
             if len(room) == 0 or len(waiting) == 0:
                 break
-            extra = scan_topk(model, min(20, len(room)), rows=waiting, cols=room, seed=seed)
+            # every mentee learns their best few mentors with room: a waiting mentee may get a
+            # seat that someone else frees by moving to one of those (an augmenting chain)
+            extra = scan_topk(model, min(3, len(room)), rows=left, cols=room, seed=seed)
             added = 0
             for i, r in enumerate(extra.rows.tolist()):
                 nb = extra.neighbours[i]
@@ -159,7 +161,7 @@ def solve_bipartite(
                 break
             e, m, w = graph()
             result = capacitated_assignment(
-                len(left), len(right), left_pos[e], right_pos[m], big + to_int(w), capacity
+                len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity
             )
     used = result.used
     pairs = [(int(a), int(b)) for a, b in zip(e[used].tolist(), m[used].tolist(), strict=True)]
@@ -192,8 +194,9 @@ def solve_bipartite(
     )
 
 
-def _hubs(model: ScoreModel, left: np.ndarray, right: np.ndarray
-          ) -> tuple[np.ndarray, list[np.ndarray]]:
+def _hubs(
+    model: ScoreModel, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Group mentees by the value of an ordered must-have (e.g. level); each group's way out
     may only use mentors within the must-have range, as any real outside mentor must be."""
     prune = model.prune_key()

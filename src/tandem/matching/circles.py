@@ -17,7 +17,7 @@ from tandem.matching.candidates import Candidates, Progress, edges_from, scan_to
 from tandem.matching.flow import SCALE, fractional_matching, to_int
 from tandem.matching.scoring import ScoreModel
 
-SWAP_PASSES = 6
+SWAP_PASSES = 15
 
 
 @dataclass
@@ -170,7 +170,7 @@ def _improve(
             nb = lists.get(a)
             if nb is None or len(nb) == 0:
                 continue
-            nb = nb[:10]
+            nb = nb[:15]
             a_list.append(np.full(len(nb), a))
             c_list.append(nb)
         if not a_list:

@@ -181,8 +181,9 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
         if not in_group[i] and listed.get(i, 0) > 0:
             # the candidate search found feasible mentors for them and every one is full (the
             # solver also looked for feasible mentors with room): no need to scan everyone
-            unmatched.append(Unmatched(model.ids[i], (
-                f"every {partner_word} who fits you is at capacity")))
+            unmatched.append(
+                Unmatched(model.ids[i], (f"every {partner_word} who fits you is at capacity"))
+            )
         elif not in_group[i]:
             reason = unmatched_reason(
                 model, i, pool_for_reasons, taken=taken, kind=kind, partner_word=partner_word
@@ -511,11 +512,14 @@ def _stats(
     phases: dict[str, float],
     unmatched: int,
 ) -> SolveStats:
-    person_scores = []
+    # per person (mentors may be in several groups): the mean score of their pairs
+    scores_of: dict[str, list[float]] = {}
     for g in groups:
         for member in g.members:
-            mine = [s for a, b, s in g.pair_scores if member in (a, b)]
-            person_scores.append(float(np.mean(mine)) if mine else 0.0)
+            scores_of.setdefault(member, []).extend(
+                s for a, b, s in g.pair_scores if member in (a, b)
+            )
+    person_scores = [float(np.mean(v)) if v else 0.0 for v in scores_of.values()]
     group_scores = np.array([g.score for g in groups]) if groups else np.zeros(0)
     counts, edges = np.histogram(group_scores, bins=10, range=(0.0, 1.0))
     histogram = [

@@ -128,11 +128,12 @@ def capacitated_assignment(
     cap = np.asarray(right_capacity, np.int64)
     by = np.zeros(n_left, np.int64) if bypass is None else np.maximum(bypass.astype(np.int64), 0)
     with_hub = bool((by > 0).any())
-    tails_l = [np.full(n_left, source), left, n_left + ri, li]
-    heads_l = [li, n_left + right, np.full(n_right, sink), np.full(n_left, sink)]
-    caps_l = [np.ones(n_left, np.int64), np.ones(m, np.int64), cap, np.ones(n_left, np.int64)]
-    costs_l = [np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64),
-               np.zeros(n_left, np.int64)]
+    # no "stay unassigned" arcs: a maximum flow of minimum cost assigns as many mentees as
+    # possible first, then maximises the total score (lexicographic, without a big-M weight)
+    tails_l = [np.full(n_left, source), left, n_left + ri]
+    heads_l = [li, n_left + right, np.full(n_right, sink)]
+    caps_l = [np.ones(n_left, np.int64), np.ones(m, np.int64), cap]
+    costs_l = [np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64)]
     if with_hub:
         tails_l += [li]
         heads_l += [hub + np.asarray(hub_of_left, np.int64)]
@@ -155,11 +156,11 @@ def capacitated_assignment(
     supplies[source] = n_left
     supplies[sink] = -n_left
     flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
-    status = flow.solve()
+    status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = flow.flows(arcs)
     used = flows[n_left : n_left + m] > 0
-    start = n_left + m + n_right + n_left
+    start = n_left + m + n_right
     bypass_used = (flows[start : start + n_left] > 0) if with_hub else np.zeros(n_left, bool)
     return Assignment(value=float(-flow.optimal_cost()), used=used, bypass_used=bypass_used)
