@@ -27,6 +27,7 @@ from tandem.matching.scoring import ScoreModel
 
 MAX_CERTIFY_ROUNDS = 8
 MAX_LP_ROUNDS = 6
+EXACT_COMPONENT = 600
 
 
 @dataclass
@@ -127,7 +128,8 @@ def _blossom(
 def cardinality_upper_bound(model: ScoreModel, nodes: np.ndarray) -> int:
     """An upper bound on the maximum number of pairs over *all* feasible pairs: the fractional
     matching number (a maximum matching of the bipartite double cover), rounded down per
-    connected component. Exact for the usual cases (odd components, stars)."""
+    connected component; exact (blossom on unit weights) for components of up to
+    ``EXACT_COMPONENT`` people, which is where the holes of real programs are."""
     n = len(nodes)
     rows, cols = [], []
     for s in range(0, n, 512):
@@ -148,8 +150,16 @@ def cardinality_upper_bound(model: ScoreModel, nodes: np.ndarray) -> int:
         if len(members) < 2:
             continue
         sub = graph[members][:, members]
-        mate = maximum_bipartite_matching(sub, perm_type="column")
-        total += int((mate >= 0).sum()) // 2
+        if len(members) <= EXACT_COMPONENT:
+            # small components (the usual holes): the exact maximum, by blossom on unit weights
+            coo = sp.triu(sub, k=1).tocoo()
+            unit = rx.PyGraph()
+            unit.add_nodes_from(range(len(members)))
+            unit.add_edges_from_no_data(list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)))
+            total += len(rx.max_weight_matching(unit, max_cardinality=True))
+        else:
+            mate = maximum_bipartite_matching(sub, perm_type="column")
+            total += int((mate >= 0).sum()) // 2
     return total
 
 
