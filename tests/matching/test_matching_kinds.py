@@ -168,7 +168,8 @@ def test_onboarding_buddy_uses_hire_dates_and_capacity():
     solution = solve(problem)
     assert check_solution(problem, solution) == []
     buddies = [g.roles["buddy"] for g in solution.groups]
-    assert buddies.count("b0") == 3 and buddies.count("b1") == 1
+    assert buddies.count("b0") == 3
+    assert buddies.count("b1") == 1
     assert len(solution.unmatched) == 1
     assert "at capacity" in solution.unmatched[0].reason
     assert all(g.roles["new_hire"].startswith("n") for g in solution.groups)
@@ -187,12 +188,14 @@ def test_locks_forbids_avoid_and_wishes():
     solution = solve(problem)
     pairs = {tuple(sorted(g.members)) for g in solution.groups}
     assert ("p4", "p5") in pairs
-    assert ("p0", "p1") not in pairs and ("p6", "p7") not in pairs
+    assert ("p0", "p1") not in pairs
+    assert ("p6", "p7") not in pairs
     assert ("p2", "p3") in pairs  # a mutual wish outweighs department fit
     wish = next(g for g in solution.groups if set(g.members) == {"p2", "p3"})
     assert any("asked for each other" in line for line in wish.explanation)
     locked = next(g for g in solution.groups if set(g.members) == {"p4", "p5"})
-    assert locked.locked and locked.explanation[0] == "locked by the coordinator"
+    assert locked.locked
+    assert locked.explanation[0] == "locked by the coordinator"
     assert check_solution(problem, solution) == []
 
 
@@ -248,7 +251,8 @@ def test_score_group_explains_a_swap_and_flags_violations():
     ]
     problem = make_problem(people)
     good = score_group(problem, ["ana", "ben"])
-    assert good.feasible and good.score > 0.5
+    assert good.feasible
+    assert good.score > 0.5
     assert "Ana offers SQL, which Ben wants" in good.explanation
     assert "Ben offers public speaking, which Ana wants" in good.explanation
     assert "different departments (Data, Sales)" in good.explanation
@@ -256,7 +260,8 @@ def test_score_group_explains_a_swap_and_flags_violations():
     assert good.per_member["ana"][0].startswith("Ben offers public speaking")
     bad = score_group(problem, ["ana", "cid"])
     assert not bad.feasible
-    assert "same manager" in bad.violations[0] and "level" in bad.violations[0]
+    assert "same manager" in bad.violations[0]
+    assert "level" in bad.violations[0]
 
 
 def test_unmatched_reason_names_the_rules():

@@ -9,7 +9,7 @@ every feasible pair; otherwise those mentees' lists are lengthened and the flow 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from tandem.matching.scoring import ScoreModel
 MAX_ROUNDS = 6
 COMPLETE_LIMIT = 2_000_000
 LAST_RESORT_LIMIT = 50_000_000
+AUGMENT_ROUNDS = 3
 
 
 @dataclass
@@ -31,6 +32,8 @@ class BipartiteResult:
     solver: str
     bound_method: str
     k: int
+    #: how many feasible mentors each mentee's candidate list holds (for the reasons)
+    listed: dict[int, int] = field(default_factory=dict)
 
 
 def solve_bipartite(
@@ -45,7 +48,7 @@ def solve_bipartite(
 ) -> BipartiteResult:
     left = np.asarray(left, np.int64)
     right = np.asarray(right, np.int64)
-    kk = k or (20 if len(left) > 20_000 else 40)
+    kk = k or (12 if len(left) > 20_000 else 40)
     if len(left) == 0 or len(right) == 0:
         return BipartiteResult([], 0.0, 0.0, True, "trivial", "exact", kk)
     lists: dict[int, np.ndarray] = {}
@@ -85,22 +88,26 @@ def solve_bipartite(
         e, m = keys // model.n, keys % model.n
         return e, m, model.scores(e, m)
 
-    big = SCALE * (len(left) + 2)
+    hubs = _hubs(model, left, right)
     certified = False
-    for round_ in range(MAX_ROUNDS):
+    # large instances skip the certificate loop (each round rescans many mentees): the
+    # assignment on the candidate graph is reported with the flow bound and its gap
+    rounds = MAX_ROUNDS if len(left) * len(right) <= LAST_RESORT_LIMIT else 0
+    e, m, w = graph()
+    for round_ in range(rounds):
         e, m, w = graph()
         t = thresholds[left]
-        bypass = np.where(np.isfinite(t), big + np.ceil(np.maximum(t, 0) * SCALE), 0).astype(
-            np.int64
-        )
+        bypass = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE) + 1, 0).astype(np.int64)
         result = capacitated_assignment(
             len(left),
             len(right),
             left_pos[e],
             right_pos[m],
-            big + to_int(w),
+            to_int(w) + 1,
             capacity,
             bypass=bypass,
+            hub_of_left=hubs[0],
+            hub_right=hubs[1],
         )
         if progress is not None:
             progress(min(0.95, 0.7 + 0.08 * round_), "assignment")
@@ -108,13 +115,9 @@ def solve_bipartite(
         if len(takers) == 0:
             certified = True
             break
-        if round_ == MAX_ROUNDS - 1:
+        if round_ == rounds - 1:
             break
-        # everyone whose mentor scores below their own threshold is at risk of the way out next
-        got = np.full(model.n, 0.0)
-        got[e[result.used]] = w[result.used]
-        at_risk = left[np.isfinite(t) & (got[left] < t)]
-        grow = set(takers.tolist()) | set(at_risk.tolist())
+        grow = set(takers.tolist())
         if round_ == MAX_ROUNDS - 2 and len(left) * len(right) <= LAST_RESORT_LIMIT:
             grow |= {g for g in left.tolist() if row_k[g] < len(right)}  # then it certifies
         groups: dict[int, list[int]] = {}
@@ -131,8 +134,35 @@ def solve_bipartite(
                 absorb(scan_topk(model, size, rows=arr, cols=right, seed=seed))
     if not certified:
         result = capacitated_assignment(
-            len(left), len(right), left_pos[e], right_pos[m], big + to_int(w), capacity
+            len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity
         )
+        # nobody stays unassigned while a feasible mentor has room: look for such mentors
+        # among those with room left, add them to the lists, solve again
+        large = len(left) * len(right) > LAST_RESORT_LIMIT
+        for _ in range(1 if large else AUGMENT_ROUNDS):
+            load = np.bincount(right_pos[m[result.used]], minlength=len(right))
+            room = right[load < capacity]
+            assigned = np.zeros(model.n, bool)
+            assigned[e[result.used]] = True
+            waiting = left[~assigned[left] & np.isfinite(thresholds[left])]
+            if len(room) == 0 or len(waiting) == 0:
+                break
+            # every mentee learns their best few mentors with room: a waiting mentee may get a
+            # seat that someone else frees by moving to one of those (an augmenting chain)
+            extra = scan_topk(model, min(3, len(room)), rows=left, cols=room, seed=seed)
+            added = 0
+            for i, r in enumerate(extra.rows.tolist()):
+                nb = extra.neighbours[i]
+                nb = nb[nb >= 0]
+                if len(nb):
+                    lists[r] = np.union1d(lists[r], nb)
+                    added += len(nb)
+            if added == 0:
+                break
+            e, m, w = graph()
+            result = capacitated_assignment(
+                len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity
+            )
     used = result.used
     pairs = [(int(a), int(b)) for a, b in zip(e[used].tolist(), m[used].tolist(), strict=True)]
     objective = float(w[used].sum())
@@ -148,6 +178,8 @@ def solve_bipartite(
             to_int(w) + 1,
             capacity,
             bypass=np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(np.int64),
+            hub_of_left=hubs[0],
+            hub_right=hubs[1],
         )
         bound, method = max(objective, plain.value / SCALE), "flow bound with certified thresholds"
     return BipartiteResult(
@@ -158,4 +190,23 @@ def solve_bipartite(
         "min-cost flow (OR-Tools)" + (" certified exact" if certified else f", k={kk}"),
         method,
         kk,
+        {r: len(lists[r]) for r in left.tolist()},
     )
+
+
+def _hubs(
+    model: ScoreModel, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Group mentees by the value of an ordered must-have (e.g. level); each group's way out
+    may only use mentors within the must-have range, as any real outside mentor must be."""
+    prune = model.prune_key()
+    if prune is None:
+        return np.zeros(len(left), np.int64), [np.arange(len(right), dtype=np.int64)]
+    positions, limit = prune
+    left_pos = positions[left]
+    right_pos_values = positions[right]
+    values = np.unique(left_pos[~np.isnan(left_pos)])
+    groups = np.searchsorted(values, np.nan_to_num(left_pos, nan=np.inf))
+    targets = [np.flatnonzero(np.abs(right_pos_values - value) <= limit + 1e-9) for value in values]
+    targets.append(np.zeros(0, np.int64))  # mentees without a value: nobody
+    return groups.astype(np.int64), targets

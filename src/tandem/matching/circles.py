@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tandem.matching.candidates import Progress, edges_from, scan_topk
+from tandem.matching.candidates import Candidates, Progress, edges_from, scan_topk
 from tandem.matching.flow import SCALE, fractional_matching, to_int
 from tandem.matching.scoring import ScoreModel
 
-SWAP_PASSES = 6
+SWAP_PASSES = 15
 
 
 @dataclass
@@ -48,7 +48,7 @@ def _score_to_members(
     v = np.tile(np.array(members, np.int64), len(people))
     s = model.scores(u, v).reshape(len(people), len(members)).sum(axis=1)
     ok = model.feasible(u, v).reshape(len(people), len(members)).all(axis=1)
-    return s, ok
+    return np.asarray(s), np.asarray(ok)
 
 
 def solve_circles(
@@ -170,7 +170,7 @@ def _improve(
             nb = lists.get(a)
             if nb is None or len(nb) == 0:
                 continue
-            nb = nb[:10]
+            nb = nb[:15]
             a_list.append(np.full(len(nb), a))
             c_list.append(nb)
         if not a_list:
@@ -188,7 +188,6 @@ def _improve(
         mem_c = table[gc]
         valid_a = (mem_a >= 0) & (mem_a != a[:, None])
         valid_c = (mem_c >= 0) & (mem_c != c[:, None])
-        rows = np.repeat(np.arange(len(a)), width)
 
         def sums(
             x: np.ndarray, mem: np.ndarray, valid: np.ndarray
@@ -200,8 +199,9 @@ def _improve(
             f = np.ones(len(xx), bool)
             s[vv] = model.scores(xx[vv], mm[vv])
             f[vv] = model.feasible(xx[vv], mm[vv])
-            total = np.bincount(rows, weights=s, minlength=len(x))
-            feasible = np.bincount(rows, weights=~f, minlength=len(x)) == 0
+            owner = np.repeat(np.arange(len(x)), width)
+            total = np.bincount(owner, weights=s, minlength=len(x))
+            feasible = np.bincount(owner, weights=(~f).astype(float), minlength=len(x)) == 0
             return total, feasible
 
         a_in_a, _ = sums(a, mem_a, valid_a)
@@ -233,7 +233,9 @@ def _improve(
     return [[int(p) for p in row if p >= 0] for row in table]
 
 
-def _bound(model: ScoreModel, active: np.ndarray, cands, max_size: int, objective: float) -> float:
+def _bound(
+    model: ScoreModel, active: np.ndarray, cands: Candidates, max_size: int, objective: float
+) -> float:
     u, v = edges_from(cands, n=model.n)
     w = model.scores(u, v)
     t = np.full(model.n, -np.inf)

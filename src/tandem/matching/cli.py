@@ -1,4 +1,5 @@
-"""``tandem match people.csv --config criteria.toml --out matches.csv``: spreadsheet in, matches out.
+"""``tandem match people.csv --config criteria.toml --out matches.csv``: spreadsheet in,
+matches out.
 
 Exit codes: 0 done, 2 bad input (a readable message naming rows and columns), 1 unexpected error.
 """

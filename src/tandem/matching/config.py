@@ -167,7 +167,7 @@ def load_config(data: Mapping[str, Any]) -> ProgramConfig:
                 max_difference=max_difference,
                 order=tuple(order),
                 label=str(raw.get("label", "")),
-                **extra,  # type: ignore[arg-type]
+                **extra,
             )
         )
     if not criteria and not problems:
@@ -209,7 +209,7 @@ def load_config(data: Mapping[str, Any]) -> ProgramConfig:
         round_number=cast("int | None", round_number),
         reference_date=reference_date,
         text_backend=str(backend),
-        candidates_k=cast("int | None", candidates_k),
+        candidates_k=candidates_k,
         exact_limit=int(value or 3000),
         seed=int(seed) if isinstance(seed, int) else 0,
     )

@@ -73,6 +73,7 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
     locked_groups, locked_ids, notes = _locks(model, problem)
     active = np.array([i for i in range(model.n) if i not in locked_ids], np.int64)
     roles: dict[tuple[int, ...], dict[str, str]] = {}
+    listed: dict[int, int] = {}
     solve_started = time.perf_counter()
     pool_for_reasons = active
     partner_word = "partner"
@@ -115,6 +116,7 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
                 progress=sub(0.05, 0.9),
             )
             pairs = res.assignments
+            listed = res.listed
             objective, bound = res.objective, res.bound
             solver, bound_method, certified, k = (
                 res.solver,
@@ -153,13 +155,14 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
 
     _report(progress, 0.92, "explaining")
     explain_started = time.perf_counter()
-    groups = _make_groups(model, [list(g) for g in locked_groups], locked=True)
-    for g in locked_groups:
-        objective += _pair_total(model, list(g))
-        bound += _pair_total(model, list(g))
-    for g, group in zip(raw_groups, _make_groups(model, raw_groups, locked=False), strict=True):
-        group.roles = roles.get(tuple(g), {})
-        groups.append(group)
+    groups = _make_groups(model, [list(lock) for lock in locked_groups], locked=True)
+    for lock in locked_groups:
+        objective += _pair_total(model, list(lock))
+        bound += _pair_total(model, list(lock))
+    made = _make_groups(model, raw_groups, locked=False)
+    for members, made_group in zip(raw_groups, made, strict=True):
+        made_group.roles = roles.get(tuple(members), {})
+        groups.append(made_group)
     taken = np.zeros(model.n, bool)
     in_group = np.zeros(model.n, bool)
     for g in groups:
@@ -175,7 +178,13 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
         taken = load >= cap
     unmatched = []
     for i in active.tolist():
-        if not in_group[i]:
+        if not in_group[i] and listed.get(i, 0) > 0:
+            # the candidate search found feasible mentors for them and every one is full (the
+            # solver also looked for feasible mentors with room): no need to scan everyone
+            unmatched.append(
+                Unmatched(model.ids[i], (f"every {partner_word} who fits you is at capacity"))
+            )
+        elif not in_group[i]:
             reason = unmatched_reason(
                 model, i, pool_for_reasons, taken=taken, kind=kind, partner_word=partner_word
             )
@@ -503,11 +512,14 @@ def _stats(
     phases: dict[str, float],
     unmatched: int,
 ) -> SolveStats:
-    person_scores = []
+    # per person (mentors may be in several groups): the mean score of their pairs
+    scores_of: dict[str, list[float]] = {}
     for g in groups:
         for member in g.members:
-            mine = [s for a, b, s in g.pair_scores if member in (a, b)]
-            person_scores.append(float(np.mean(mine)) if mine else 0.0)
+            scores_of.setdefault(member, []).extend(
+                s for a, b, s in g.pair_scores if member in (a, b)
+            )
+    person_scores = [float(np.mean(v)) if v else 0.0 for v in scores_of.values()]
     group_scores = np.array([g.score for g in groups]) if groups else np.zeros(0)
     counts, edges = np.histogram(group_scores, bins=10, range=(0.0, 1.0))
     histogram = [

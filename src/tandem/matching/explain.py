@@ -225,15 +225,19 @@ class Explainer:
 
 def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -> list[str]:
     """Map normalised tokens back to how the person wrote them."""
-    p = model.participants[person]
-    if field in ("skills", "skill"):
-        raw = list(p.skills_offered) + list(p.skills_wanted)
-    else:
-        raw = list(as_list(get_value(p, field)))
-        raw += list(as_list(p.custom.get(f"{field}_offered"))) + list(
-            as_list(p.custom.get(f"{field}_wanted"))
-        )
-    lookup = {" ".join(r.lower().split()): r for r in raw}
+    cache: dict[tuple[int, str], dict[str, str]] = model.__dict__.setdefault("_label_cache", {})
+    lookup = cache.get((person, field))
+    if lookup is None:
+        p = model.participants[person]
+        if field in ("skills", "skill"):
+            raw = list(p.skills_offered) + list(p.skills_wanted)
+        else:
+            raw = list(as_list(get_value(p, field)))
+            raw += list(as_list(p.custom.get(f"{field}_offered"))) + list(
+                as_list(p.custom.get(f"{field}_wanted"))
+            )
+        lookup = {" ".join(r.lower().split()): r for r in raw}
+        cache[(person, field)] = lookup
     return [lookup.get(x, x) for x in normalised]
 
 
@@ -315,6 +319,25 @@ def _filters(model: ScoreModel, i: int) -> list[tuple[str, object]]:
     return filters
 
 
+def _missing_must_haves(model: ScoreModel, i: int) -> list[str]:
+    """Must-have fields this person left empty (nobody can match them on it)."""
+    out = []
+    for term in model.terms:
+        c = term.criterion
+        if not c.must_have:
+            continue
+        field = c.field.replace("_", " ")
+        empty = (
+            (isinstance(term, OrderedTerm) and bool(np.isnan(term.positions[i])))
+            or (isinstance(term, CategoricalTerm) and c.rule == "same" and term.codes[i] < 0)
+            or (isinstance(term, SetOverlapTerm) and term.counts[i] == 0)
+            or (isinstance(term, ComplementaryTerm) and not term.offered[i] and not term.wanted[i])
+        )
+        if empty:
+            out.append(field)
+    return out
+
+
 def _passes(model: ScoreModel, rule: object, i: int, others: np.ndarray) -> np.ndarray:
     me = np.full(len(others), i, np.int64)
     if rule == "manager":
@@ -344,6 +367,13 @@ def unmatched_reason(
     count = int(feasible.sum())
     prefix = "Not paired this round: " if kind == "coffee_rotation" else ""
     if count == 0:
+        missing = _missing_must_haves(model, i)
+        if missing:
+            return prefix + (
+                f"your {' and '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} missing, and the program "
+                "requires a match on it"
+            )
         filters = _filters(model, i)
         masks = [(phrase, _passes(model, rule, i, others)) for phrase, rule in filters]
         binding = [phrase for phrase, mask in masks if not mask.all()]
@@ -351,7 +381,7 @@ def unmatched_reason(
             return prefix + f"no {partner_word} is possible under the program's rules"
         # keep the rules that matter: dropping any one of them would free a partner
         essential = []
-        for phrase, mask in masks:
+        for phrase, _mask in masks:
             rest = np.ones(len(others), bool)
             for other_phrase, other_mask in masks:
                 if other_phrase != phrase:

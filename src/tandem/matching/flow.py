@@ -84,10 +84,7 @@ def fractional_matching(
     x = np.zeros(len(weight))
     x[np.flatnonzero(keep)] = x_keep
     z = flows[n + 2 * m + n : n + 2 * m + 2 * n].astype(np.float64)
-    if use_r_bypass:
-        z = 0.5 * (z + flows[n + 2 * m + 2 * n : n + 2 * m + 3 * n])
-    else:
-        z = 0.5 * z
+    z = 0.5 * (z + flows[n + 2 * m + 2 * n : n + 2 * m + 3 * n]) if use_r_bypass else 0.5 * z
     return FractionalMatching(value=-flow.optimal_cost() / 2.0, x=x, bypass_used=z)
 
 
@@ -107,43 +104,63 @@ def capacitated_assignment(
     right_capacity: np.ndarray,
     *,
     bypass: np.ndarray | None = None,
+    hub_of_left: np.ndarray | None = None,
+    hub_right: list[np.ndarray] | None = None,
 ) -> Assignment:
     """Each left node (mentee) to at most one right node (mentor, with capacity), max weight.
 
-    ``bypass[i]`` (int64, >= 0) is the value of leaving left node i outside the graph: used for
-    the certified bound, where it stands for any partner outside the candidate lists.
+    ``bypass[i]`` (int64, >= 0) is the value of giving left node i a partner outside the
+    candidate graph: the flow goes through a hub to a right node and uses its capacity, as a
+    real outside partner would. With ``hub_of_left`` / ``hub_right`` there is one hub per group
+    of left nodes, reaching only the right nodes that group may be matched with (e.g. levels
+    within the must-have range); by default one hub reaches everyone. Used for the bound.
     """
     left = np.asarray(left, np.int64)
     right = np.asarray(right, np.int64)
     weight = np.asarray(weight, np.int64)
     m = len(weight)
-    source, sink = n_left + n_right, n_left + n_right + 1
+    source, sink, hub = n_left + n_right, n_left + n_right + 1, n_left + n_right + 2
+    if hub_of_left is None or hub_right is None:
+        hub_of_left = np.zeros(n_left, np.int64)
+        hub_right = [np.arange(n_right, dtype=np.int64)]
     li = np.arange(n_left, dtype=np.int64)
     ri = np.arange(n_right, dtype=np.int64)
+    cap = np.asarray(right_capacity, np.int64)
     by = np.zeros(n_left, np.int64) if bypass is None else np.maximum(bypass.astype(np.int64), 0)
-    tails = np.concatenate([np.full(n_left, source), left, n_left + ri, li])
-    heads = np.concatenate([li, n_left + right, np.full(n_right, sink), np.full(n_left, sink)])
-    caps = np.concatenate(
-        [
-            np.ones(n_left, np.int64),
-            np.ones(m, np.int64),
-            np.asarray(right_capacity, np.int64),
-            np.ones(n_left, np.int64),
-        ]
-    )
-    costs = np.concatenate([np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64), -by])
+    with_hub = bool((by > 0).any())
+    # no "stay unassigned" arcs: a maximum flow of minimum cost assigns as many mentees as
+    # possible first, then maximises the total score (lexicographic, without a big-M weight)
+    tails_l = [np.full(n_left, source), left, n_left + ri]
+    heads_l = [li, n_left + right, np.full(n_right, sink)]
+    caps_l = [np.ones(n_left, np.int64), np.ones(m, np.int64), cap]
+    costs_l = [np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64)]
+    if with_hub:
+        tails_l += [li]
+        heads_l += [hub + np.asarray(hub_of_left, np.int64)]
+        caps_l += [np.ones(n_left, np.int64)]
+        costs_l += [-by]
+        for g, targets in enumerate(hub_right):
+            tails_l.append(np.full(len(targets), hub + g))
+            heads_l.append(n_left + np.asarray(targets, np.int64))
+            caps_l.append(cap[targets])
+            costs_l.append(np.zeros(len(targets), np.int64))
+    tails = np.concatenate(tails_l)
+    heads = np.concatenate(heads_l)
+    caps = np.concatenate(caps_l)
+    costs = np.concatenate(costs_l)
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps, costs
     )
-    supplies = np.zeros(n_left + n_right + 2, np.int64)
+    supplies = np.zeros(n_left + n_right + 2 + len(hub_right), np.int64)
     supplies[source] = n_left
     supplies[sink] = -n_left
     flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
-    status = flow.solve()
+    status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = flow.flows(arcs)
     used = flows[n_left : n_left + m] > 0
-    bypass_used = (flows[n_left + m + n_right :] > 0) & (by > 0)
+    start = n_left + m + n_right
+    bypass_used = (flows[start : start + n_left] > 0) if with_hub else np.zeros(n_left, bool)
     return Assignment(value=float(-flow.optimal_cost()), used=used, bypass_used=bypass_used)

@@ -27,6 +27,7 @@ from tandem.matching.scoring import ScoreModel
 
 MAX_CERTIFY_ROUNDS = 8
 MAX_LP_ROUNDS = 6
+EXACT_COMPONENT = 600
 
 
 @dataclass
@@ -127,7 +128,8 @@ def _blossom(
 def cardinality_upper_bound(model: ScoreModel, nodes: np.ndarray) -> int:
     """An upper bound on the maximum number of pairs over *all* feasible pairs: the fractional
     matching number (a maximum matching of the bipartite double cover), rounded down per
-    connected component. Exact for the usual cases (odd components, stars)."""
+    connected component; exact (blossom on unit weights) for components of up to
+    ``EXACT_COMPONENT`` people, which is where the holes of real programs are."""
     n = len(nodes)
     rows, cols = [], []
     for s in range(0, n, 512):
@@ -148,8 +150,16 @@ def cardinality_upper_bound(model: ScoreModel, nodes: np.ndarray) -> int:
         if len(members) < 2:
             continue
         sub = graph[members][:, members]
-        mate = maximum_bipartite_matching(sub, perm_type="column")
-        total += int((mate >= 0).sum()) // 2
+        if len(members) <= EXACT_COMPONENT:
+            # small components (the usual holes): the exact maximum, by blossom on unit weights
+            coo = sp.triu(sub, k=1).tocoo()
+            unit = rx.PyGraph()
+            unit.add_nodes_from(range(len(members)))
+            unit.add_edges_from_no_data(list(zip(coo.row.tolist(), coo.col.tolist(), strict=True)))
+            total += len(rx.max_weight_matching(unit, max_cardinality=True))
+        else:
+            mate = maximum_bipartite_matching(sub, perm_type="column")
+            total += int((mate >= 0).sum()) // 2
     return total
 
 
@@ -195,8 +205,8 @@ def solve_exact(
         finite = np.isfinite(t)
         bypass = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), 0).astype(np.int64)
         lp = fractional_matching(model.n, u, v, 2 * (big + to_int(w)), bypass=bypass)
-        takers = np.flatnonzero(lp.bypass_used > 1e-9)
-        takers = [int(i) for i in takers if finite[i]]
+        bypassed = np.flatnonzero(lp.bypass_used > 1e-9)
+        takers = [int(i) for i in bypassed if finite[i]]
         if not takers:
             break
         grow(takers)
@@ -359,7 +369,7 @@ def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tu
 def default_k(n: int, exact: bool) -> int:
     if exact:
         return 20
-    return 12 if n > 50_000 else 20
+    return 10 if n > 50_000 else 20
 
 
 def solve_pairs(

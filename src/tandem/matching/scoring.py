@@ -72,7 +72,9 @@ def pair_keys(u: IntArray, v: IntArray, n: int) -> IntArray:
     return a * n + b
 
 
-def _popcount_and(bits: np.ndarray, u: IntArray, v: IntArray, other: np.ndarray | None = None):
+def _popcount_and(
+    bits: np.ndarray, u: IntArray, v: IntArray, other: np.ndarray | None = None
+) -> IntArray:
     right = bits if other is None else other
     if bits.shape[1] == 0:
         return np.zeros(len(u), np.int64)
@@ -462,7 +464,7 @@ def _availability_slots(person: Participant, week_start: dt.date) -> list[int]:
         if end <= start:
             end += dt.timedelta(days=1)
         a = int((start - epoch).total_seconds() // 1800)
-        b = int(math.ceil((end - epoch).total_seconds() / 1800))
+        b = math.ceil((end - epoch).total_seconds() / 1800)
         slots.update(s % SLOTS_PER_WEEK for s in range(a, b))
     return sorted(slots)
 

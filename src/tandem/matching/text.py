@@ -27,7 +27,7 @@ import scipy.sparse as sp
 
 LSA_DIMS = 64
 EMBEDDING_AUTO_LIMIT = 20_000
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?", re.UNICODE)
 STOP_WORDS = frozenset(
     [
         "a",
@@ -171,7 +171,7 @@ STOP_WORDS = frozenset(
 
 
 def tokens(text: str) -> list[str]:
-    words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
+    words = (w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
     return [w for w in words if w not in STOP_WORDS and len(w) > 1]
 
 
