@@ -117,6 +117,34 @@ def seed(n: int):  # type: ignore[no-untyped-def]
             "WHERE s.relationship_id = r.id",
             [],
         )
+        cursor.execute(
+            "UPDATE relationships_relationship r SET reciprocity = CASE "
+            "WHEN s.total = 0 THEN '' WHEN s.smallest >= 0.3 * s.total THEN 'balanced' "
+            "WHEN s.smallest >= 0.15 * s.total THEN 'leaning' ELSE 'one_sided' END "
+            "FROM (SELECT id, (SELECT coalesce(sum(v::int), 0) FROM jsonb_each_text(topic_counts) x(k, v)) AS total, "
+            "CASE WHEN (SELECT count(*) FROM jsonb_each_text(topic_counts)) < 2 THEN 0 "
+            "ELSE (SELECT min(v::int) FROM jsonb_each_text(topic_counts) x(k, v)) END AS smallest "
+            "FROM relationships_relationship WHERE program_id = %s) s WHERE s.id = r.id",
+            [program.pk],
+        )
+        cursor.execute(
+            "UPDATE relationships_relationship r SET crosses_departments = s.n > 1 FROM (SELECT m.relationship_id, "
+            "count(DISTINCT p.department_id) AS n FROM relationships_membership m JOIN people_person p ON p.id = m.person_id "
+            "GROUP BY 1) s WHERE s.relationship_id = r.id",
+            [],
+        )
+        cursor.execute(
+            "UPDATE programs_enrolment e SET first_matched_at = s.first FROM (SELECT m.person_id, min(r.created_at) AS first "
+            "FROM relationships_membership m JOIN relationships_relationship r ON r.id = m.relationship_id "
+            "WHERE r.program_id = %s GROUP BY 1) s WHERE s.person_id = e.person_id AND e.program_id = %s",
+            [program.pk, program.pk],
+        )
+        cursor.execute(
+            "UPDATE relationships_membership ms SET logs_written = s.n FROM (SELECT m.relationship_id, l.author_id, "
+            "count(*) AS n FROM relationships_meetinglog l JOIN relationships_meeting m ON m.id = l.meeting_id "
+            "GROUP BY 1, 2) s WHERE s.relationship_id = ms.relationship_id AND s.author_id = ms.person_id",
+            [],
+        )
         cursor.execute("ANALYZE", [])
     Program.objects.filter(pk=program.pk).update(status="active")
     return admin, program
@@ -140,6 +168,9 @@ def run_case(case: str, n: int) -> dict[str, object]:
             "organisation": "/insights/",
             "health": f"/relationships/programs/{program.pk}/health/",
             "kpi_api": f"/api/programs/{program.pk}/kpis",
+            "report": f"/insights/programs/{program.pk}/report/",
+            "report_pdf": f"/insights/programs/{program.pk}/report.pdf",
+            "export_xlsx": f"/insights/programs/{program.pk}/export.xlsx",
         }
         result: dict[str, object] = {
             "case": case,

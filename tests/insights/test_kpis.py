@@ -80,6 +80,9 @@ def world(coordinator):
                 accepted_at=day(11) if ok else None,
                 declined_at=None if ok else day(12),
             )
+        Enrolment.objects.filter(
+            program=program, person__in=[people[first], people[second]]
+        ).update(first_matched_at=day(10))  # what publishing a match records
         return rel
 
     ab = pair("A", "B", "active")
@@ -183,7 +186,8 @@ def test_retention_against_comparable_colleagues(world):
         )
     board = kpis.dashboard(program, now=NOW)
     assert value(board, "retention_183") == pytest.approx(5 / 6)
-    assert "comparable colleagues" in board.kpi("retention_183").detail
+    # Sales level 3 is the only stratum with non-participants: 3 of 4 stayed past day 183
+    assert "vs. 75% of comparable colleagues" in board.kpi("retention_183").detail
 
 
 def test_filters_that_isolate_a_small_group_are_refused(world):
@@ -272,3 +276,29 @@ def test_kpi_api_applies_the_same_thresholds(world, coordinator):
     sales = Department.objects.get(name="Sales X")
     refused = client.get(f"/api/programs/{program.pk}/kpis", {"department_id": sales.pk})
     assert refused.status_code == 409 and "Fewer than 5" in refused.json()["detail"]
+
+
+def test_publishing_a_run_feeds_match_rate_wait_and_department_mix(coordinator):
+    from tandem.matches import services as matching
+    from tests.matches.conftest import matching_program
+
+    program = matching_program(coordinator, 10)
+    Enrolment.objects.filter(program=program).update(created_at=timezone.now() - timedelta(days=3))
+    run = matching.run_create(actor=coordinator, program=program)
+    matching.run_execute(run.pk)
+    run.refresh_from_db()
+    relationships = matching.run_publish(actor=coordinator, run=run)
+    board = kpis.dashboard(program)
+    assert value(board, "match_rate") == 1.0
+    assert value(board, "time_to_match") == pytest.approx(3, abs=0.01)
+    crossing = sum(
+        len(set(r.members.values_list("person__department_id", flat=True))) > 1
+        for r in relationships
+    )
+    for relationship in relationships:
+        for membership in relationship.members.select_related("person__user"):
+            matching.membership_respond(
+                actor=membership.person.user, membership=membership, accept=True
+            )
+    board = kpis.dashboard(program)
+    assert value(board, "cross_department") == pytest.approx(crossing / len(relationships))

@@ -182,6 +182,9 @@ def seed_history(*, coordinator_email: str, seed: int = 21) -> Program:
                 )
     for relationship in Relationship.objects.filter(program=program):
         recount(relationship)
+    Enrolment.objects.filter(program=program, person__in=people[: len(people) // 2 * 2]).update(
+        first_matched_at=matched_at
+    )
     Program.objects.filter(pk=program.pk).update(
         status=ProgramStatus.CLOSED,
         created_at=opened - timedelta(days=14),

@@ -14,7 +14,7 @@ from tandem.matches import services
 from tandem.matches.models import MatchRun
 from tandem.people.models import Person, PersonStatus
 from tandem.programs import services as programs
-from tandem.programs.models import Program, ProgramKind, ProgramStatus
+from tandem.programs.models import Enrolment, Program, ProgramKind, ProgramStatus
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus
 
 
@@ -71,6 +71,9 @@ def seed_matching(
         created_at=published - timedelta(hours=2), published_at=published
     )
     Relationship.objects.filter(pk__in=[r.pk for r in relationships]).update(created_at=published)
+    Enrolment.objects.filter(program=pilot, first_matched_at__isnull=False).update(
+        first_matched_at=published
+    )
     mine = Relationship.objects.get(program=pilot, members__person=participant)
     others = [r for r in relationships if r.pk != mine.pk]
     rng.shuffle(others)
@@ -131,6 +134,9 @@ def seed_matching(
             Relationship.objects.filter(run=round_run).update(
                 created_at=started, activated_at=started
             )
+            Enrolment.objects.filter(
+                program=coffee, first_matched_at__gte=started + timedelta(minutes=5)
+            ).update(first_matched_at=started)
             Relationship.objects.filter(
                 program=coffee,
                 status=RelationshipStatus.ENDED,

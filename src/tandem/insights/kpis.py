@@ -16,22 +16,21 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from tandem.people.models import Person
@@ -43,6 +42,7 @@ from tandem.relationships.models import (
     GoalStatus,
     MeetingLog,
     Membership,
+    Reciprocity,
     Relationship,
     RelationshipStatus,
 )
@@ -145,6 +145,15 @@ class Scope:
             )
         return relationships
 
+    def relationship_q(self, path: str, **extra: Any) -> Q:
+        """Rows whose relationship (at ``path``) is in scope: a plain join when unfiltered,
+        which the database plans far better than an ``IN`` subquery over 50,000 matches."""
+        if self.filters.active:
+            return Q(**{f"{path}__in": self.relationships().filter(**extra)})
+        conditions = {f"{path}__program": self.program, f"{path}__status__in": PUBLISHED}
+        conditions.update({f"{path}__{key}": value for key, value in extra.items()})
+        return Q(**conditions)
+
     def restrict_people(self, queryset: Any, field_name: str) -> Any:
         return (
             queryset.filter(**{f"{field_name}__in": self.people()})
@@ -183,14 +192,17 @@ def dashboard(
     rows = _relationship_rows(scope)
     board.signups = _signups(scope)
     board.kpis += _matching_kpis(scope)
-    board.kpis += _meeting_kpis(program, rows, now)
-    board.kpis += _engagement_kpis(scope, rows, now)
-    board.kpis += _goal_kpis(scope, len(rows), board)
+    board.kpis += _meeting_kpis(scope, rows, now)
+    board.kpis += _engagement_kpis(scope, now)
+    board.kpis += _goal_kpis(scope, sum(r.n for r in rows), board)
     board.kpis += _closing_kpis(scope)
     board.kpis += _retention_kpis(scope, now)
-    board.kpis += _mix_kpis(scope, rows, board)
+    board.kpis += _mix_kpis(rows, board)
     board.meetings_histogram = _meetings_histogram(rows)
-    health = Counter(r.health for r in rows if r.status in LIVE)
+    health: Counter[str] = Counter()
+    for row in rows:
+        if row.status in LIVE:
+            health[row.health] += row.n
     board.health = [
         Point("On track", health["on_track"]),
         Point("Needs attention", health["attention"]),
@@ -213,60 +225,55 @@ def _signups(scope: Scope) -> list[Point]:
 
 @dataclass
 class Row:
-    """One relationship, with the counters its services keep."""
+    """Relationships that share a status, health, start and end day, meeting count and
+    balance: the dashboard reads a few hundred such groups instead of one row per match."""
 
     status: str
     health: str
-    created_at: datetime
-    activated_at: datetime | None
-    ended_at: datetime | None
+    started: date
+    ended: date | None
     held: int
-    first_held: datetime | None
-    last_held: datetime | None
-    topics: dict[str, int]
-    size: int
+    reciprocity: str
+    crosses_departments: bool
+    met: bool
+    n: int
 
 
 def _relationship_rows(scope: Scope) -> list[Row]:
     return [
-        Row(*values)
+        Row(**values)
         for values in scope.relationships()
-        .annotate(size=Count("members"))
-        .values_list(
+        .annotate(
+            started=TruncDate(Coalesce("activated_at", "created_at")), ended=TruncDate("ended_at")
+        )
+        .order_by()
+        .values(
             "status",
             "health",
-            "created_at",
-            "activated_at",
-            "ended_at",
-            "meetings_held",
-            "first_meeting_at",
-            "last_meeting_at",
-            "topic_counts",
-            "size",
+            "started",
+            "ended",
+            "reciprocity",
+            "crosses_departments",
+            held=F("meetings_held"),
+            met=ExpressionWrapper(
+                Q(first_meeting_at__isnull=False, activated_at__isnull=False),
+                output_field=BooleanField(),
+            ),
         )
+        .annotate(n=Count("id"))
     ]
 
 
 def _matching_kpis(scope: Scope) -> list[Kpi]:
-    first_match = (
-        Membership.objects.filter(
-            person_id=OuterRef("person_id"),
-            relationship__program=scope.program,
-            relationship__status__in=PUBLISHED,
-        )
-        .order_by("relationship__created_at")
-        .values("relationship__created_at")[:1]
-    )
-    totals = (
-        scope.enrolments()
-        .annotate(first_match=Subquery(first_match))
-        .aggregate(
-            enrolled=Count("id"),
-            matched=Count("id", filter=Q(first_match__isnull=False)),
-            wait=Avg(
-                ExpressionWrapper(F("first_match") - F("created_at"), output_field=DurationField())
+    totals = scope.enrolments().aggregate(
+        enrolled=Count("id"),
+        matched=Count("id", filter=Q(first_matched_at__isnull=False)),
+        wait=Avg(
+            ExpressionWrapper(
+                F("first_matched_at") - F("created_at"), output_field=DurationField()
             ),
-        )
+            filter=Q(first_matched_at__isnull=False),
+        ),
     )
     answers = scope.restrict_people(
         Membership.objects.filter(relationship__program=scope.program, respond_by__isnull=False),
@@ -308,35 +315,59 @@ def _matching_kpis(scope: Scope) -> list[Kpi]:
     ]
 
 
-def _meeting_kpis(program: Program, rows: list[Row], now: datetime) -> list[Kpi]:
+def _median_wait_to_first_meeting(met: QuerySet[Relationship], count: int) -> float | None:
+    """The median of activation → first held meeting, read as the middle row(s) of the sorted
+    waits so no database-specific percentile function is needed."""
+    if not count:
+        return None
+    waits = (
+        met.annotate(
+            wait=ExpressionWrapper(
+                F("first_meeting_at") - F("activated_at"), output_field=DurationField()
+            )
+        )
+        .order_by("wait")
+        .values_list("wait", flat=True)
+    )
+    middle = list(waits[(count - 1) // 2 : count // 2 + 1])
+    return statistics.mean(w.total_seconds() / 86400 for w in middle)
+
+
+def _meeting_kpis(scope: Scope, rows: list[Row], now: datetime) -> list[Kpi]:
+    program = scope.program
     ran = [r for r in rows if r.status in RAN]
-    started = [r for r in ran if r.first_held and r.activated_at]
-    to_first = [(r.first_held - r.activated_at).total_seconds() / 86400 for r in started]  # type: ignore[operator]
+    relationships = sum(r.n for r in ran)
+    met = scope.relationships().filter(
+        status__in=RAN, first_meeting_at__isnull=False, activated_at__isnull=False
+    )
+    met_count = sum(r.n for r in ran if r.met)
+    first = _median_wait_to_first_meeting(met, met_count)
     cadence = CADENCE_DAYS.get(program.cadence, 14)
-    adherence = []
+    today = timezone.localdate(now)
+    kept_sum = kept_n = 0.0
     for r in ran:
-        age = ((r.ended_at or now) - (r.activated_at or r.created_at)).days
+        age = ((r.ended or today) - r.started).days
         if age >= cadence:
-            adherence.append(min(1.0, r.held / max(1, age // cadence)))
-    per = statistics.mean(r.held for r in ran) if ran else None
-    first = statistics.median(to_first) if to_first else None
-    kept = statistics.mean(adherence) if adherence else None
+            kept_sum += r.n * min(1.0, r.held / max(1, age // cadence))
+            kept_n += r.n
+    per = sum(r.n * r.held for r in ran) / relationships if relationships else None
+    kept = kept_sum / kept_n if kept_n else None
     return [
         Kpi(
             "time_to_first_meeting",
             "Match to first meeting",
             first,
             _days(first),
-            f"median; {len(started)} of {len(ran)} pairs have met",
-            len(started),
+            f"median; {met_count} of {relationships} pairs have met",
+            met_count,
         ),
         Kpi(
             "meetings_per_relationship",
             "Meetings held per match",
             per,
             "—" if per is None else f"{per:.1f}",
-            f"{len(ran)} matches",
-            len(ran),
+            f"{relationships} matches",
+            relationships,
         ),
         Kpi(
             "cadence_adherence",
@@ -344,17 +375,17 @@ def _meeting_kpis(program: Program, rows: list[Row], now: datetime) -> list[Kpi]
             kept,
             _pct(kept),
             f"held vs. expected ({program.get_cadence_display().lower()})",
-            len(adherence),
+            int(kept_n),
         ),
     ]
 
 
-def _engagement_kpis(scope: Scope, rows: list[Row], now: datetime) -> list[Kpi]:
+def _engagement_kpis(scope: Scope, now: datetime) -> list[Kpi]:
     """Mentor engagement: mentors (or, in peer programs, everyone matched) in active matches who
     met in the last 60 days, and the sessions they logged."""
     program = scope.program
     members = Membership.objects.filter(
-        relationship__in=scope.relationships().filter(status=RelationshipStatus.ACTIVE)
+        scope.relationship_q("relationship", status=RelationshipStatus.ACTIVE)
     )
     if program.kind == ProgramKind.MENTOR_MENTEE:
         members = members.filter(role=EnrolmentRole.MENTOR)
@@ -366,10 +397,9 @@ def _engagement_kpis(scope: Scope, rows: list[Row], now: datetime) -> list[Kpi]:
             distinct=True,
             filter=Q(relationship__last_meeting_at__gte=now - timedelta(days=60)),
         ),
+        logged=Sum("logs_written"),
     )
-    logged = MeetingLog.objects.filter(
-        author_id__in=members.values("person_id"), meeting__relationship__program=program
-    ).count()
+    logged = counts["logged"] or 0
     share = _ratio(counts["engaged"], counts["total"])
     label = "Active mentors" if program.kind == ProgramKind.MENTOR_MENTEE else "Active participants"
     return [
@@ -386,7 +416,7 @@ def _engagement_kpis(scope: Scope, rows: list[Row], now: datetime) -> list[Kpi]:
 
 def _goal_kpis(scope: Scope, relationships: int, board: Dashboard) -> list[Kpi]:
     goals = scope.restrict_people(
-        Goal.objects.filter(relationship__in=scope.relationships()), "owner_id"
+        Goal.objects.filter(scope.relationship_q("relationship")), "owner_id"
     )
     totals = goals.aggregate(
         done=Count("id", filter=Q(status=GoalStatus.DONE)),
@@ -421,7 +451,7 @@ def _goal_kpis(scope: Scope, relationships: int, board: Dashboard) -> list[Kpi]:
 
 def _closing_kpis(scope: Scope) -> list[Kpi]:
     totals = scope.restrict_people(
-        ClosingSummary.objects.filter(membership__relationship__in=scope.relationships()),
+        ClosingSummary.objects.filter(scope.relationship_q("membership__relationship")),
         "membership__person_id",
     ).aggregate(
         n=Count("id"),
@@ -460,21 +490,50 @@ def _closing_kpis(scope: Scope) -> list[Kpi]:
     ]
 
 
+@dataclass
+class Cohort:
+    """Participants who enrolled at least ``horizon`` days ago, by department and level."""
+
+    horizon: int
+    strata: dict[tuple[int | None, int | None], int]
+    n: int
+    kept: int
+    reference: date | None = None
+
+
 def _retention_kpis(scope: Scope, now: datetime) -> list[Kpi]:
-    results = []
+    cohorts = []
     for horizon in HORIZONS:
         period = timedelta(days=horizon)
-        cohort = scope.enrolments().filter(created_at__lte=now - period)
-        totals = cohort.aggregate(
-            n=Count("id"),
-            kept=Count(
-                "id",
-                filter=Q(person__left_on__isnull=True)
-                | Q(person__left_on__gt=F("created_at") + period),
-            ),
+        enrolments = scope.enrolments().filter(created_at__lte=now - period)
+        rows = list(
+            enrolments.order_by()
+            .values_list("person__department_id", "person__level")
+            .annotate(
+                n=Count("id"),
+                kept=Count(
+                    "id",
+                    filter=Q(person__left_on__isnull=True)
+                    | Q(person__left_on__gt=F("created_at") + period),
+                ),
+            )
         )
+        cohort = Cohort(
+            horizon,
+            {(d, lvl): n for d, lvl, n, _ in rows},
+            sum(row[2] for row in rows),
+            sum(row[3] for row in rows),
+        )
+        if cohort.n >= K_MIN:
+            middle = enrolments.order_by("created_at").values_list("created_at", flat=True)
+            cohort.reference = timezone.localdate(middle[cohort.n // 2])
+        cohorts.append(cohort)
+    baselines = comparable_retention([c for c in cohorts if c.reference is not None])
+    results = []
+    for cohort in cohorts:
+        horizon = cohort.horizon
         label = f"Retention after {horizon // 30} months"
-        if totals["n"] < K_MIN:
+        if cohort.reference is None:
             results.append(
                 Kpi(
                     f"retention_{horizon}",
@@ -482,83 +541,79 @@ def _retention_kpis(scope: Scope, now: datetime) -> list[Kpi]:
                     None,
                     "—",
                     f"needs {K_MIN} people enrolled {horizon // 30}+ months ago",
-                    totals["n"],
+                    cohort.n,
                 )
             )
             continue
-        rate = totals["kept"] / totals["n"]
-        baseline = comparable_retention(cohort, horizon)
+        rate = cohort.kept / cohort.n
+        baseline = baselines.get(horizon)
         detail = (
             f"vs. {baseline * 100:.0f}% of comparable colleagues who did not take part"
             if baseline is not None
             else "no comparable group"
         )
-        results.append(Kpi(f"retention_{horizon}", label, rate, _pct(rate), detail, totals["n"]))
+        results.append(Kpi(f"retention_{horizon}", label, rate, _pct(rate), detail, cohort.n))
     return results
 
 
-def comparable_retention(cohort: QuerySet[Enrolment], horizon: int) -> float | None:
-    """Retention of people who never enrolled in any program, weighted to the cohort's mix of
-    departments and levels, over the same period from the cohort's median sign-up date."""
-    dates = list(cohort.order_by("created_at").values_list("created_at", flat=True))
-    reference = dates[len(dates) // 2].date()
-    strata = {
-        (d, lvl): n
-        for d, lvl, n in cohort.values_list("person__department_id", "person__level")
-        .annotate(n=Count("id"))
-        .values_list("person__department_id", "person__level", "n")
-    }
-    end = reference + timedelta(days=horizon)
-    others = (
-        Person.objects.filter(enrolments__isnull=True)
-        .filter(Q(hire_date__isnull=True) | Q(hire_date__lte=reference))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=reference))
-        .values("department_id", "level")
-        .annotate(
-            n=Count("id"), kept=Count("id", filter=Q(left_on__isnull=True) | Q(left_on__gt=end))
+def comparable_retention(cohorts: list[Cohort]) -> dict[int, float]:
+    """Retention of people who never enrolled in any program, weighted to each cohort's mix of
+    departments and levels, over the same period from the cohort's median sign-up date (one
+    pass over the organisation for all horizons)."""
+    if not cohorts:
+        return {}
+    aggregates: dict[str, Any] = {}
+    for cohort in cohorts:
+        assert cohort.reference is not None
+        reference, end = cohort.reference, cohort.reference + timedelta(days=cohort.horizon)
+        present = (Q(hire_date__isnull=True) | Q(hire_date__lte=reference)) & (
+            Q(left_on__isnull=True) | Q(left_on__gt=reference)
         )
+        stayed = Q(left_on__isnull=True) | Q(left_on__gt=end)
+        aggregates[f"n_{cohort.horizon}"] = Count("id", filter=present)
+        aggregates[f"kept_{cohort.horizon}"] = Count("id", filter=present & stayed)
+    others = cast(
+        list[dict[str, Any]],
+        list(
+            Person.objects.filter(enrolments__isnull=True)
+            .order_by()
+            .values("department_id", "level")
+            .annotate(**aggregates)
+        ),
     )
-    weighted = total = 0.0
+    weighted = dict.fromkeys((c.horizon for c in cohorts), 0.0)
+    totals = dict.fromkeys((c.horizon for c in cohorts), 0.0)
     for row in others:
-        weight = strata.get((row["department_id"], row["level"]))
-        if weight and row["n"]:
-            weighted += weight * row["kept"] / row["n"]
-            total += weight
-    return weighted / total if total else None
+        for cohort in cohorts:
+            weight = cohort.strata.get((row["department_id"], row["level"]))
+            n = row[f"n_{cohort.horizon}"]
+            if weight and n:
+                weighted[cohort.horizon] += weight * row[f"kept_{cohort.horizon}"] / n
+                totals[cohort.horizon] += weight
+    return {h: weighted[h] / totals[h] for h in totals if totals[h]}
 
 
-def _mix_kpis(scope: Scope, rows: list[Row], board: Dashboard) -> list[Kpi]:
-    ran_relationships = scope.relationships().filter(status__in=RAN)
-    mix = ran_relationships.annotate(
-        departments=Count("members__person__department", distinct=True)
-    ).aggregate(ran=Count("id"), crossing=Count("id", filter=Q(departments__gt=1)))
-    share = _ratio(mix["crossing"], mix["ran"])
+def _mix_kpis(rows: list[Row], board: Dashboard) -> list[Kpi]:
+    ran = [r for r in rows if r.status in RAN]
+    relationships = sum(r.n for r in ran)
+    crossing = sum(r.n for r in ran if r.crosses_departments)
+    share = _ratio(crossing, relationships)
     buckets: Counter[str] = Counter()
-    for row in rows:
-        total = sum(row.topics.values())
-        if row.status not in RAN or not total or row.size < 2:
-            continue
-        counts = list(row.topics.values()) + [0] * (row.size - len(row.topics))
-        smallest, fair = min(counts) / total, 1 / row.size
-        buckets[
-            "Balanced"
-            if smallest >= 0.6 * fair
-            else "Leaning"
-            if smallest >= 0.3 * fair
-            else "One-sided"
-        ] += 1
+    for row in ran:
+        if row.reciprocity:
+            buckets[row.reciprocity] += row.n
     board.reciprocity = [
-        Point(name, buckets.get(name, 0)) for name in ("Balanced", "Leaning", "One-sided")
+        Point(choice.label, buckets.get(choice.value, 0)) for choice in Reciprocity
     ]
-    balanced = _ratio(buckets.get("Balanced", 0), sum(buckets.values()))
+    balanced = _ratio(buckets.get(Reciprocity.BALANCED, 0), sum(buckets.values()))
     return [
         Kpi(
             "cross_department",
             "Matches across departments",
             share,
             _pct(share),
-            f"{mix['crossing']} of {mix['ran']}",
-            mix["ran"],
+            f"{crossing} of {relationships}",
+            relationships,
         ),
         Kpi(
             "reciprocity",
@@ -572,7 +627,10 @@ def _mix_kpis(scope: Scope, rows: list[Row], board: Dashboard) -> list[Kpi]:
 
 
 def _meetings_histogram(rows: list[Row]) -> list[Point]:
-    counts = Counter(min(r.held, 8) for r in rows if r.status in RAN)
+    counts: Counter[int] = Counter()
+    for row in rows:
+        if row.status in RAN:
+            counts[min(row.held, 8)] += row.n
     return [Point("8+" if n == 8 else str(n), counts.get(n, 0)) for n in range(0, 9)]
 
 

@@ -487,6 +487,8 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
                 created_at=now,
                 status=RelationshipStatus.ACTIVE if starts_active else RelationshipStatus.PROPOSED,
                 activated_at=now if starts_active else None,
+                crosses_departments=len({m.person.department_id for m in by_proposal[pid]} - {None})
+                > 1,
             )
             for pid in by_proposal
         ]
@@ -505,6 +507,11 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
             for member in by_proposal[pid]
         ]
     )
+    Enrolment.objects.filter(
+        program=program,
+        person_id__in=ProposalMember.objects.filter(proposal__run=run).values("person_id"),
+        first_matched_at=None,
+    ).update(first_matched_at=now)
     _notify_published(run, relationships, memberships, starts_active)
     MatchRun.objects.filter(pk=run.pk).update(
         status=RunStatus.PUBLISHED, published_at=now, published_by=actor

@@ -251,6 +251,11 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    first_matched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person's first match in the program was published.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

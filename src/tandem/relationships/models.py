@@ -28,6 +28,27 @@ class EndReason(models.TextChoices):
     COMPLETED = "completed", "Completed early by the pair"
 
 
+class Reciprocity(models.TextChoices):
+    BALANCED = "balanced", "Balanced"
+    LEANING = "leaning", "Leaning"
+    ONE_SIDED = "one_sided", "One-sided"
+
+
+def reciprocity_of(topics: dict[str, int], size: int) -> str:
+    """Balanced when the member who brought fewest topics still brought at least 60% of a fair
+    share, leaning from 30%, one-sided below; blank with no topics logged."""
+    total = sum(topics.values())
+    if not total or size < 2:
+        return ""
+    counts = list(topics.values()) + [0] * max(0, size - len(topics))
+    smallest, fair = min(counts) / total, 1 / size
+    if smallest >= 0.6 * fair:
+        return Reciprocity.BALANCED
+    if smallest >= 0.3 * fair:
+        return Reciprocity.LEANING
+    return Reciprocity.ONE_SIDED
+
+
 class Relationship(models.Model):
     """A published match: a pair, a trio, a circle or a mentor with a mentee."""
 
@@ -63,6 +84,13 @@ class Relationship(models.Model):
     topic_counts = models.JSONField(
         default=dict, blank=True, help_text="Topics each member brought: {person id: count}."
     )
+    reciprocity = models.CharField(
+        max_length=10,
+        choices=Reciprocity.choices,
+        blank=True,
+        help_text="How evenly the members brought topics; blank until a topic is logged.",
+    )
+    crosses_departments = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -93,6 +121,9 @@ class Membership(models.Model):
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    logs_written = models.PositiveIntegerField(
+        default=0, help_text="Meeting logs this member wrote (kept by ``services.recount``)."
+    )
 
     class Meta:
         ordering = ["relationship", "id"]

@@ -46,6 +46,7 @@ from tandem.relationships.models import (
     PrivateNote,
     Relationship,
     RelationshipStatus,
+    reciprocity_of,
 )
 from tandem.relationships.slots import series_occurrences
 
@@ -687,12 +688,26 @@ def recount(relationship: Relationship) -> None:
     for meeting in topic_counts(relationship):
         for person, count in meeting.items():
             topics[str(person)] = topics.get(str(person), 0) + count
+    written = dict(
+        MeetingLog.objects.filter(meeting__relationship=relationship)
+        .order_by()
+        .values_list("author_id")
+        .annotate(n=Count("id"))
+    )
+    members = list(relationship.members.select_related("person"))
+    for member in members:
+        if member.logs_written != written.get(member.person_id, 0):
+            member.logs_written = written.get(member.person_id, 0)
+            member.save(update_fields=["logs_written"])
+    departments = {m.person.department_id for m in members} - {None}
     Relationship.objects.filter(pk=relationship.pk).update(
         meetings_held=totals["held"],
         meetings_missed=totals["missed"],
         first_meeting_at=totals["first"],
         last_meeting_at=totals["last"],
         topic_counts=topics,
+        reciprocity=reciprocity_of(topics, len(members)),
+        crosses_departments=len(departments) > 1,
     )
 
 
