@@ -40,7 +40,6 @@ from tandem.relationships.models import (
     ClosingSummary,
     Goal,
     GoalStatus,
-    MeetingLog,
     Membership,
     Reciprocity,
     Relationship,
