@@ -61,16 +61,19 @@ def seed(n: int):  # type: ignore[no-untyped-def]
         )
         cursor.execute(
             "INSERT INTO relationships_relationship (program_id, status, score, explanation, created_at, activated_at, "
-            "end_note, end_reason, health, health_reasons) SELECT %s, CASE WHEN g %% 10 = 0 THEN 'ended' ELSE 'active' END, "
+            "end_note, end_reason, health, health_reasons, meetings_held, meetings_missed, topic_counts, reciprocity, "
+            "crosses_departments) SELECT %s, CASE WHEN g %% 10 = 0 THEN 'ended' ELSE 'active' END, "
             "0.5, '[]'::jsonb, now() - interval '370 days', now() - interval '368 days', '', '', "
-            "(ARRAY['on_track','on_track','attention','at_risk'])[1 + g %% 4], '[]'::jsonb FROM generate_series(1, %s) g",
+            "(ARRAY['on_track','on_track','attention','at_risk'])[1 + g %% 4], '[]'::jsonb, 0, 0, '{}'::jsonb, '', false "
+            "FROM generate_series(1, %s) g",
             [program.pk, pairs],
         )
         cursor.execute(
             "WITH r AS (SELECT id, row_number() OVER (ORDER BY id) AS k FROM relationships_relationship WHERE program_id = %s), "
             "p AS (SELECT id, row_number() OVER (ORDER BY id) AS k FROM people_person) "
-            "INSERT INTO relationships_membership (relationship_id, person_id, role, explanation, accepted_at, decline_reason) "
-            "SELECT r.id, p.id, 'peer', '[]'::jsonb, now() - interval '369 days', '' FROM r JOIN p ON p.k IN (2 * r.k - 1, 2 * r.k)",
+            "INSERT INTO relationships_membership (relationship_id, person_id, role, explanation, accepted_at, decline_reason, "
+            "logs_written) SELECT r.id, p.id, 'peer', '[]'::jsonb, now() - interval '369 days', '', 0 "
+            "FROM r JOIN p ON p.k IN (2 * r.k - 1, 2 * r.k)",
             [program.pk],
         )
         cursor.execute(

@@ -49,6 +49,17 @@ CHECKIN_COMMENTS = [
     "Less small talk, more of the real questions.",
     "Keeping our time slot fixed instead of rescheduling every time.",
 ]
+EVALUATION_COMMENTS = [
+    "The best thing I did for my career this year.",
+    "Switching hats felt odd at first and then completely natural.",
+    "I wish we had started with goals in the first meeting, not the third.",
+    "Six months felt right. Any longer and we would have drifted.",
+    "I now know who to call in Finance, which alone was worth it.",
+    "The reminders were a bit frequent in the summer.",
+    "We will keep meeting once a month on our own.",
+    "I learned as much from the questions I was asked as from the ones I asked.",
+    "Please keep matching across departments; it made all the difference.",
+]
 DEPARTMENT_MOOD = {"Engineering": -0.3, "Sales": 0.3, "Customer Success": 0.2, "Finance": -0.1}
 
 
@@ -66,6 +77,36 @@ def seed_feedback(*, coordinator_email: str, participant_email: str, seed: int =
             continue
         _kickoff(program, coordinator, participant, start, kickoff_day, rng)
         _checkin(program, coordinator, participant, start, checkin_day, rng)
+    history = Program.objects.filter(name="Peer Mentoring", status="closed").first()
+    if history is not None and history.closed_at is not None:
+        _evaluation(history, coordinator, timezone.localdate(history.closed_at), rng)
+
+
+def _evaluation(program: Program, coordinator: User, ended: date, rng: random.Random) -> None:
+    """The finished cohort's end-of-program evaluation: NPS, partner recommendation and the
+    culture items, answered by about three in four people over ten days."""
+    survey = services.survey_from_template(
+        actor=coordinator, program=program, kind="end_of_program"
+    )
+    services.survey_update(
+        actor=coordinator,
+        survey=survey,
+        anchor="end",
+        day_offset=-7,
+        open_days=14,
+        reminder_days=[7],
+    )
+    opened = ended - timedelta(days=7)
+    survey = services.survey_transition(
+        actor=coordinator, survey=survey, to="open", now=_at(opened)
+    )
+    comments = rng.sample(EVALUATION_COMMENTS, k=len(EVALUATION_COMMENTS))
+    for person in _invited(survey):
+        if rng.random() < 0.76:
+            _answer(survey, person, opened + timedelta(days=rng.randint(0, 10)), rng, comments)
+    services.survey_transition(
+        actor=None, survey=survey, to="closed", now=_at(opened + timedelta(days=14))
+    )
 
 
 def _at(day: date, hour: int = 9) -> datetime:

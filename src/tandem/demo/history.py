@@ -105,7 +105,10 @@ def seed_history(*, coordinator_email: str, seed: int = 21) -> Program:
         pair = [first, second]
         for person in pair:
             Membership.objects.create(
-                relationship=relationship, person=person, accepted_at=matched_at
+                relationship=relationship,
+                person=person,
+                respond_by=(matched_at + timedelta(days=7)).date(),
+                accepted_at=matched_at + timedelta(hours=rng.randint(2, 70)),
             )
         meetings = rng.choice([2, 4, 6, 8, 9, 10, 11, 12])
         for n in range(meetings):
