@@ -436,3 +436,14 @@ def test_every_api_operation_has_an_access_rule():
     schema = api.get_openapi_schema()
     operations = {(m, p) for p, methods in schema["paths"].items() for m in methods}
     assert operations == set(API)
+
+
+def test_the_menu_offers_each_role_only_the_pages_it_may_open(admin, coordinator, participant):
+    admin_only = ("/people/import/", "/outbox/", "/audit/", "/insights/")
+    pages = {user: client_for(user).get("/").content.decode() for user in (admin, coordinator)}
+    pages[participant] = client_for(participant).get("/").content.decode()
+    for path in admin_only:
+        assert f'href="{path}' in pages[admin]
+        assert f'href="{path}' not in pages[coordinator]
+        assert f'href="{path}' not in pages[participant]
+    assert 'href="/people/"' in pages[coordinator] and 'href="/people/"' not in pages[participant]

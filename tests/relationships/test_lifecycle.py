@@ -178,6 +178,21 @@ def test_ics_download_and_private_feed(pair, participant, outsider):
     assert Client().get(f"/calendar/{newer}.ics").status_code == 404
 
 
+def test_home_shows_the_partner_and_the_next_meeting_in_each_readers_zone(
+    pair, participant, outsider
+):
+    start = next_weekday_at(15, BERLIN)
+    services.meeting_schedule(
+        actor=participant, relationship=pair, starts_at=start, duration=timedelta(hours=1)
+    )
+    berlin_page = client_for(participant).get("/").content.decode()
+    new_york_page = client_for(outsider).get("/").content.decode()
+    assert f"<h3>{outsider.name}</h3>" in berlin_page  # the partner only, no stray separator
+    assert f"<h3>{participant.name}</h3>" in new_york_page
+    assert f"{start:%a} {start.day} {start:%b}, 15:00" in berlin_page
+    assert f"{start:%a} {start.day} {start:%b}, 09:00" in new_york_page
+
+
 def test_suggested_slots_fit_both_zones_across_a_dst_change(pair, participant, outsider):
     start = datetime(2027, 3, 10, tzinfo=UTC)  # New York changes on 14 March, Berlin on 28 March
     slots = selectors.suggested_slots(pair, duration=timedelta(hours=1), start=start, days=10)

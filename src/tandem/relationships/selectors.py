@@ -85,7 +85,8 @@ def members(relationship: Relationship) -> list[Membership]:
 
 
 def my_relationships(user: User) -> list[Relationship]:
-    return list(
+    """The person's relationships, each with ``partner_names``: everyone in it but them."""
+    relationships: list[Relationship] = list(
         Relationship.objects.filter(members__person__user=user)
         .exclude(status=RelationshipStatus.DECLINED)
         .select_related("program")
@@ -102,6 +103,11 @@ def my_relationships(user: User) -> list[Relationship]:
         )
         .order_by("status", "-created_at")
     )
+    for relationship in relationships:
+        relationship.partner_names = ", ".join(  # type: ignore[attr-defined]
+            m.person.user.name for m in relationship.members.all() if m.person.user_id != user.pk
+        )
+    return relationships
 
 
 def upcoming(relationship: Relationship) -> QuerySet[Meeting]:

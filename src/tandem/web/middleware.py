@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 
@@ -39,4 +41,35 @@ class ApplicationErrorMiddleware:
             return errors.page_not_found(request)
         if exception.status == 403:
             return errors.permission_denied(request)
+        return None
+
+
+class PersonTimezoneMiddleware:
+    """Show every time in the signed-in person's own time zone (from the people directory).
+
+    Stored times are UTC; without this a participant in Singapore would read a 14:00 meeting as
+    06:00. Anonymous visitors and people without a directory entry keep the site default.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = _person_zone(request) if request.user.is_authenticated else None
+        if zone is None:
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)
+
+
+def _person_zone(request: HttpRequest) -> ZoneInfo | None:
+    from tandem.people.models import Person
+
+    user_id: int = request.user.pk  # type: ignore[assignment]
+    name = Person.objects.filter(user_id=user_id).values_list("timezone", flat=True).first()
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
         return None
