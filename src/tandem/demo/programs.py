@@ -178,10 +178,9 @@ def _open(program: Program, coordinator: User, *, opened: date, closes: date) ->
     services.program_transition(
         actor=coordinator, program=program, to=ProgramStatus.ENROLLING, today=opened
     )
-    Program.objects.filter(pk=program.pk).update(
-        enrolment_opens_on=opened,
-        opened_at=timezone.make_aware(datetime.combine(opened, time(9, 0))),
-    )
+    opened_at = timezone.make_aware(datetime.combine(opened, time(9, 0)))
+    Program.objects.filter(pk=program.pk).update(enrolment_opens_on=opened, opened_at=opened_at)
+    ReminderSent.objects.filter(program=program, key="invitation").update(sent_at=opened_at)
     program.refresh_from_db()
 
 

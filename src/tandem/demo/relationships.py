@@ -165,8 +165,9 @@ def seed_relationships(*, pilot: Program, participant_email: str, seed: int = 9)
                 status=MeetingStatus.HELD,
             )
             _log(third, people, rng, lopsided=True)
-        for person in people:
-            title, metric, target = rng.choice(GOALS)
+        for person, (title, metric, target) in zip(
+            people, rng.sample(GOALS, k=len(people)), strict=True
+        ):
             goal = services.goal_create(
                 actor=person.user,
                 relationship=relationship,
