@@ -98,6 +98,7 @@ feedback:question                 get     login  404         404      200       
 feedback:question_action          post    login  404         404      302         302
 feedback:transition               post    login  404         404      302         302
 feedback:results                  get     login  404         404      200         200
+feedback:results_export           get     login  404         404      200         200
 """
 
 API_RULES = """

@@ -30,6 +30,7 @@ def feedback_world(program, invited) -> dict:
             "feedback:edit": {"survey_id": survey.pk},
             "feedback:transition": {"survey_id": survey.pk},
             "feedback:results": {"survey_id": survey.pk},
+            "feedback:results_export": {"survey_id": survey.pk, "fmt": "csv"},
             "feedback:question": ids,
             "feedback:question_action": ids,
         },

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -172,6 +176,46 @@ def test_the_results_page_shows_charts_and_hidden_groups(survey, coordinator):
     assert page.text.count('<svg class="chart"') >= 6
     assert "Hidden to protect small groups" in page.text
     assert "style=" not in page.text and "<script>" not in page.text
+
+
+def test_the_results_download_holds_only_what_the_page_shows(survey, coordinator):
+    people = invited_people(survey)
+    text = next(q for q in survey.questions.all() if q.kind == QuestionKind.TEXT)
+    for i, person in enumerate(people[:7]):
+        answers = answers_for(survey, person, score=1 + i % 5)
+        answers[text.pk] = '=HYPERLINK("http://evil.example","click")'
+        services.response_submit(actor=person.user, survey=survey, answers=answers)
+    client = client_for(coordinator)
+    url = reverse("feedback:results_export", args=[survey.pk, "csv"])
+    response = client.get(url + "?breakdown=department")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Section", "Question", "Group", "Answers"]
+    likert = next(q for q in survey.questions.all() if q.kind == QuestionKind.LIKERT)
+    likert_rows = [r for r in rows if r[1].endswith(likert.text)]
+    totals = [r for r in likert_rows if r[2] == "Everyone" and r[3]]
+    assert totals and totals[0][3] == "7"
+    departments = [r for r in likert_rows if r[2] not in ("Everyone",)]
+    assert departments and all(r[3] == "" and r[7] == "" for r in departments)  # hidden: no n
+    assert all("small groups" in r[6] for r in departments if r[6])
+    comments = [r for r in rows if r[0] == "Comments"]
+    assert comments and "at least 10" in comments[0][6]  # 7 < 10: no comment leaves
+    assert "evil.example" not in response.content.decode()
+
+    for person in people[7:12]:
+        answers = answers_for(survey, person)
+        answers[text.pk] = '=HYPERLINK("http://evil.example","click")'
+        services.response_submit(actor=person.user, survey=survey, answers=answers)
+    workbook = client.get(reverse("feedback:results_export", args=[survey.pk, "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    payloads = [c for c in cells if "evil.example" in c]
+    assert len(payloads) == 12 and all(c.startswith("'=") for c in payloads)
+    assert (
+        client.get(reverse("feedback:results_export", args=[survey.pk, "pdf"])).status_code == 404
+    )
+    exported = AuditEntry.objects.filter(action="survey.results_exported", actor=coordinator)
+    assert [e.data["format"] for e in exported.order_by("pk")] == ["csv", "xlsx"]
 
 
 def test_a_refused_breakdown_explains_itself(survey, coordinator):

@@ -269,19 +269,24 @@ def survey_results(
     breakdown: str | None = None,
     only: tuple[str, str] | None = None,
     request: HttpRequest | None = None,
+    export_format: str | None = None,
 ) -> results.SurveyResults:
     """A survey's results as its coordinators may see them: every number through the survey's
-    own thresholds. Each read is written to the audit log (here, so no caller can forget)."""
+    own thresholds. Each read — and each download, with ``export_format`` — is written to the
+    audit log (here, so no caller can forget)."""
     survey = access_survey_as_coordinator(user=user, survey_id=survey_id)
     computed = results.compute(
         survey, breakdown=breakdown, only=only, invited_groups=invited_groups(survey)
     )
+    data = {"breakdown": breakdown or "", "only": ":".join(only) if only else ""}
+    if export_format:
+        data["format"] = export_format
     log_action(
-        "survey.results_viewed",
+        "survey.results_exported" if export_format else "survey.results_viewed",
         actor=user,
         target=survey,
         request=request,
-        data={"breakdown": breakdown or "", "only": ":".join(only) if only else ""},
+        data=data,
     )
     return computed
 

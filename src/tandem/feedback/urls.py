@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("<int:survey_id>/status/", views.transition_view, name="transition"),
     path("<int:survey_id>/results/", views.results_view, name="results"),
+    path("<int:survey_id>/results.<str:fmt>", views.results_export_view, name="results_export"),
 ]

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError
+from tandem.core.exports import write_csv, write_xlsx
 from tandem.feedback import selectors, services
 from tandem.feedback.forms import (
     QuestionForm,
@@ -20,7 +24,7 @@ from tandem.feedback.forms import (
     field_name,
 )
 from tandem.feedback.models import Survey, SurveyQuestion, SurveyStatus
-from tandem.feedback.results import DIMENSIONS
+from tandem.feedback.results import DIMENSIONS, EXPORT_HEADER, export_rows
 from tandem.people.selectors import person_for_user
 from tandem.programs.selectors import access_program_as_coordinator, coordinated_programs
 from tandem.web.charts import Point
@@ -267,3 +271,42 @@ def results_view(request: HttpRequest, survey_id: int) -> HttpResponse:
             "section": "surveys",
         },
     )
+
+
+@login_required
+def results_export_view(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
+    """The results page, with its breakdown and filter, as CSV or XLSX: the same suppression,
+    every cell neutralised against spreadsheet formulas."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    user = _user(request)
+    survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
+    form = ResultsFilterForm(selectors.group_values(survey), request.GET or None)
+    breakdown, only = form.selection() if request.GET else (None, None)
+    try:
+        results = selectors.survey_results(
+            user=user,
+            survey_id=survey.pk,
+            breakdown=breakdown,
+            only=only,
+            request=request,
+            export_format=fmt,
+        )
+    except ApplicationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("feedback:results", survey_id=survey.pk)
+    rows = export_rows(results)
+    filename = f"tandem-survey-{survey.pk}-results-{timezone.localdate().isoformat()}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        write_csv(rows, EXPORT_HEADER, response)
+        return response
+    buffer = io.BytesIO()
+    write_xlsx({"Results": (EXPORT_HEADER, rows)}, buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
