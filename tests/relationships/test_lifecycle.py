@@ -4,10 +4,12 @@ health, closing — and private notes that nobody outside the pair can ever see.
 from __future__ import annotations
 
 import base64
+import io
 import logging
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -332,6 +334,16 @@ def test_smart_goals_with_progress_history(pair, participant, outsider):
 CANARY = "CANARY-PRIVATE-NOTE-5521"
 
 
+def _readable(response) -> str:
+    """A response body as text; a workbook's cells are read out of its zip."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        return " ".join(
+            str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row
+        )
+    return response.content.decode()
+
+
 def test_private_notes_reach_nobody_outside_the_pair(
     pair, participant, outsider, coordinator, admin, caplog
 ):
@@ -374,9 +386,15 @@ def test_private_notes_reach_nobody_outside_the_pair(
             "/",
             f"/api/programs/{pair.program_id}/enrolments",
             "/api/matches",
+            f"/api/programs/{pair.program_id}/kpis",
+            f"/api/programs/{pair.program_id}/health",
+            f"/insights/programs/{pair.program_id}/",
+            f"/insights/programs/{pair.program_id}/report/",
+            f"/insights/programs/{pair.program_id}/export.csv",
+            f"/insights/programs/{pair.program_id}/export.xlsx",
         ):
             response = client.get(url)
-            seen.append(response.content.decode())
+            seen.append(_readable(response))
             assert response.status_code in (200, 302, 403, 404)
     assert not any(CANARY in body for body in seen)
     assert client_for(coordinator).get(f"/relationships/{pair.pk}/").status_code == 404
