@@ -1,6 +1,6 @@
 """Dashboards at scale on PostgreSQL: a program with 100,000 participants, 50,000 relationships
 and 1,000,000 meetings (plus logs, topics and goals). Each page is requested through Django's
-test client after one warm-up request; the figure is the median server time of three requests.
+test client after one warm-up request; the figure is the median server time of three requests."""
 
 from __future__ import annotations
 
