@@ -226,31 +226,24 @@ def scan_topk(
         scores = q_rows[a:a_end] @ x_cols[b:b_end].T
         if c0:
             scores += np.float32(c0)
-        two_sided = symmetric and bi != bj
-        thr_i = thr_f32[a:a_end]
-        # one fast pass per side finds the few rows / columns with anything above threshold
-        hit_rows = np.flatnonzero(scores.max(axis=1) > thr_i)
-        if len(hit_rows):
-            sub = scores[hit_rows]
-            r, c = np.nonzero(sub > thr_i[hit_rows, None])
-            vals = sub[r, c]
-            gi, gj = block_i[hit_rows[r]], block_j[c]
+        flat = scores.ravel()
+        width = b_end - b
+        # entries above the row's threshold (and, one population, above the column's): one
+        # comparison per entry and a flat nonzero, far cheaper than 2-D nonzero or gathers
+        row_hits = np.flatnonzero(scores > thr_f32[a:a_end][:, None])
+        col_hits = (
+            np.flatnonzero(scores > thr_f32[b:b_end][None, :]) if symmetric and bi != bj else None
+        )
+        for hits, for_rows in ((row_hits, True), (col_hits, False)):
+            if hits is None or not len(hits):
+                continue
+            r, c = np.divmod(hits, width)
+            gi, gj = block_i[r], block_j[c]
             ok = model.feasible(gi, gj)
-            buf_r.append(gi[ok])
-            buf_c.append(gj[ok])
-            buf_v.append(vals[ok])
-        if two_sided:
-            thr_j = thr_f32[b:b_end]
-            hit_cols = np.flatnonzero(scores.max(axis=0) > thr_j)
-            if len(hit_cols):
-                sub = scores[:, hit_cols]
-                r, c = np.nonzero(sub > thr_j[None, hit_cols])
-                vals = sub[r, c]
-                gi, gj = block_i[r], block_j[hit_cols[c]]
-                ok = model.feasible(gi, gj)
-                buf_r.append(gj[ok])
-                buf_c.append(gi[ok])
-                buf_v.append(vals[ok])
+            owner, partner = (gi, gj) if for_rows else (gj, gi)
+            buf_r.append(owner[ok])
+            buf_c.append(partner[ok])
+            buf_v.append(flat[hits[ok]])
 
     def quick_thresholds(bi: int, bj: int, same_block: bool) -> None:
         """A first threshold for the rows of block ``bi``: their k-th best among part of block
