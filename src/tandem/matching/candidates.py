@@ -282,11 +282,10 @@ def scan_topk(
     else:
         pairs = []
         for bi in range(nb_rows):
-            near = [bj for bj in range(nb_cols) if reachable(bi, bj)]
-            near.sort(key=lambda bj, bi=bi: (distance(bi, bj), bj))
+            near = sorted((distance(bi, bj), bj) for bj in range(nb_cols) if reachable(bi, bj))
             if quick_start and near:
-                quick_thresholds(bi, near[0], False)
-            pairs.extend((bi, bj) for bj in near)
+                quick_thresholds(bi, near[0][1], False)
+            pairs.extend((bi, bj) for _, bj in near)
         refresh()
     total = max(1, len(pairs))
     step = max(1, total // 50)

@@ -301,12 +301,17 @@ def _cols(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
-def lp_bound(model: ScoreModel, graph: CandidateGraph) -> float:
+def lp_bound(
+    model: ScoreModel,
+    graph: CandidateGraph,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> float:
     """max Σ w x + Σ (t_v/2) z over the candidate graph: valid for the complete graph.
 
     Solved in the equivalent reduced form Σ t_v/2 + LP(max(0, w_uv - (t_u + t_v)/2)), where
-    only the edges with a positive reduced weight matter (rounded up, so still a bound)."""
-    u, v, w = graph.edges()
+    only the edges with a positive reduced weight matter (rounded up, so still a bound).
+    ``edges`` are ``graph.edges()`` when the caller has them already."""
+    u, v, w = graph.edges() if edges is None else edges
     t = np.maximum(np.nan_to_num(_t_all(graph, model.n), neginf=0.0), 0.0)
     reduced = w - 0.5 * (t[u] + t[v])
     keep = reduced > 0
@@ -346,7 +351,7 @@ def solve_lp_rounding(
     objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
     if progress is not None:
         progress(0.9, "upper bound")
-    bound = lp_bound(model, graph)
+    bound = lp_bound(model, graph, (u, v, w))
     return PairResult(
         pairs,
         objective,
