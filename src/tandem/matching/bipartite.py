@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.candidates import Candidates, Progress, all_feasible, scan_topk
+from tandem.matching.candidates import (
+    Candidates,
+    Progress,
+    all_feasible,
+    scan_topk,
+    unique_ints,
+)
 from tandem.matching.flow import SCALE, capacitated_assignment, to_int
 from tandem.matching.scoring import ScoreModel
 
@@ -55,7 +61,10 @@ def solve_bipartite(
     thresholds = np.full(model.n, -np.inf)
     row_k = dict.fromkeys(left.tolist(), kk)
 
+    base: list[np.ndarray] = []  # the lists as (mentee, mentor) arrays, until they change
+
     def absorb(c: Candidates) -> None:
+        base.clear()
         for i, r in enumerate(c.rows.tolist()):
             nb = c.neighbours[i]
             lists[r] = nb[nb >= 0]
@@ -79,11 +88,11 @@ def solve_bipartite(
     scored: list[np.ndarray] = [np.zeros(0, np.int64), np.zeros(0)]  # keys and scores so far
 
     def listed_keys() -> np.ndarray:
-        lens = np.array([len(lists[r]) for r in left.tolist()], np.int64)
-        e = np.repeat(left, lens)
-        m = np.concatenate([lists[r] for r in left.tolist()])
-        e, m = np.concatenate([e, added_e]), np.concatenate([m, added_m])
-        return np.unique(e * model.n + m)
+        if not base:
+            lens = np.array([len(lists[r]) for r in left.tolist()], np.int64)
+            base[:] = [np.repeat(left, lens), np.concatenate([lists[r] for r in left.tolist()])]
+        e, m = np.concatenate([base[0], added_e]), np.concatenate([base[1], added_m])
+        return unique_ints(e * model.n + m)
 
     def graph() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         keys = listed_keys()
@@ -95,7 +104,7 @@ def solve_bipartite(
             a, b = a[ok], b[ok]
             ok = model.feasible(a, b)
             e, m = np.concatenate([e, a[ok]]), np.concatenate([m, b[ok]])
-        keys = np.unique(e * model.n + m)
+        keys = unique_ints(e * model.n + m)
         e, m = keys // model.n, keys % model.n
         # score only the pairs not scored in an earlier round (scores are exact per pair)
         old_keys, old_w = scored

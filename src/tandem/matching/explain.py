@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from tandem.matching.scoring import (
     get_value,
     pair_keys,
 )
-from tandem.matching.text import tokens
+from tandem.matching.text import token_tuple
 from tandem.matching.timezones import utc_offset_label
 
 MAX_FACTORS = 8
@@ -49,7 +50,7 @@ class Explainer:
         self.model = model
         self.names = [display(p) for p in model.participants]
         self.sets: dict[int, tuple[list[frozenset[int]], list[frozenset[int]]]] = {}
-        self.tokens: dict[int, list[list[str]]] = {}
+        self.tokens: dict[int, list[tuple[str, ...]]] = {}
         self.labels: dict[int, list[str]] = {}
         self.raw: dict[str, list[object]] = {}
         for t, term in enumerate(model.terms):
@@ -62,10 +63,8 @@ class Explainer:
                 self.sets[t] = ([frozenset(i) for i in term.items], [])
             elif isinstance(term, TextTerm):
                 field = term.criterion.field
-                seen: dict[str, list[str]] = {}  # statements repeat: tokenise each once
                 self.tokens[t] = [
-                    seen[text] if text in seen else seen.setdefault(text, tokens(text))
-                    for text in (str(get_value(p, field) or "") for p in model.participants)
+                    token_tuple(str(get_value(p, field) or "")) for p in model.participants
                 ]
             elif isinstance(term, TimezoneTerm):
                 self.labels[t] = [
@@ -279,9 +278,14 @@ def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -
             raw += list(as_list(p.custom.get(f"{field}_offered"))) + list(
                 as_list(p.custom.get(f"{field}_wanted"))
             )
-        lookup = {" ".join(r.lower().split()): r for r in raw}
+        lookup = {_normalised(r): r for r in raw}
         cache[(person, field)] = lookup
     return [lookup.get(x, x) for x in normalised]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def explainer(model: ScoreModel) -> Explainer:

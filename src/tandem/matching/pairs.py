@@ -21,7 +21,14 @@ import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching
 
-from tandem.matching.candidates import Candidates, Progress, all_feasible, edges_from, scan_topk
+from tandem.matching.candidates import (
+    Candidates,
+    Progress,
+    all_feasible,
+    edges_from,
+    scan_topk,
+    unique_ints,
+)
 from tandem.matching.flow import SCALE, fractional_matching, to_int
 from tandem.matching.scoring import ScoreModel
 
@@ -73,7 +80,7 @@ class CandidateGraph:
             u, v = np.concatenate([u, pu[ok]]), np.concatenate([v, pv[ok]])
         n = self.model.n
         a, b = np.minimum(u, v), np.maximum(u, v)
-        keys = np.unique(a * n + b)
+        keys = unique_ints(a * n + b)
         eu, ev = keys // n, keys % n
         return eu, ev, self.model.scores(eu, ev)
 
@@ -215,7 +222,7 @@ def solve_exact(
     refined = False
     for round_ in range(MAX_CERTIFY_ROUNDS):
         u, v, w = graph.edges()
-        nodes = np.unique(np.concatenate([u, v]))
+        nodes = unique_ints(np.concatenate([u, v]))
         isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
         if len(nodes) < 2:
             return PairResult([], 0.0, 0.0, True, "blossom (certified)", "exact", k, isolated)
@@ -259,7 +266,7 @@ def solve_exact(
     if complete:
         graph.update(all_feasible(model, active, active))
     u, v, w = graph.edges()
-    nodes = np.unique(np.concatenate([u, v]))
+    nodes = unique_ints(np.concatenate([u, v]))
     pairs = max_cardinality_pairs(model, nodes, u, v, w)
     if complete:
         objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
@@ -376,7 +383,7 @@ def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tu
         cands = scan_topk(model, 30, rows=left, seed=seed)
     u, v = edges_from(cands, n=model.n)
     if len(u):
-        nodes = np.unique(np.concatenate([u, v]))
+        nodes = unique_ints(np.concatenate([u, v]))
         pairs = max_cardinality_pairs(model, nodes, u, v, model.scores(u, v))
     matched = {i for p in pairs for i in p}
     rest = np.array([i for i in left.tolist() if i not in matched], np.int64)
@@ -384,7 +391,7 @@ def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tu
         cands = all_feasible(model, rest, rest)
         u, v = edges_from(cands, n=model.n)
         if len(u):
-            nodes = np.unique(np.concatenate([u, v]))
+            nodes = unique_ints(np.concatenate([u, v]))
             pairs += max_cardinality_pairs(model, nodes, u, v, model.scores(u, v))
     return pairs
 

@@ -16,6 +16,7 @@ Two backends turn each goal statement into a unit vector; similarity is the cosi
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import os
@@ -171,8 +172,15 @@ STOP_WORDS = frozenset(
 
 
 def tokens(text: str) -> list[str]:
+    return list(token_tuple(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def token_tuple(text: str) -> tuple[str, ...]:
+    """``tokens`` as a tuple, remembered: statements repeat, and compile and explain both need
+    them."""
     words = (w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
-    return [w for w in words if w not in STOP_WORDS and len(w) > 1]
+    return tuple(w for w in words if w not in STOP_WORDS and len(w) > 1)
 
 
 def embedding_available() -> bool:
@@ -199,7 +207,7 @@ def tfidf_vectors(texts: list[str], max_dims: int = LSA_DIMS, seed: int = 0) -> 
     # each distinct statement is tokenised once (programs repeat many), in first-seen order so
     # the vocabulary (and the projection) is the same as counting document by document
     distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
-    docs = [Counter(tokens(t)) for t in distinct]
+    docs = [Counter(token_tuple(t)) for t in distinct]
     vocabulary: dict[str, int] = {}
     for doc in docs:
         for term in doc:
