@@ -199,14 +199,21 @@ def solve_bipartite(
         bound, method = objective, "relaxed flow with certified thresholds: optimal"
     else:
         t = thresholds[left]
+        by = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(np.int64)
+        # an edge worth no more than its mentee's way out is dominated: the way out reaches
+        # the same mentor (the hub reaches every mentor the must-have allows) with the same
+        # capacity, so leaving such edges out (most of the augmenting pass's, the k-th best
+        # ones) does not change the flow's optimum, only its size
+        weight = to_int(w) + 1
+        keep = weight > by[left_pos[e]]
         plain = capacitated_assignment(
             len(left),
             len(right),
-            left_pos[e],
-            right_pos[m],
-            to_int(w) + 1,
+            left_pos[e[keep]],
+            right_pos[m[keep]],
+            weight[keep],
             capacity,
-            bypass=np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(np.int64),
+            bypass=by,
             hub_of_left=hubs[0],
             hub_right=hubs[1],
         )
