@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tandem.matching.candidates import Candidates, Progress, all_feasible, scan_topk
+from tandem.matching.candidates import (
+    Candidates,
+    Progress,
+    all_feasible,
+    scan_topk,
+    unique_ints,
+)
 from tandem.matching.flow import SCALE, capacitated_assignment, to_int
 from tandem.matching.scoring import ScoreModel
 
@@ -55,7 +61,10 @@ def solve_bipartite(
     thresholds = np.full(model.n, -np.inf)
     row_k = dict.fromkeys(left.tolist(), kk)
 
+    base: list[np.ndarray] = []  # the lists as (mentee, mentor) arrays, until they change
+
     def absorb(c: Candidates) -> None:
+        base.clear()
         for i, r in enumerate(c.rows.tolist()):
             nb = c.neighbours[i]
             lists[r] = nb[nb >= 0]
@@ -73,10 +82,21 @@ def solve_bipartite(
     is_right = right_pos >= 0
     pu, pv = model.preferred_pairs
 
+    # mentors added to everyone's lists by the augmenting pass (mentee, mentor), kept apart
+    added_e = np.zeros(0, np.int64)
+    added_m = np.zeros(0, np.int64)
+    scored: list[np.ndarray] = [np.zeros(0, np.int64), np.zeros(0)]  # keys and scores so far
+
+    def listed_keys() -> np.ndarray:
+        if not base:
+            lens = np.array([len(lists[r]) for r in left.tolist()], np.int64)
+            base[:] = [np.repeat(left, lens), np.concatenate([lists[r] for r in left.tolist()])]
+        e, m = np.concatenate([base[0], added_e]), np.concatenate([base[1], added_m])
+        return unique_ints(e * model.n + m)
+
     def graph() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        lens = np.array([len(lists[r]) for r in left.tolist()], np.int64)
-        e = np.repeat(left, lens)
-        m = np.concatenate([lists[r] for r in left.tolist()])
+        keys = listed_keys()
+        e, m = keys // model.n, keys % model.n
         if len(pu):  # wishes across the two sides are always candidates
             a = np.concatenate([pu, pv])
             b = np.concatenate([pv, pu])
@@ -84,9 +104,19 @@ def solve_bipartite(
             a, b = a[ok], b[ok]
             ok = model.feasible(a, b)
             e, m = np.concatenate([e, a[ok]]), np.concatenate([m, b[ok]])
-        keys = np.unique(e * model.n + m)
+        keys = unique_ints(e * model.n + m)
         e, m = keys // model.n, keys % model.n
-        return e, m, model.scores(e, m)
+        # score only the pairs not scored in an earlier round (scores are exact per pair)
+        old_keys, old_w = scored
+        w = np.empty(len(keys))
+        known = np.zeros(len(keys), bool)
+        if len(old_keys):
+            pos = np.searchsorted(old_keys, keys).clip(0, len(old_keys) - 1)
+            known = old_keys[pos] == keys
+            w[known] = old_w[pos[known]]
+        w[~known] = model.scores(e[~known], m[~known])
+        scored[:] = [keys, w]
+        return e, m, w
 
     hubs = _hubs(model, left, right)
     certified = False
@@ -150,15 +180,14 @@ def solve_bipartite(
             # every mentee learns their best few mentors with room: a waiting mentee may get a
             # seat that someone else frees by moving to one of those (an augmenting chain)
             extra = scan_topk(model, min(3, len(room)), rows=left, cols=room, seed=seed)
-            added = 0
-            for i, r in enumerate(extra.rows.tolist()):
-                nb = extra.neighbours[i]
-                nb = nb[nb >= 0]
-                if len(nb):
-                    lists[r] = np.union1d(lists[r], nb)
-                    added += len(nb)
-            if added == 0:
+            width = extra.neighbours.shape[1]
+            new_e = np.repeat(extra.rows, width)
+            new_m = extra.neighbours.ravel()
+            found = new_m >= 0
+            if not found.any():
                 break
+            added_e = np.concatenate([added_e, new_e[found]])
+            added_m = np.concatenate([added_m, new_m[found]])
             e, m, w = graph()
             result = capacitated_assignment(
                 len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity
@@ -170,14 +199,21 @@ def solve_bipartite(
         bound, method = objective, "relaxed flow with certified thresholds: optimal"
     else:
         t = thresholds[left]
+        by = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(np.int64)
+        # an edge worth no more than its mentee's way out is dominated: the way out reaches
+        # the same mentor (the hub reaches every mentor the must-have allows) with the same
+        # capacity, so leaving such edges out (most of the augmenting pass's, the k-th best
+        # ones) does not change the flow's optimum, only its size
+        weight = to_int(w) + 1
+        keep = weight > by[left_pos[e]]
         plain = capacitated_assignment(
             len(left),
             len(right),
-            left_pos[e],
-            right_pos[m],
-            to_int(w) + 1,
+            left_pos[e[keep]],
+            right_pos[m[keep]],
+            weight[keep],
             capacity,
-            bypass=np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(np.int64),
+            bypass=by,
             hub_of_left=hubs[0],
             hub_right=hubs[1],
         )
@@ -190,8 +226,14 @@ def solve_bipartite(
         "min-cost flow (OR-Tools)" + (" certified exact" if certified else f", k={kk}"),
         method,
         kk,
-        {r: len(lists[r]) for r in left.tolist()},
+        _listed_counts(listed_keys() // model.n, left),
     )
+
+
+def _listed_counts(mentees: np.ndarray, left: np.ndarray) -> dict[int, int]:
+    """How many mentors each mentee's candidate list holds (one entry per listed pair)."""
+    counts = np.bincount(mentees, minlength=int(left.max(initial=0)) + 1)
+    return dict(zip(left.tolist(), counts[left].tolist(), strict=True))
 
 
 def _hubs(

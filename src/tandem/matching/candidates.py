@@ -12,6 +12,7 @@ selection costs one comparison per pair instead of a partial sort.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,18 @@ BLOCK = 2048
 SAMPLE = 256
 SUB_BLOCK = 256
 SAFETY = 1e-5  # float32 products against the exact float64 scores
+
+
+def unique_ints(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for integer arrays by sorting: numpy 2.4's hash-based unique is about 40
+    times slower on a million widely spread keys (pair keys ``u * n + v``)."""
+    values = np.sort(np.asarray(values).ravel())
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 @dataclass
@@ -66,6 +79,28 @@ def _initial_thresholds(
     return thr
 
 
+def _bounds(key: np.ndarray | None, count: int) -> list[tuple[int, int]]:
+    """Blocks over ids sorted by the prune key: at most ``BLOCK`` long and cut where the key
+    changes (unless that leaves a sliver), so that block pairs lie entirely inside or entirely
+    outside the must-have range and the skipped blocks are all the infeasible ones."""
+    if key is None or count == 0:
+        return [(a, min(a + BLOCK, count)) for a in range(0, count, BLOCK)]
+    cuts = [0, *(np.flatnonzero(key[1:] != key[:-1]) + 1).tolist(), count]
+    out: list[tuple[int, int]] = []
+    start = 0
+    for s, e in itertools.pairwise(cuts):
+        if s > start and (e - start > BLOCK or min(s - start, e - s) >= BLOCK // 4):
+            out.append((start, s))
+            start = s
+        if e - start > BLOCK:
+            pieces = -(-(e - start) // BLOCK)
+            edges = np.linspace(start, e, pieces + 1).round().astype(np.int64).tolist()
+            out.extend(itertools.pairwise(edges[:-1]))
+            start = edges[-2]
+    out.append((start, count))
+    return out
+
+
 def scan_topk(
     model: ScoreModel,
     k: int,
@@ -74,10 +109,13 @@ def scan_topk(
     *,
     seed: int = 0,
     progress: Progress | None = None,
+    safe_start: bool = False,
 ) -> Candidates:
     """Exact top-k feasible partners for each row among ``cols``.
 
     Without ``cols`` the rows are matched among themselves (one population, symmetric scan).
+    ``safe_start`` starts every row from feasible sampled partners (used for the few rows whose
+    quick first threshold turned out too high).
     """
     n = model.n
     q, x, c0 = model.features()
@@ -92,7 +130,8 @@ def scan_topk(
     # local row index -> threshold / lists (global id space for symmetric scans)
     thr = np.full(n, np.inf)
     complete = k >= len(cols) - (1 if symmetric else 0)
-    if complete or symmetric:  # symmetric scans start from their own block (below)
+    quick_start = not (complete or symmetric or safe_start)
+    if complete or symmetric or quick_start:  # these start from nearby blocks (below)
         thr[rows] = -np.inf
     else:
         thr[rows] = _initial_thresholds(model, rows, cols, k, q, x, c0, rng)
@@ -109,12 +148,15 @@ def scan_topk(
         pos = prune[0][ids]
         return ids[np.argsort(np.nan_to_num(pos, nan=np.inf), kind="stable")]
 
+    def sort_key(ids: np.ndarray) -> np.ndarray | None:
+        return None if prune is None else np.nan_to_num(prune[0][ids], nan=np.inf)
+
     row_order = ordered(rows)
     col_order = row_order if symmetric else ordered(cols)
     q_rows = np.ascontiguousarray(q[row_order])
     x_cols = np.ascontiguousarray(x[col_order])
-    row_starts = list(range(0, len(row_order), BLOCK))
-    col_starts = row_starts if symmetric else list(range(0, len(col_order), BLOCK))
+    row_bounds = _bounds(sort_key(row_order), len(row_order))
+    col_bounds = row_bounds if symmetric else _bounds(sort_key(col_order), len(col_order))
 
     def span(block: np.ndarray) -> tuple[float, float]:
         if prune is None:
@@ -123,21 +165,33 @@ def scan_topk(
         pos = pos[~np.isnan(pos)]
         return (float(pos.min()), float(pos.max())) if len(pos) else (np.nan, np.nan)
 
-    row_spans = [span(row_order[a : a + BLOCK]) for a in row_starts]
-    col_spans = row_spans if symmetric else [span(col_order[a : a + BLOCK]) for a in col_starts]
+    row_spans = [span(row_order[a:e]) for a, e in row_bounds]
+    col_spans = row_spans if symmetric else [span(col_order[a:e]) for a, e in col_bounds]
     limit = prune[1] if prune else np.inf
+
+    def reachable(bi: int, bj: int) -> bool:
+        lo_i, hi_i = row_spans[bi]
+        lo_j, hi_j = col_spans[bj]
+        return prune is None or not (
+            np.isnan(lo_i) or np.isnan(lo_j) or lo_j - hi_i > limit or lo_i - hi_j > limit
+        )
+
+    def distance(bi: int, bj: int) -> float:
+        """How far apart two blocks are on the prune key (0 when they overlap)."""
+        if prune is None:
+            return 0.0
+        lo_i, hi_i = row_spans[bi]
+        lo_j, hi_j = col_spans[bj]
+        return max(0.0, lo_j - hi_i, lo_i - hi_j)
+
     thr_f32 = np.empty(0, np.float32)
-    thr_f32_rows = np.empty(0, np.float32)
 
     def refresh() -> None:
         """Thresholds in block order, float32. Entries must beat them strictly: ties with the
         k-th best cannot improve a list (and discrete scores tie a lot)."""
-        nonlocal thr_f32, thr_f32_rows
+        nonlocal thr_f32
         t_rows = thr[row_order]
-        thr_f32_rows = np.where(np.isfinite(t_rows), t_rows, -np.inf).astype(np.float32)
-        thr_f32 = thr_f32_rows
-
-    refresh()
+        thr_f32 = np.where(np.isfinite(t_rows), t_rows, -np.inf).astype(np.float32)
 
     buf_r: list[np.ndarray] = []
     buf_c: list[np.ndarray] = []
@@ -152,7 +206,7 @@ def scan_topk(
         buf_r.clear()
         buf_c.clear()
         buf_v.clear()
-        touched = np.unique(r_new)
+        touched = unique_ints(r_new)
         old_n = nbr[touched].ravel()
         old_v = val[touched].ravel().astype(np.float64)
         old_r = np.repeat(touched, k)
@@ -177,78 +231,85 @@ def scan_topk(
         refresh()
 
     def visit(bi: int, bj: int) -> None:
-        lo_i, hi_i = row_spans[bi]
-        lo_j, hi_j = col_spans[bj]
-        if prune is not None and (
-            np.isnan(lo_i) or np.isnan(lo_j) or lo_j - hi_i > limit or lo_i - hi_j > limit
-        ):
-            return
-        a, b = row_starts[bi], col_starts[bj]
-        block_i = row_order[a : a + BLOCK]
-        block_j = col_order[b : b + BLOCK]
-        scores = q_rows[a : a + BLOCK] @ x_cols[b : b + BLOCK].T
+        a, a_end = row_bounds[bi]
+        b, b_end = col_bounds[bj]
+        block_i = row_order[a:a_end]
+        block_j = col_order[b:b_end]
+        scores = q_rows[a:a_end] @ x_cols[b:b_end].T
         if c0:
             scores += np.float32(c0)
-        two_sided = symmetric and bi != bj
-        thr_i = thr_f32[a : a + BLOCK] if symmetric else thr_f32_rows[a : a + BLOCK]
-        # one fast pass per side finds the few rows / columns with anything above threshold
-        hit_rows = np.flatnonzero(scores.max(axis=1) > thr_i)
-        if len(hit_rows):
-            sub = scores[hit_rows]
-            r, c = np.nonzero(sub > thr_i[hit_rows, None])
-            vals = sub[r, c]
-            gi, gj = block_i[hit_rows[r]], block_j[c]
+        flat = scores.ravel()
+        width = b_end - b
+        # entries above the row's threshold (and, one population, above the column's): one
+        # comparison per entry and a flat nonzero, far cheaper than 2-D nonzero or gathers
+        row_hits = np.flatnonzero(scores > thr_f32[a:a_end][:, None])
+        col_hits = (
+            np.flatnonzero(scores > thr_f32[b:b_end][None, :]) if symmetric and bi != bj else None
+        )
+        for hits, for_rows in ((row_hits, True), (col_hits, False)):
+            if hits is None or not len(hits):
+                continue
+            r, c = np.divmod(hits, width)
+            gi, gj = block_i[r], block_j[c]
             ok = model.feasible(gi, gj)
-            buf_r.append(gi[ok])
-            buf_c.append(gj[ok])
-            buf_v.append(vals[ok])
-        if two_sided:
-            thr_j = thr_f32[b : b + BLOCK]
-            hit_cols = np.flatnonzero(scores.max(axis=0) > thr_j)
-            if len(hit_cols):
-                sub = scores[:, hit_cols]
-                r, c = np.nonzero(sub > thr_j[None, hit_cols])
-                vals = sub[r, c]
-                gi, gj = block_i[r], block_j[hit_cols[c]]
-                ok = model.feasible(gi, gj)
-                buf_r.append(gj[ok])
-                buf_c.append(gi[ok])
-                buf_v.append(vals[ok])
+            owner, partner = (gi, gj) if for_rows else (gj, gi)
+            buf_r.append(owner[ok])
+            buf_c.append(partner[ok])
+            buf_v.append(flat[hits[ok]])
 
-    if symmetric and not complete:
-        # a first threshold per row: the k-th best among part of its own block (similar people
-        # when sorted by a must-have). Feasibility is not checked here: a threshold that is too
-        # high only means a shorter list, and short lists are completed below.
-        for a in row_starts:
-            size = min(BLOCK, len(row_order) - a)
-            sub = min(size, max(SUB_BLOCK, 2 * k + 1))
-            vals = q_rows[a : a + size] @ x_cols[a : a + sub].T
-            if c0:
-                vals += np.float32(c0)
-            diag = np.arange(min(size, sub))
-            vals[diag, diag] = -np.inf  # not oneself
-            kk = min(k, sub - 1)
-            kth = np.partition(vals, sub - kk, axis=1)[:, sub - kk]
-            block = row_order[a : a + size]
-            thr[block] = np.maximum(thr[block], kth.astype(np.float64) - SAFETY)
+    def quick_thresholds(bi: int, bj: int, same_block: bool) -> None:
+        """A first threshold for the rows of block ``bi``: their k-th best among part of block
+        ``bj`` (the nearest on the prune key, i.e. similar people). Feasibility is not checked:
+        a threshold that is too high only means a short list, and short lists are redone."""
+        a, a_end = row_bounds[bi]
+        b, b_end = col_bounds[bj]
+        sub = min(b_end - b, max(SUB_BLOCK, 2 * k + 1))
+        kk = min(k, sub - 1) if same_block else min(k, sub)
+        if kk < 1:
+            return
+        vals = q_rows[a:a_end] @ x_cols[b : b + sub].T
+        if c0:
+            vals += np.float32(c0)
+        vals[row_order[a:a_end, None] == col_order[None, b : b + sub]] = -np.inf  # not oneself
+        kth = np.partition(vals, sub - kk, axis=1)[:, sub - kk]
+        block = row_order[a:a_end]
+        thr[block] = np.maximum(thr[block], kth.astype(np.float64) - SAFETY)
+
+    nb_rows, nb_cols = len(row_bounds), len(col_bounds)
+    if symmetric:
+        if not complete:
+            for bi in range(nb_rows):
+                quick_thresholds(bi, bi, True)
         refresh()
         # diagonal blocks first: every row then has a good threshold from similar people
-        for bi in range(len(row_starts)):
-            visit(bi, bi)
+        for bi in range(nb_rows):
+            if reachable(bi, bi):
+                visit(bi, bi)
         merge()
-        pairs = [(bi, bj) for bi in range(len(row_starts)) for bj in range(bi + 1, len(row_starts))]
+        # then the other pairs, nearest on the prune key first, so thresholds rise early
+        pairs = [
+            (bi, bj) for bi in range(nb_rows) for bj in range(bi + 1, nb_rows) if reachable(bi, bj)
+        ]
+        pairs.sort(key=lambda p: (distance(*p), p[1] - p[0], p[0]))
     else:
-        pairs = [(bi, bj) for bi in range(len(row_starts)) for bj in range(len(col_starts))]
+        pairs = []
+        for bi in range(nb_rows):
+            near = sorted((distance(bi, bj), bj) for bj in range(nb_cols) if reachable(bi, bj))
+            if quick_start and near:
+                quick_thresholds(bi, near[0][1], False)
+            pairs.extend((bi, bj) for _, bj in near)
+        refresh()
     total = max(1, len(pairs))
+    step = max(1, total // 50)
     for done, (bi, bj) in enumerate(pairs, start=1):
         visit(bi, bj)
         merge()  # thresholds rise as early as possible: fewer entries read back later
-        if progress is not None and (done == len(pairs) or pairs[done][0] != bi):
+        if progress is not None and (done % step == 0 or done == total):
             progress(done / total, "candidates")
     merge()
     short = np.flatnonzero((nbr[:, k - 1] < 0) & np.isfinite(thr[rows]))
-    if symmetric and len(short) and not complete:
-        redo = scan_topk(model, k, rows=rows[short], cols=rows, seed=seed)
+    if (symmetric or quick_start) and len(short) and not complete:
+        redo = scan_topk(model, k, rows=rows[short], cols=cols, seed=seed, safe_start=True)
         nbr[short] = redo.neighbours
         thr[rows[short]] = np.where(np.isfinite(redo.threshold), redo.threshold - SAFETY, -np.inf)
     bound = thr[rows]
@@ -285,5 +346,5 @@ def edges_from(
         v = np.concatenate([v, extra[1]])
     size = int(n if n is not None else max(u.max(initial=0), v.max(initial=0)) + 1)
     a, b = np.minimum(u, v), np.maximum(u, v)
-    keys = np.unique(a * size + b)
+    keys = unique_ints(a * size + b)
     return keys // size, keys % size

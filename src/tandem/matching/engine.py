@@ -480,7 +480,10 @@ def _make_groups(
             cursor += 1
         if locked:
             explanation.insert(0, "locked by the coordinator")
-        score = float(np.mean([sc for _, _, sc in pair_scores])) if pair_scores else 0.0
+        if len(pair_scores) == 1:  # a pair: its score (np.mean of one number is a slow copy)
+            score = pair_scores[0][2]
+        else:
+            score = float(np.mean([sc for _, _, sc in pair_scores])) if pair_scores else 0.0
         out.append(
             Group(
                 members=ids,
@@ -513,13 +516,18 @@ def _stats(
     unmatched: int,
 ) -> SolveStats:
     # per person (mentors may be in several groups): the mean score of their pairs
-    scores_of: dict[str, list[float]] = {}
+    slot: dict[str, int] = {}
+    owners: list[int] = []
+    values: list[float] = []
     for g in groups:
         for member in g.members:
-            scores_of.setdefault(member, []).extend(
-                s for a, b, s in g.pair_scores if member in (a, b)
-            )
-    person_scores = [float(np.mean(v)) if v else 0.0 for v in scores_of.values()]
+            slot.setdefault(member, len(slot))
+        for a, b, s in g.pair_scores:
+            owners += (slot[a], slot[b])
+            values += (s, s)
+    totals = np.bincount(owners, weights=values, minlength=len(slot))
+    counts = np.bincount(owners, minlength=len(slot))
+    person_scores = np.divide(totals, counts, out=np.zeros(len(slot)), where=counts > 0).tolist()
     group_scores = np.array([g.score for g in groups]) if groups else np.zeros(0)
     counts, edges = np.histogram(group_scores, bins=10, range=(0.0, 1.0))
     histogram = [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+
 import numpy as np
 
 from tandem.matching.records import Factor, Participant
@@ -18,7 +21,7 @@ from tandem.matching.scoring import (
     get_value,
     pair_keys,
 )
-from tandem.matching.text import tokens
+from tandem.matching.text import token_tuple
 from tandem.matching.timezones import utc_offset_label
 
 MAX_FACTORS = 8
@@ -47,8 +50,9 @@ class Explainer:
         self.model = model
         self.names = [display(p) for p in model.participants]
         self.sets: dict[int, tuple[list[frozenset[int]], list[frozenset[int]]]] = {}
-        self.tokens: dict[int, list[list[str]]] = {}
+        self.tokens: dict[int, list[tuple[str, ...]]] = {}
         self.labels: dict[int, list[str]] = {}
+        self.raw: dict[str, list[object]] = {}
         for t, term in enumerate(model.terms):
             if isinstance(term, ComplementaryTerm):
                 self.sets[t] = (
@@ -60,12 +64,19 @@ class Explainer:
             elif isinstance(term, TextTerm):
                 field = term.criterion.field
                 self.tokens[t] = [
-                    tokens(str(get_value(p, field) or "")) for p in model.participants
+                    token_tuple(str(get_value(p, field) or "")) for p in model.participants
                 ]
             elif isinstance(term, TimezoneTerm):
                 self.labels[t] = [
                     utc_offset_label(z, model.reference_date) for z, _ in term.profiles
                 ]
+
+    def raw_values(self, field: str) -> list[object]:
+        """Each person's value of a field as written (for the sentences), looked up once."""
+        values = self.raw.get(field)
+        if values is None:
+            values = self.raw[field] = [get_value(p, field) for p in self.model.participants]
+        return values
 
     def pairs(self, a_ids: np.ndarray, b_ids: np.ndarray) -> list[list[Factor]]:
         """Every factor of each pair, strongest contribution first."""
@@ -120,15 +131,20 @@ class Explainer:
             elif isinstance(term, TimezoneTerm):
                 hours = term.overlap(a_ids, b_ids).tolist()
                 labels = self.labels[t]
+                codes = term.codes[a_ids].tolist(), term.codes[b_ids].tolist()
+                made: dict[tuple[int, int], Factor] = {}  # the zone profiles decide the factor
                 for i, (a, b) in enumerate(zip(al, bl, strict=True)):
-                    za, zb = model.participants[a].timezone, model.participants[b].timezone
-                    if za == zb:
-                        where = f"both in {za}"
-                    else:
-                        where = f"{labels[term.codes[a]]} and {labels[term.codes[b]]}"
-                    out[i].append(
-                        factor("both", f"{hours[i]:g} shared working hours ({where})", values[i])
-                    )
+                    key = (codes[0][i], codes[1][i])
+                    done = made.get(key)
+                    if done is None:
+                        za, zb = model.participants[a].timezone, model.participants[b].timezone
+                        if za == zb:
+                            where = f"both in {za}"
+                        else:
+                            where = f"{labels[key[0]]} and {labels[key[1]]}"
+                        text = f"{hours[i]:g} shared working hours ({where})"
+                        done = made[key] = factor("both", text, values[i])
+                    out[i].append(done)
             elif isinstance(term, SetOverlapTerm):
                 shared = term.shared(a_ids, b_ids).tolist()
                 for i, (a, b) in enumerate(zip(al, bl, strict=True)):
@@ -151,22 +167,32 @@ class Explainer:
                             )
                     out[i].append(factor("both", text, values[i]))
             elif isinstance(term, OrderedTerm):
+                raw = self.raw_values(field)
+                seen_o: dict[tuple[object, object], Factor] = {}  # the two values decide it
                 for i, (a, b) in enumerate(zip(al, bl, strict=True)):
-                    pa, pb = model.participants[a], model.participants[b]
-                    xa, xb = get_value(pa, field), get_value(pb, field)
-                    diff = term.positions[a] - term.positions[b]
-                    if np.isnan(diff):
-                        text = f"{field} unknown"
-                    elif diff == 0:
-                        text = f"same {field} ({xa})"
-                    else:
-                        text = f"{field} {xa} and {xb} ({abs(float(diff)):g} apart)"
-                    out[i].append(factor("both", text, values[i]))
+                    xa, xb = raw[a], raw[b]
+                    key_o = (xa, xb)
+                    done = _cached(seen_o, key_o)
+                    if done is None:
+                        diff = term.positions[a] - term.positions[b]
+                        if np.isnan(diff):
+                            text = f"{field} unknown"
+                        elif diff == 0:
+                            text = f"same {field} ({xa})"
+                        else:
+                            text = f"{field} {xa} and {xb} ({abs(float(diff)):g} apart)"
+                        done = _remember(seen_o, key_o, factor("both", text, values[i]))
+                    out[i].append(done)
             elif isinstance(term, CategoricalTerm):
                 label = field.replace("_", " ")
+                raw = self.raw_values(field)
+                seen_c: dict[tuple[object, object], Factor] = {}  # the two values decide it
                 for i, (a, b) in enumerate(zip(al, bl, strict=True)):
-                    xa = get_value(model.participants[a], field)
-                    xb = get_value(model.participants[b], field)
+                    xa, xb = raw[a], raw[b]
+                    done = _cached(seen_c, (xa, xb))
+                    if done is not None:
+                        out[i].append(done)
+                        continue
                     if rule == "same":
                         text = (
                             f"both in {label} {xa}"
@@ -179,7 +205,7 @@ class Explainer:
                             if values[i]
                             else f"same {label} ({xa})"
                         )
-                    out[i].append(factor("both", text, values[i]))
+                    out[i].append(_remember(seen_c, (xa, xb), factor("both", text, values[i])))
             elif isinstance(term, TextTerm):
                 words_of = self.tokens[t]
                 label = field.replace("_", " ")
@@ -223,6 +249,22 @@ class Explainer:
         return out
 
 
+def _cached(seen: dict[tuple[object, object], Factor], key: tuple[object, object]) -> Factor | None:
+    try:
+        return seen.get(key)
+    except TypeError:  # an unhashable value: no reuse
+        return None
+
+
+def _remember(
+    seen: dict[tuple[object, object], Factor], key: tuple[object, object], made: Factor
+) -> Factor:
+    """Factors are immutable, so pairs with the same two values share one."""
+    with contextlib.suppress(TypeError):
+        seen[key] = made
+    return made
+
+
 def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -> list[str]:
     """Map normalised tokens back to how the person wrote them."""
     cache: dict[tuple[int, str], dict[str, str]] = model.__dict__.setdefault("_label_cache", {})
@@ -236,9 +278,14 @@ def _labels(model: ScoreModel, person: int, field: str, normalised: list[str]) -
             raw += list(as_list(p.custom.get(f"{field}_offered"))) + list(
                 as_list(p.custom.get(f"{field}_wanted"))
             )
-        lookup = {" ".join(r.lower().split()): r for r in raw}
+        lookup = {_normalised(r): r for r in raw}
         cache[(person, field)] = lookup
     return [lookup.get(x, x) for x in normalised]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def explainer(model: ScoreModel) -> Explainer:

@@ -21,7 +21,14 @@ import rustworkx as rx
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching
 
-from tandem.matching.candidates import Candidates, Progress, all_feasible, edges_from, scan_topk
+from tandem.matching.candidates import (
+    Candidates,
+    Progress,
+    all_feasible,
+    edges_from,
+    scan_topk,
+    unique_ints,
+)
 from tandem.matching.flow import SCALE, fractional_matching, to_int
 from tandem.matching.scoring import ScoreModel
 
@@ -73,7 +80,7 @@ class CandidateGraph:
             u, v = np.concatenate([u, pu[ok]]), np.concatenate([v, pv[ok]])
         n = self.model.n
         a, b = np.minimum(u, v), np.maximum(u, v)
-        keys = np.unique(a * n + b)
+        keys = unique_ints(a * n + b)
         eu, ev = keys // n, keys % n
         return eu, ev, self.model.scores(eu, ev)
 
@@ -215,7 +222,7 @@ def solve_exact(
     refined = False
     for round_ in range(MAX_CERTIFY_ROUNDS):
         u, v, w = graph.edges()
-        nodes = np.unique(np.concatenate([u, v]))
+        nodes = unique_ints(np.concatenate([u, v]))
         isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
         if len(nodes) < 2:
             return PairResult([], 0.0, 0.0, True, "blossom (certified)", "exact", k, isolated)
@@ -259,7 +266,7 @@ def solve_exact(
     if complete:
         graph.update(all_feasible(model, active, active))
     u, v, w = graph.edges()
-    nodes = np.unique(np.concatenate([u, v]))
+    nodes = unique_ints(np.concatenate([u, v]))
     pairs = max_cardinality_pairs(model, nodes, u, v, w)
     if complete:
         objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
@@ -301,12 +308,17 @@ def _cols(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
-def lp_bound(model: ScoreModel, graph: CandidateGraph) -> float:
+def lp_bound(
+    model: ScoreModel,
+    graph: CandidateGraph,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> float:
     """max Σ w x + Σ (t_v/2) z over the candidate graph: valid for the complete graph.
 
     Solved in the equivalent reduced form Σ t_v/2 + LP(max(0, w_uv - (t_u + t_v)/2)), where
-    only the edges with a positive reduced weight matter (rounded up, so still a bound)."""
-    u, v, w = graph.edges()
+    only the edges with a positive reduced weight matter (rounded up, so still a bound).
+    ``edges`` are ``graph.edges()`` when the caller has them already."""
+    u, v, w = graph.edges() if edges is None else edges
     t = np.maximum(np.nan_to_num(_t_all(graph, model.n), neginf=0.0), 0.0)
     reduced = w - 0.5 * (t[u] + t[v])
     keep = reduced > 0
@@ -346,7 +358,7 @@ def solve_lp_rounding(
     objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
     if progress is not None:
         progress(0.9, "upper bound")
-    bound = lp_bound(model, graph)
+    bound = lp_bound(model, graph, (u, v, w))
     return PairResult(
         pairs,
         objective,
@@ -371,7 +383,7 @@ def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tu
         cands = scan_topk(model, 30, rows=left, seed=seed)
     u, v = edges_from(cands, n=model.n)
     if len(u):
-        nodes = np.unique(np.concatenate([u, v]))
+        nodes = unique_ints(np.concatenate([u, v]))
         pairs = max_cardinality_pairs(model, nodes, u, v, model.scores(u, v))
     matched = {i for p in pairs for i in p}
     rest = np.array([i for i in left.tolist() if i not in matched], np.int64)
@@ -379,7 +391,7 @@ def rematch_leftovers(model: ScoreModel, left: np.ndarray, seed: int) -> list[tu
         cands = all_feasible(model, rest, rest)
         u, v = edges_from(cands, n=model.n)
         if len(u):
-            nodes = np.unique(np.concatenate([u, v]))
+            nodes = unique_ints(np.concatenate([u, v]))
             pairs += max_cardinality_pairs(model, nodes, u, v, model.scores(u, v))
     return pairs
 

@@ -16,6 +16,7 @@ Two backends turn each goal statement into a unit vector; similarity is the cosi
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import os
@@ -171,8 +172,15 @@ STOP_WORDS = frozenset(
 
 
 def tokens(text: str) -> list[str]:
+    return list(token_tuple(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def token_tuple(text: str) -> tuple[str, ...]:
+    """``tokens`` as a tuple, remembered: statements repeat, and compile and explain both need
+    them."""
     words = (w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
-    return [w for w in words if w not in STOP_WORDS and len(w) > 1]
+    return tuple(w for w in words if w not in STOP_WORDS and len(w) > 1)
 
 
 def embedding_available() -> bool:
@@ -196,7 +204,10 @@ def choose_backend(requested: str, n: int) -> str:
 
 def tfidf_vectors(texts: list[str], max_dims: int = LSA_DIMS, seed: int = 0) -> np.ndarray:
     """Unit TF-IDF vectors (LSA-projected above ``max_dims`` terms); zero rows for empty texts."""
-    docs = [Counter(tokens(t)) for t in texts]
+    # each distinct statement is tokenised once (programs repeat many), in first-seen order so
+    # the vocabulary (and the projection) is the same as counting document by document
+    distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    docs = [Counter(token_tuple(t)) for t in distinct]
     vocabulary: dict[str, int] = {}
     for doc in docs:
         for term in doc:
@@ -210,7 +221,11 @@ def tfidf_vectors(texts: list[str], max_dims: int = LSA_DIMS, seed: int = 0) -> 
             rows.append(i)
             cols.append(vocabulary[term])
             vals.append(1.0 + math.log(count))
-    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(vocabulary)), dtype=np.float64)
+    unique = sp.csr_matrix(
+        (vals, (rows, cols)), shape=(len(docs), len(vocabulary)), dtype=np.float64
+    )
+    which = np.fromiter((distinct[t] for t in texts), np.int64, count=n)
+    matrix = unique[which]
     df = np.bincount(matrix.indices, minlength=len(vocabulary))
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     matrix = matrix @ sp.diags(idf)
