@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import math
 import re
 import unicodedata
@@ -36,6 +37,7 @@ from decimal import Decimal
 from numbers import Integral, Real
 from typing import Protocol
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
@@ -127,6 +129,31 @@ def write_csv(
     writer.writerow([neutralise_cell(value) for value in header])
     for row in rows:
         writer.writerow([neutralise_cell(value) for value in row])
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def spreadsheet_response(
+    sheets: Mapping[str, tuple[Sequence[object], Sequence[Sequence[object]]]],
+    *,
+    filename: str,
+    fmt: str,
+) -> HttpResponse:
+    """A download of ``{name: (header, rows)}``: one worksheet each as XLSX, or as CSV one table
+    after the other (a blank row, then the next table's header)."""
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        (header, rows), *more = sheets.values()
+        following = [line for h, r in more for line in ([], h, *r)]
+        write_csv([*rows, *following], header, response)
+        return response
+    buffer = io.BytesIO()
+    write_xlsx(sheets, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 # --- XLSX ------------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError
-from tandem.core.exports import write_csv, write_xlsx
+from tandem.core.exports import spreadsheet_response
 from tandem.feedback import selectors, services
 from tandem.feedback.forms import (
     QuestionForm,
@@ -24,7 +22,7 @@ from tandem.feedback.forms import (
     field_name,
 )
 from tandem.feedback.models import Survey, SurveyQuestion, SurveyStatus
-from tandem.feedback.results import DIMENSIONS, EXPORT_HEADER, export_rows
+from tandem.feedback.results import DIMENSIONS, EXPORT_HEADER, SurveyResults, export_rows
 from tandem.people.selectors import person_for_user
 from tandem.programs.selectors import access_program_as_coordinator, coordinated_programs
 from tandem.web.charts import Point
@@ -240,17 +238,8 @@ def transition_view(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 @login_required
 def results_view(request: HttpRequest, survey_id: int) -> HttpResponse:
-    user = _user(request)
-    survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
-    groups = selectors.group_values(survey)
-    form = ResultsFilterForm(groups, request.GET or None)
-    breakdown, only = form.selection() if request.GET else (None, None)
-    try:
-        results = selectors.survey_results(
-            user=user, survey_id=survey.pk, breakdown=breakdown, only=only, request=request
-        )
-    except ApplicationError as exc:
-        messages.error(request, _error_text(exc))
+    survey, form, results = _selected_results(request, survey_id)
+    if results is None:
         return redirect("feedback:results", survey_id=survey.pk)
     rate = selectors.response_rate(survey)
     return render(
@@ -279,6 +268,21 @@ def results_export_view(request: HttpRequest, survey_id: int, fmt: str) -> HttpR
     every cell neutralised against spreadsheet formulas."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
+    survey, _, results = _selected_results(request, survey_id, export_format=fmt)
+    if results is None:
+        return redirect("feedback:results", survey_id=survey.pk)
+    return spreadsheet_response(
+        {"Results": (EXPORT_HEADER, export_rows(results))},
+        filename=f"tandem-survey-{survey.pk}-results-{timezone.localdate().isoformat()}",
+        fmt=fmt,
+    )
+
+
+def _selected_results(
+    request: HttpRequest, survey_id: int, *, export_format: str | None = None
+) -> tuple[Survey, ResultsFilterForm, SurveyResults | None]:
+    """The results with the breakdown and filter in the query string; ``None`` (with the
+    reason as a message) when that selection is refused."""
     user = _user(request)
     survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
     form = ResultsFilterForm(selectors.group_values(survey), request.GET or None)
@@ -290,23 +294,9 @@ def results_export_view(request: HttpRequest, survey_id: int, fmt: str) -> HttpR
             breakdown=breakdown,
             only=only,
             request=request,
-            export_format=fmt,
+            export_format=export_format,
         )
     except ApplicationError as exc:
         messages.error(request, _error_text(exc))
-        return redirect("feedback:results", survey_id=survey.pk)
-    rows = export_rows(results)
-    filename = f"tandem-survey-{survey.pk}-results-{timezone.localdate().isoformat()}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        write_csv(rows, EXPORT_HEADER, response)
-        return response
-    buffer = io.BytesIO()
-    write_xlsx({"Results": (EXPORT_HEADER, rows)}, buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+        return survey, form, None
+    return survey, form, results

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
-from tandem.core.exports import write_csv, write_xlsx
+from tandem.core.exports import spreadsheet_response
 from tandem.insights import kpis
 from tandem.insights.report import report_pdf
 from tandem.people.models import Department
@@ -146,19 +145,11 @@ def export_view(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse
         request=request,
         data={"format": fmt},
     )
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        write_csv([*rows, [], series_header, *series], header, response)
-        return response
-    buffer = io.BytesIO()
-    write_xlsx({"KPIs": (header, rows), "Charts": (series_header, series)}, buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return spreadsheet_response(
+        {"KPIs": (header, rows), "Charts": (series_header, series)},
+        filename=filename,
+        fmt="csv" if fmt == "csv" else "xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 @login_required
