@@ -8,7 +8,7 @@ everything a results page can display, taken together across all of those views:
 * never lets a hidden group, or any group of 1..k-1 responses, be worked out by adding and
   subtracting what is displayed.
 
-The reader is the independent one from ``tests/insights/test_suppression.py``; here it sees only
+The reader is the independent one from ``tests.privacy.test_suppression.py``; here it sees only
 what ``select_view`` (the function behind the page and the API) hands out.
 """
 
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tandem.feedback import results
 from tandem.feedback.models import Response, ResponseAnswer, SurveyQuestion
 from tandem.feedback.results import DIMENSIONS, Record
-from tandem.insights.suppression import (
+from tandem.privacy import (
     ALL,
     Aggregate,
     AggregateTable,
@@ -29,7 +29,7 @@ from tandem.insights.suppression import (
     Withheld,
     WithheldReason,
 )
-from tests.insights.test_suppression import Reader
+from tests.privacy.test_suppression import Reader
 
 DEPARTMENTS = ("Sales", "Legal", "Data", "Ops", "Design", "")
 BANDS = ("1-2", "3-4", "5-6", "7-8", "")

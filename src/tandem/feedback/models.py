@@ -17,8 +17,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
-from tandem.insights.suppression import DEFAULT_THRESHOLDS, THRESHOLD_FLOOR
 from tandem.people.models import Person, Skill
+from tandem.privacy import DEFAULT_THRESHOLDS, THRESHOLD_FLOOR
 from tandem.programs.models import Program
 
 

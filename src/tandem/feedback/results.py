@@ -28,7 +28,7 @@ from tandem.feedback.models import (
     Survey,
     SurveyQuestion,
 )
-from tandem.insights.suppression import (
+from tandem.privacy import (
     ALL,
     Aggregate,
     AggregateTable,

@@ -42,10 +42,10 @@ from tandem.feedback.models import (
     SurveyStatus,
     level_band,
 )
-from tandem.insights.suppression import validate_threshold
 from tandem.notify.emails import survey_invitation_email, survey_reminder_email
 from tandem.notify.outbox import enqueue
 from tandem.people.models import Person, PersonStatus, Skill
+from tandem.privacy import validate_threshold
 from tandem.programs.models import Program
 from tandem.programs.selectors import can_coordinate
 

@@ -10,9 +10,9 @@ from django.db.models import Prefetch, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
-from tandem.insights.suppression import Aggregate, AggregateTable, suppress
 from tandem.matches.models import MatchRun, Proposal, ProposalMember, UnmatchedPerson
 from tandem.people.models import Person
+from tandem.privacy import Aggregate, AggregateTable, suppress
 from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
 from tandem.programs.selectors import can_coordinate
 from tandem.relationships.models import Membership, Relationship, RepairRequest

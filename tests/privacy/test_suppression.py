@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.insights.suppression import (
+from tandem.privacy import (
     ALL,
     Aggregate,
     AggregateTable,
@@ -581,7 +581,7 @@ class FakeSolverResult:
 
 
 def test_if_the_audit_cannot_finish_nothing_is_shown(monkeypatch):
-    import tandem.insights.suppression as module
+    import tandem.privacy.derivation as module
 
     monkeypatch.setattr(module, "milp", lambda c, **kwargs: FakeSolverResult(1))
     table = table_from_counts({("A",): 7, ("B",): 3, ("C",): 2, ("D",): 0}, ["team"])
@@ -591,7 +591,7 @@ def test_if_the_audit_cannot_finish_nothing_is_shown(monkeypatch):
 
 
 def test_a_solver_answer_that_fails_exact_checking_only_hides_more(monkeypatch):
-    import tandem.insights.suppression as module
+    import tandem.privacy.derivation as module
 
     def claims_everything(c, **kwargs):
         return FakeSolverResult(0, [1.0] * len(c))
