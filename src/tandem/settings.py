@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "tandem.relationships",
     "tandem.insights",
     "tandem.feedback",
+    "tandem.ui",
     "tandem.web",
+    "tandem.demo",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +93,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tandem.urls"
-FORM_RENDERER = "tandem.web.forms.TandemFormRenderer"
+FORM_RENDERER = "tandem.ui.forms.TandemFormRenderer"
 WSGI_APPLICATION = "tandem.wsgi.application"
 
 TEMPLATES = [

@@ -27,6 +27,7 @@ from tandem.notify.outbox import deliver_due, enqueue, render_email
 def make_email(n: int, recipient: str | None = None):
     return render_email(
         "password_reset",
+        templates="accounts/email",
         event_key=f"test-event:{n}",
         recipient=recipient or f"person{n}@example.com",
         context={"reset_url": f"https://tandem.test/reset/{n}/"},

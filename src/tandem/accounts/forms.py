@@ -13,8 +13,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tandem.accounts import throttle
+from tandem.accounts.emails import password_reset_email
 from tandem.accounts.models import User, normalise_email
-from tandem.notify.emails import password_reset_email
 from tandem.notify.outbox import enqueue
 
 TOO_MANY = (

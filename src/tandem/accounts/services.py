@@ -14,11 +14,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.accounts.emails import invitation_email
 from tandem.accounts.models import ApiToken, Invitation, Role, User, UserSession
 from tandem.accounts.tokens import digest, new_secret
 from tandem.audit.services import audit_entry, log_action, log_actions
 from tandem.core.errors import ApplicationError, FieldError, NotFound
-from tandem.notify.emails import invitation_email
 from tandem.notify.outbox import enqueue
 
 API_TOKEN_PREFIX = "tdm_"  # noqa: S105 - a prefix, not a secret

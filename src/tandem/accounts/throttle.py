@@ -15,14 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from tandem.accounts.models import LoginThrottle
-
-
-def client_ip(request: HttpRequest) -> str:
-    if settings.TANDEM_TRUST_PROXY_HEADERS:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+from tandem.core.requests import client_ip
 
 
 def consume(key: str, *, limit: int, window: timedelta, now: datetime | None = None) -> bool:

@@ -10,6 +10,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from tandem.audit.models import AuditEntry
+from tandem.core.requests import client_ip
 
 
 def _target_fields(target: models.Model | None) -> dict[str, str]:
@@ -30,8 +31,6 @@ def audit_entry(
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEntry:
-    from tandem.accounts.throttle import client_ip
-
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry(
         action=action,

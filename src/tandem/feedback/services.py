@@ -28,6 +28,7 @@ from tandem.feedback.catalog import (
     QuestionSpec,
     render,
 )
+from tandem.feedback.emails import survey_invitation_email, survey_reminder_email
 from tandem.feedback.models import (
     Anchor,
     AttributedResponse,
@@ -42,7 +43,6 @@ from tandem.feedback.models import (
     SurveyStatus,
     level_band,
 )
-from tandem.notify.emails import survey_invitation_email, survey_reminder_email
 from tandem.notify.outbox import enqueue
 from tandem.people.models import Person, PersonStatus, Skill
 from tandem.privacy import validate_threshold

@@ -25,7 +25,7 @@ from tandem.feedback.models import Survey, SurveyQuestion, SurveyStatus
 from tandem.feedback.results import DIMENSIONS, EXPORT_HEADER, SurveyResults, export_rows
 from tandem.people.selectors import person_for_user
 from tandem.programs.selectors import access_program_as_coordinator, coordinated_programs
-from tandem.web.charts import Point
+from tandem.ui.charts import Point
 
 
 def _user(request: HttpRequest) -> User:

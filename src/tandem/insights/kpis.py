@@ -49,7 +49,7 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
-from tandem.web.charts import Point
+from tandem.ui.charts import Point
 
 K_MIN = 5
 HORIZONS = (183, 365)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from tandem.insights.kpis import Dashboard
-from tandem.web.charts import Point
+from tandem.ui.charts import Point
 
 FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
 BRAND = (11, 93, 75)

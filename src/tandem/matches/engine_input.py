@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from tandem.core.languages import language_name as core_language_name
 from tandem.matching import Constraints, Participant, PastPartner, TimeWindow
 from tandem.people.models import Department, Person, Skill
 from tandem.programs.models import (
@@ -57,9 +58,7 @@ def availability(keys: Iterable[str]) -> tuple[TimeWindow, ...]:
 
 def language_name(code: str) -> str:
     """Explanations read "both speak German", not "both speak de"."""
-    from tandem.web.templatetags.tandem import _language_name
-
-    return _language_name(str(code))
+    return core_language_name(str(code))
 
 
 def manager_chains(people: Iterable[Person]) -> dict[int, tuple[str, ...]]:

@@ -16,7 +16,7 @@ from tandem.privacy import Aggregate, AggregateTable, suppress
 from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
 from tandem.programs.selectors import can_coordinate
 from tandem.relationships.models import Membership, Relationship, RepairRequest
-from tandem.web.charts import Point
+from tandem.ui.charts import Point
 
 K_BACKGROUND = 5
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
-from tandem.matches import engine_input
+from tandem.matches import emails, engine_input
 from tandem.matches.models import (
     CriteriaVersion,
     MatchRun,
@@ -37,7 +37,6 @@ from tandem.matching import (
     score_group,
     solve,
 )
-from tandem.notify import emails
 from tandem.notify.outbox import enqueue
 from tandem.people.models import Person
 from tandem.programs.models import (
@@ -49,6 +48,7 @@ from tandem.programs.models import (
     ProgramStatus,
 )
 from tandem.programs.selectors import can_coordinate
+from tandem.relationships import emails as relationship_emails
 from tandem.relationships.models import (
     LIVE_STATUSES,
     EndReason,
@@ -627,7 +627,7 @@ def membership_respond(
             relationship.save(update_fields=["status", "activated_at"])
             enqueue(
                 [
-                    emails.match_started_email(relationship=relationship, membership=m)
+                    relationship_emails.match_started_email(relationship=relationship, membership=m)
                     for m in relationship.members.select_related("person__user")
                 ]
             )
@@ -639,7 +639,7 @@ def membership_respond(
     _end(relationship, reason=EndReason.DECLINED, by=actor, note="")
     enqueue(
         [
-            emails.match_declined_email(relationship=relationship, membership=m)
+            relationship_emails.match_declined_email(relationship=relationship, membership=m)
             for m in relationship.members.select_related("person__user").exclude(pk=membership.pk)
         ]
     )
@@ -671,7 +671,7 @@ def repair_request(*, actor: User, relationship: Relationship, reason: str) -> R
     )
     enqueue(
         [
-            emails.repair_requested_email(request=request, coordinator=c)
+            relationship_emails.repair_requested_email(request=request, coordinator=c)
             for c in relationship.program.coordinators.all()
         ]
     )
@@ -696,7 +696,7 @@ def relationship_end(
     )
     enqueue(
         [
-            emails.match_ended_email(relationship=relationship, membership=m)
+            relationship_emails.match_ended_email(relationship=relationship, membership=m)
             for m in relationship.members.select_related("person__user")
         ]
     )
@@ -723,7 +723,7 @@ def answer_deadlines(*, today: date) -> tuple[int, int]:
             if Membership.objects.filter(pk=membership.pk, reminded_at__isnull=True).update(
                 reminded_at=timezone.now()
             ):
-                enqueue([emails.match_answer_reminder_email(membership=membership)])
+                enqueue([relationship_emails.match_answer_reminder_email(membership=membership)])
                 reminded += 1
     for membership in pending.filter(
         respond_by__lt=today - timedelta(days=2), escalated_at__isnull=True
@@ -735,7 +735,9 @@ def answer_deadlines(*, today: date) -> tuple[int, int]:
                 program = membership.relationship.program
                 enqueue(
                     [
-                        emails.match_unanswered_alert_email(membership=membership, coordinator=c)
+                        relationship_emails.match_unanswered_alert_email(
+                            membership=membership, coordinator=c
+                        )
                         for c in program.coordinators.all()
                     ]
                 )

@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -61,16 +61,31 @@ class EmailToSend:
     send_after: datetime | None = None  # e.g. the end of the recipient's quiet hours
 
 
+class Recipient(Protocol):
+    """Whom an email is for: a user account (notify knows no domain model beyond this)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def email(self) -> str: ...
+
+
 def render_email(
     kind: str,
     *,
+    templates: str,
     event_key: str,
-    recipient: Any,
+    recipient: Recipient | str,
     context: dict[str, Any],
     attachments: Sequence[Attachment] = (),
     send_after: datetime | None = None,
 ) -> EmailToSend:
-    """Render ``notify/email/<kind>/{subject.txt,body.txt,body.html}`` for one recipient."""
+    """Render ``<templates>/<kind>/{subject.txt,body.txt,body.html}`` for one recipient.
+
+    The owning app builds the context from its own models and names its template folder
+    (``templates="relationships/email"``); the outbox only renders and stores.
+    """
     email = recipient if isinstance(recipient, str) else recipient.email
     full_context = {
         "site_name": settings.SITE_NAME,
@@ -78,7 +93,7 @@ def render_email(
         "recipient": recipient,
         **context,
     }
-    base = f"notify/email/{kind}"
+    base = f"{templates}/{kind}"
     subject = " ".join(render_to_string(f"{base}/subject.txt", full_context).split())
     return EmailToSend(
         kind=kind,
@@ -117,27 +132,6 @@ def enqueue(emails: Iterable[EmailToSend]) -> int:
     ]
     OutboxMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)
-
-
-def enqueue_email(
-    kind: str,
-    *,
-    event_key: str,
-    recipient: Any,
-    context: dict[str, Any],
-    attachments: Sequence[Attachment] = (),
-) -> None:
-    enqueue(
-        [
-            render_email(
-                kind,
-                event_key=event_key,
-                recipient=recipient,
-                context=context,
-                attachments=attachments,
-            )
-        ]
-    )
 
 
 # --- delivery ----------------------------------------------------------------------------------

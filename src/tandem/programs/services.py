@@ -14,9 +14,9 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, PermissionDeniedError
-from tandem.notify.emails import enrolment_confirmed_email, program_mailing_email
 from tandem.notify.outbox import enqueue
 from tandem.people.models import Person, PersonStatus, Skill
+from tandem.programs.emails import enrolment_confirmed_email, program_mailing_email
 from tandem.programs.models import (
     PRIVATE_KINDS,
     Answer,

@@ -20,7 +20,7 @@ from tandem.programs import selectors, services
 from tandem.programs.forms import ProgramForm, QuestionForm, SkillForm
 from tandem.programs.models import KPI_CHOICES, EnrolmentStatus, Program, ProgramStatus, Question
 from tandem.programs.questionnaire import EnrolmentForm
-from tandem.web.charts import Point
+from tandem.ui.charts import Point
 
 
 def _user(request: HttpRequest) -> User:

@@ -7,9 +7,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from tandem.notify import emails
 from tandem.notify.outbox import EmailToSend, enqueue
-from tandem.relationships import health
+from tandem.relationships import emails, health
 from tandem.relationships.models import (
     Goal,
     GoalStatus,

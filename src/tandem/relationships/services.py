@@ -16,11 +16,10 @@ from tandem.accounts.models import User
 from tandem.accounts.tokens import digest, new_secret
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound
-from tandem.notify import emails
 from tandem.notify.outbox import EmailToSend, enqueue
 from tandem.people.models import Person, Skill
 from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramStatus
-from tandem.relationships import health
+from tandem.relationships import emails, health
 from tandem.relationships.agendas import template_items
 from tandem.relationships.calendars import invitation_attachment
 from tandem.relationships.models import (

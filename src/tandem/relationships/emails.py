@@ -1,127 +1,52 @@
-"""One function per email kind. Each renders three templates (subject, text, HTML) into the outbox,
-inside the caller's transaction."""
+"""The emails of a relationship: answering a match, meetings and their invitations, nudges,
+alerts to coordinators, concerns and closing (templates in relationships/email/)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.accounts.models import User
 from tandem.notify.outbox import Attachment, EmailToSend, render_email
+from tandem.relationships.calendars import meeting_url
+from tandem.relationships.models import (
+    Concern,
+    Meeting,
+    MeetingSeries,
+    Membership,
+    Relationship,
+    RepairRequest,
+)
 
-if TYPE_CHECKING:
-    from tandem.accounts.models import User
-    from tandem.feedback.models import Survey
-    from tandem.matches.models import MatchRun
-    from tandem.people.models import Person
-    from tandem.programs.models import Enrolment, Program
-    from tandem.relationships.models import (
-        Concern,
-        Meeting,
-        MeetingSeries,
-        Membership,
-        Relationship,
-        RepairRequest,
-    )
+TEMPLATES = "relationships/email"
 
 
-def invitation_email(
-    *,
-    user: User,
-    accept_url: str,
-    expires_at: datetime,
-    invitation_id: int,
-    invited_by: User | None,
-) -> EmailToSend:
-    return render_email(
-        "invitation",
-        event_key=f"invitation:{invitation_id}",
-        recipient=user,
-        context={
-            "accept_url": accept_url,
-            "expires_at": expires_at,
-            "invited_by_name": invited_by.name if invited_by else "",
-        },
-    )
-
-
-def password_reset_email(*, user: User, reset_url: str, event_key: str) -> EmailToSend:
-    return render_email(
-        "password_reset", event_key=event_key, recipient=user, context={"reset_url": reset_url}
-    )
-
-
-def program_mailing_email(
-    *, kind: str, program: Program, user: User, mailing_key: str
-) -> EmailToSend:
-    """Invitation (``program_invitation``), ``enrolment_reminder`` or ``enrolment_last_call``."""
-    return render_email(
-        kind,
-        event_key=f"program:{program.pk}:{mailing_key}:{user.pk}",
-        recipient=user,
-        context={"program": program},
-    )
-
-
-def enrolment_confirmed_email(*, enrolment: Enrolment, user: User, at: datetime) -> EmailToSend:
-    return render_email(
-        "enrolment_confirmed",
-        event_key=f"program:{enrolment.program_id}:enrolled:{enrolment.pk}:{int(at.timestamp())}",
-        recipient=user,
-        context={"program": enrolment.program, "enrolment": enrolment},
-    )
-
-
-# --- matches -------------------------------------------------------------------------------------
-
-
-def _match_url(membership: Membership) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
+def match_url(membership: Membership) -> str:
+    """Where a member answers (or later reads) their match."""
     return settings.SITE_URL + reverse("matches:my_match", args=[membership.pk])
 
 
-def match_email(
-    *, membership: Membership, partners: list[Person], program: Program, needs_answer: bool
-) -> EmailToSend:
-    return render_email(
-        "match_proposed",
-        event_key=f"match:{membership.relationship_id}:proposed:{membership.pk}",
-        recipient=membership.person.user,
-        context={
-            "program": program,
-            "membership": membership,
-            "partners": partners,
-            "explanation": membership.explanation,
-            "needs_answer": needs_answer,
-            "url": _match_url(membership),
-        },
-    )
-
-
-def not_matched_email(
-    *, person: Person, program: Program, reason: str, run: MatchRun
-) -> EmailToSend:
-    return render_email(
-        "not_matched",
-        event_key=f"match-run:{run.pk}:unmatched:{person.pk}",
-        recipient=person.user,
-        context={"program": program, "reason": reason, "rotation": run.round is not None},
-    )
+def relationship_url(relationship: Relationship) -> str:
+    return settings.SITE_URL + reverse("relationships:detail", args=[relationship.pk])
 
 
 def match_started_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
     return render_email(
         "match_started",
+        templates=TEMPLATES,
         event_key=f"match:{relationship.pk}:started:{membership.pk}",
         recipient=membership.person.user,
-        context={"program": relationship.program, "url": _match_url(membership)},
+        context={"program": relationship.program, "url": match_url(membership)},
     )
 
 
 def match_declined_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
     return render_email(
         "match_declined",
+        templates=TEMPLATES,
         event_key=f"match:{relationship.pk}:declined:{membership.pk}",
         recipient=membership.person.user,
         context={"program": relationship.program},
@@ -131,6 +56,7 @@ def match_declined_email(*, relationship: Relationship, membership: Membership) 
 def match_ended_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
     return render_email(
         "match_ended",
+        templates=TEMPLATES,
         event_key=f"match:{relationship.pk}:ended:{membership.pk}",
         recipient=membership.person.user,
         context={"program": relationship.program, "relationship": relationship},
@@ -140,19 +66,18 @@ def match_ended_email(*, relationship: Relationship, membership: Membership) -> 
 def match_answer_reminder_email(*, membership: Membership) -> EmailToSend:
     return render_email(
         "match_answer_reminder",
+        templates=TEMPLATES,
         event_key=f"match:{membership.relationship_id}:remind:{membership.pk}",
         recipient=membership.person.user,
-        context={"program": membership.relationship.program, "url": _match_url(membership)},
+        context={"program": membership.relationship.program, "url": match_url(membership)},
     )
 
 
 def match_unanswered_alert_email(*, membership: Membership, coordinator: User) -> EmailToSend:
-    from django.conf import settings
-    from django.urls import reverse
-
     program = membership.relationship.program
     return render_email(
         "match_unanswered_alert",
+        templates=TEMPLATES,
         event_key=f"match:{membership.relationship_id}:unanswered:{membership.pk}",
         recipient=coordinator,
         context={
@@ -164,12 +89,10 @@ def match_unanswered_alert_email(*, membership: Membership, coordinator: User) -
 
 
 def repair_requested_email(*, request: RepairRequest, coordinator: User) -> EmailToSend:
-    from django.conf import settings
-    from django.urls import reverse
-
     program = request.relationship.program
     return render_email(
         "repair_requested",
+        templates=TEMPLATES,
         event_key=f"repair:{request.pk}:{coordinator.pk}",
         recipient=coordinator,
         context={
@@ -177,16 +100,6 @@ def repair_requested_email(*, request: RepairRequest, coordinator: User) -> Emai
             "url": settings.SITE_URL + reverse("matches:program", args=[program.pk]),
         },
     )
-
-
-# --- relationships -------------------------------------------------------------------------------
-
-
-def _relationship_url(relationship: Relationship) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
-    return settings.SITE_URL + reverse("relationships:detail", args=[relationship.pk])
 
 
 def meeting_email(
@@ -200,11 +113,10 @@ def meeting_email(
 ) -> EmailToSend:
     """An invitation (``change`` = new / moved / cancelled) with the .ics attached. No agenda
     text: invitations also reach coordinators and calendar servers."""
-    from tandem.relationships.calendars import meeting_url
-
     sequence = series.sequence if series is not None else meeting.sequence
     return render_email(
         "meeting_invitation",
+        templates=TEMPLATES,
         event_key=f"meeting:{meeting.uid}:{sequence}:{change}:{recipient.pk}",
         recipient=recipient,
         context={
@@ -223,10 +135,9 @@ def meeting_email(
 def meeting_reminder_email(
     *, meeting: Meeting, recipient: User, send_after: datetime
 ) -> EmailToSend:
-    from tandem.relationships.calendars import meeting_url
-
     return render_email(
         "meeting_reminder",
+        templates=TEMPLATES,
         event_key=f"meeting:{meeting.pk}:{meeting.sequence}:reminder:{recipient.pk}",
         recipient=recipient,
         context={
@@ -245,10 +156,9 @@ def _zone_of(user: User, meeting: Meeting) -> str:
 
 
 def log_prompt_email(*, meeting: Meeting, recipient: User, send_after: datetime) -> EmailToSend:
-    from tandem.relationships.calendars import meeting_url
-
     return render_email(
         "log_prompt",
+        templates=TEMPLATES,
         event_key=f"meeting:{meeting.pk}:log-prompt:{recipient.pk}",
         recipient=recipient,
         context={"meeting": meeting, "url": meeting_url(meeting)},
@@ -268,12 +178,13 @@ def relationship_nudge_email(
     relationship = membership.relationship
     return render_email(
         kind,
+        templates=TEMPLATES,
         event_key=f"relationship:{relationship.pk}:{key}:{membership.pk}",
         recipient=membership.person.user,
         context={
             "relationship": relationship,
             "program": relationship.program,
-            "url": _relationship_url(relationship),
+            "url": relationship_url(relationship),
             **(context or {}),
         },
         send_after=send_after,
@@ -281,8 +192,6 @@ def relationship_nudge_email(
 
 
 def reciprocity_nudge_email(*, membership: Membership) -> EmailToSend:
-    from django.utils import timezone
-
     return relationship_nudge_email(
         kind="reciprocity_nudge",
         membership=membership,
@@ -293,11 +202,9 @@ def reciprocity_nudge_email(*, membership: Membership) -> EmailToSend:
 def inactivity_alert_email(
     *, relationship: Relationship, coordinator: User, days: int
 ) -> EmailToSend:
-    from django.conf import settings
-    from django.urls import reverse
-
     return render_email(
         "inactivity_alert",
+        templates=TEMPLATES,
         event_key=f"relationship:{relationship.pk}:inactivity-alert:{coordinator.pk}:{days // 30}",
         recipient=coordinator,
         context={
@@ -313,11 +220,9 @@ def inactivity_alert_email(
 
 
 def concern_raised_email(*, concern: Concern, coordinator: User) -> EmailToSend:
-    from django.conf import settings
-    from django.urls import reverse
-
     return render_email(
         "concern_raised",
+        templates=TEMPLATES,
         event_key=f"concern:{concern.pk}:{coordinator.pk}",
         recipient=coordinator,
         context={
@@ -329,51 +234,14 @@ def concern_raised_email(*, concern: Concern, coordinator: User) -> EmailToSend:
 
 
 def closing_prompt_email(*, membership: Membership) -> EmailToSend:
-    from django.conf import settings
-    from django.urls import reverse
-
     relationship = membership.relationship
     return render_email(
         "closing_prompt",
+        templates=TEMPLATES,
         event_key=f"relationship:{relationship.pk}:closing:{membership.pk}",
         recipient=membership.person.user,
         context={
             "program": relationship.program,
             "url": settings.SITE_URL + reverse("relationships:close", args=[relationship.pk]),
         },
-    )
-
-
-# --- surveys -------------------------------------------------------------------------------------
-
-
-def _survey_context(survey: Survey) -> dict[str, object]:
-    from django.conf import settings
-    from django.urls import reverse
-    from django.utils import timezone
-
-    return {
-        "survey": survey,
-        "program": survey.program,
-        "url": settings.SITE_URL + reverse("feedback:respond", args=[survey.pk]),
-        "closes_on": timezone.localdate(survey.closes_at) if survey.closes_at else None,
-    }
-
-
-def survey_invitation_email(*, survey: Survey, person: Person) -> EmailToSend:
-    return render_email(
-        "survey_invitation",
-        event_key=f"survey:{survey.pk}:invite:{person.pk}",
-        recipient=person.user,
-        context=_survey_context(survey),
-    )
-
-
-def survey_reminder_email(*, survey: Survey, person: Person, number: int) -> EmailToSend:
-    """Reminder ``number`` (1, 2 …) to someone who has not answered yet."""
-    return render_email(
-        "survey_reminder",
-        event_key=f"survey:{survey.pk}:remind:{number}:{person.pk}",
-        recipient=person.user,
-        context=_survey_context(survey) | {"number": number},
     )

@@ -1,24 +1,16 @@
 from __future__ import annotations
 
-from functools import cache
-
 from django import template
 
+from tandem.core.languages import language_name
+
 register = template.Library()
-
-
-@cache
-def _language_name(code: str) -> str:
-    import pycountry
-
-    language = pycountry.languages.get(alpha_2=code) or pycountry.languages.get(alpha_3=code)
-    return language.name if language else code
 
 
 @register.filter
 def language_names(codes: list[str] | None) -> str:
     """["en", "de"] → "English, German"."""
-    return ", ".join(_language_name(code) for code in codes or [])
+    return ", ".join(language_name(code) for code in codes or [])
 
 
 @register.filter

@@ -8,6 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from tandem.accounts.models import Role, User
+from tandem.demo.org import DOMAIN
+from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
+
 
 class Command(BaseCommand):
     help = "Migrate, seed a demo organisation (once) and serve Tandem with a background worker."
@@ -18,15 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=560, help="people in the demo organisation")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tandem.demo.org import DOMAIN
-        from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
-
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         if is_seeded():
             self.stdout.write("Demo organisation already seeded (delete var/ to start afresh).")
-            from tandem.accounts.models import Role, User
-
             admin = User.objects.filter(role=Role.ADMIN, email__endswith=DOMAIN).first()
             coordinator = User.objects.filter(role=Role.COORDINATOR, email__endswith=DOMAIN).first()
             logins = [

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django import template
 from django.utils.safestring import SafeString
 
-from tandem.web.charts import Point, bar_chart
+from tandem.ui.charts import Point, bar_chart
 
 register = template.Library()
 
