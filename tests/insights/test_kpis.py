@@ -22,7 +22,7 @@ from tandem.relationships.models import (
     Membership,
     Relationship,
 )
-from tandem.relationships.services import recount
+from tandem.relationships.services.health import recount
 from tests.conftest import client_for
 from tests.factories import PersonFactory, make_program
 

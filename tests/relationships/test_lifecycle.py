@@ -19,7 +19,7 @@ from tandem.core.errors import ApplicationError
 from tandem.notify.models import OutboxMessage
 from tandem.programs import services as programs
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
-from tandem.relationships import reminders, selectors, services
+from tandem.relationships import reminders, selectors
 from tandem.relationships.models import (
     Goal,
     Meeting,
@@ -28,6 +28,17 @@ from tandem.relationships.models import (
     Nudge,
     Relationship,
     RelationshipStatus,
+)
+from tandem.relationships.services.closing import closing_submit
+from tandem.relationships.services.concerns import concern_raise
+from tandem.relationships.services.feeds import calendar_feed_create, calendar_feed_revoke
+from tandem.relationships.services.goals import goal_close, goal_create, goal_progress
+from tandem.relationships.services.health import refresh_health
+from tandem.relationships.services.logs import log_save, note_add
+from tandem.relationships.services.meetings import (
+    meeting_cancel,
+    meeting_reschedule,
+    meeting_schedule,
 )
 from tests.conftest import client_for
 from tests.factories import PersonFactory, make_program
@@ -82,7 +93,7 @@ def test_schedule_reschedule_cancel_keep_the_uid_and_raise_the_sequence(
     pair, participant, outsider
 ):
     start = next_weekday_at(15, BERLIN)
-    meeting = services.meeting_schedule(
+    meeting = meeting_schedule(
         actor=participant, relationship=pair, starts_at=start, duration=timedelta(minutes=45)
     )[0]
     invites = OutboxMessage.objects.filter(kind="meeting_invitation")
@@ -101,14 +112,14 @@ def test_schedule_reschedule_cancel_keep_the_uid_and_raise_the_sequence(
     assert str(event_of(round_trip)["UID"]) == meeting.uid
 
     later = start + timedelta(days=1)
-    services.meeting_reschedule(
+    meeting_reschedule(
         actor=outsider, meeting=meeting, starts_at=later, duration=timedelta(hours=1)
     )
     moved = event_of(ics_of(OutboxMessage.objects.filter(kind="meeting_invitation").latest("id")))
     assert str(moved["UID"]) == meeting.uid and int(moved["SEQUENCE"]) == 1
     assert moved.decoded("DTSTART") == later
 
-    services.meeting_cancel(actor=participant, meeting=meeting)
+    meeting_cancel(actor=participant, meeting=meeting)
     cancel = ics_of(OutboxMessage.objects.filter(kind="meeting_invitation").latest("id"))
     assert cancel["METHOD"] == "CANCEL"
     assert str(event_of(cancel)["STATUS"]) == "CANCELLED" and int(event_of(cancel)["SEQUENCE"]) == 2
@@ -116,7 +127,7 @@ def test_schedule_reschedule_cancel_keep_the_uid_and_raise_the_sequence(
 
 def test_series_invitation_repeats_on_the_program_cadence(pair, participant):
     start = next_weekday_at(10, BERLIN)
-    meetings = services.meeting_schedule(
+    meetings = meeting_schedule(
         actor=participant, relationship=pair, starts_at=start, duration=timedelta(hours=1), repeat=4
     )
     assert len(meetings) == 4
@@ -132,7 +143,7 @@ def test_series_invitation_repeats_on_the_program_cadence(pair, participant):
 
 
 def test_coordinator_is_invited_to_a_facilitated_kickoff(pair, participant, coordinator):
-    services.meeting_schedule(
+    meeting_schedule(
         actor=participant,
         relationship=pair,
         starts_at=next_weekday_at(11, BERLIN),
@@ -147,7 +158,7 @@ def test_coordinator_is_invited_to_a_facilitated_kickoff(pair, participant, coor
 
 def test_bad_meeting_times_are_refused(pair, participant):
     with pytest.raises(ApplicationError) as caught:
-        services.meeting_schedule(
+        meeting_schedule(
             actor=participant,
             relationship=pair,
             starts_at=timezone.now() - timedelta(days=1),
@@ -157,7 +168,7 @@ def test_bad_meeting_times_are_refused(pair, participant):
 
 
 def test_ics_download_and_private_feed(pair, participant, outsider):
-    meeting = services.meeting_schedule(
+    meeting = meeting_schedule(
         actor=participant,
         relationship=pair,
         starts_at=next_weekday_at(14, BERLIN),
@@ -168,15 +179,15 @@ def test_ics_download_and_private_feed(pair, participant, outsider):
     assert response["Content-Type"].startswith("text/calendar")
     assert str(event_of(Calendar.from_ical(response.content))["UID"]) == meeting.uid
 
-    token = services.calendar_feed_create(actor=outsider)
+    token = calendar_feed_create(actor=outsider)
     feed = Client().get(f"/calendar/{token}.ics")
     assert feed.status_code == 200
     calendar = Calendar.from_ical(feed.content)
     assert [str(e["UID"]) for e in calendar.walk("VEVENT")] == [meeting.uid]
     assert b"ATTENDEE" not in feed.content and participant.email.encode() not in feed.content
-    newer = services.calendar_feed_create(actor=outsider)
+    newer = calendar_feed_create(actor=outsider)
     assert Client().get(f"/calendar/{token}.ics").status_code == 404  # the old address stops
-    services.calendar_feed_revoke(actor=outsider)
+    calendar_feed_revoke(actor=outsider)
     assert Client().get(f"/calendar/{newer}.ics").status_code == 404
 
 
@@ -184,7 +195,7 @@ def test_home_shows_the_partner_and_the_next_meeting_in_each_readers_zone(
     pair, participant, outsider
 ):
     start = next_weekday_at(15, BERLIN)
-    services.meeting_schedule(
+    meeting_schedule(
         actor=participant, relationship=pair, starts_at=start, duration=timedelta(hours=1)
     )
     berlin_page = client_for(participant).get("/").content.decode()
@@ -241,7 +252,7 @@ def test_logging_with_hats_and_the_one_sided_nudge(pair, participant, outsider):
     me, them = participant.person, outsider.person
     for days_ago in (20, 13, 6):
         meeting = held_meeting(pair, participant, days_ago)
-        services.log_save(
+        log_save(
             actor=participant,
             meeting=meeting,
             topics=[("Presenting", me), ("Feedback", me)],
@@ -257,11 +268,11 @@ def test_logging_with_hats_and_the_one_sided_nudge(pair, participant, outsider):
         [participant.email, outsider.email]
     )
     meeting = held_meeting(pair, participant, 2)
-    services.log_save(
+    log_save(
         actor=outsider, meeting=meeting, topics=[("Budgeting", me)], takeaways="", next_steps=""
     )
     assert nudges.count() == 2  # not again within three weeks
-    services.log_save(
+    log_save(
         actor=outsider,
         meeting=meeting,
         topics=[("Budgeting", them), ("Hiring", me)],
@@ -272,14 +283,14 @@ def test_logging_with_hats_and_the_one_sided_nudge(pair, participant, outsider):
 
 
 def test_a_log_needs_a_topic_and_a_past_meeting(pair, participant):
-    future = services.meeting_schedule(
+    future = meeting_schedule(
         actor=participant,
         relationship=pair,
         starts_at=next_weekday_at(12, BERLIN),
         duration=timedelta(hours=1),
     )[0]
     with pytest.raises(ApplicationError, match="after it has taken place"):
-        services.log_save(
+        log_save(
             actor=participant,
             meeting=future,
             topics=[("x", participant.person)],
@@ -287,7 +298,7 @@ def test_a_log_needs_a_topic_and_a_past_meeting(pair, participant):
             next_steps="",
         )
     with pytest.raises(ApplicationError, match="at least one topic"):
-        services.log_save(
+        log_save(
             actor=participant,
             meeting=held_meeting(pair, participant, 1),
             topics=[],
@@ -301,7 +312,7 @@ def test_a_log_needs_a_topic_and_a_past_meeting(pair, participant):
 
 def test_smart_goals_with_progress_history(pair, participant, outsider):
     with pytest.raises(ApplicationError) as caught:
-        services.goal_create(
+        goal_create(
             actor=participant,
             relationship=pair,
             title="",
@@ -310,7 +321,7 @@ def test_smart_goals_with_progress_history(pair, participant, outsider):
             target_date=timezone.localdate(),
         )
     assert {e.field for e in caught.value.errors} == {"title", "metric", "target_date"}
-    goal = services.goal_create(
+    goal = goal_create(
         actor=participant,
         relationship=pair,
         title="Give two talks",
@@ -320,12 +331,12 @@ def test_smart_goals_with_progress_history(pair, participant, outsider):
         target_date=timezone.localdate() + timedelta(days=60),
     )
     assert [m.title for m in goal.milestones.all()] == ["Pick a topic"]
-    services.goal_progress(actor=participant, goal=goal, progress=40, note="First talk done")
-    services.goal_progress(actor=participant, goal=goal, progress=60)
+    goal_progress(actor=participant, goal=goal, progress=40, note="First talk done")
+    goal_progress(actor=participant, goal=goal, progress=60)
     assert list(goal.updates.values_list("progress", flat=True)) == [60, 40]
     with pytest.raises(ApplicationError):
-        services.goal_progress(actor=outsider, goal=goal, progress=90)  # only the owner
-    services.goal_close(actor=participant, goal=goal, status="done")
+        goal_progress(actor=outsider, goal=goal, progress=90)  # only the owner
+    goal_close(actor=participant, goal=goal, status="done")
     assert Goal.objects.get(pk=goal.pk).progress == 100
 
 
@@ -348,9 +359,9 @@ def test_private_notes_reach_nobody_outside_the_pair(
     pair, participant, outsider, coordinator, admin, caplog
 ):
     caplog.set_level(logging.DEBUG)
-    services.note_add(actor=participant, relationship=pair, text=f"Between us: {CANARY}")
+    note_add(actor=participant, relationship=pair, text=f"Between us: {CANARY}")
     meeting = held_meeting(pair, participant, 3)
-    services.log_save(
+    log_save(
         actor=outsider,
         meeting=meeting,
         topics=[("Hiring", outsider.person)],
@@ -358,9 +369,7 @@ def test_private_notes_reach_nobody_outside_the_pair(
         next_steps="ok",
         private_note=f"Also {CANARY}",
     )
-    services.concern_raise(
-        actor=participant, relationship=pair, kind="other", text="All fine, just testing"
-    )
+    concern_raise(actor=participant, relationship=pair, kind="other", text="All fine, just testing")
     for member in (participant, outsider):
         page = client_for(member).get(f"/relationships/{pair.pk}/").content.decode()
         assert CANARY in page
@@ -410,10 +419,10 @@ def test_private_notes_reach_nobody_outside_the_pair(
 
 def test_health_moves_from_on_track_to_at_risk(pair, participant):
     start = pair.activated_at
-    assert services.refresh_health(pair, start + timedelta(days=10)).status == "on_track"
-    overdue = services.refresh_health(pair, start + timedelta(days=25))
+    assert refresh_health(pair, start + timedelta(days=10)).status == "on_track"
+    overdue = refresh_health(pair, start + timedelta(days=25))
     assert overdue.status == "attention" and "No meeting yet" in overdue.reasons[0]
-    assert services.refresh_health(pair, start + timedelta(days=70)).status == "at_risk"
+    assert refresh_health(pair, start + timedelta(days=70)).status == "at_risk"
     assert Relationship.objects.get(pk=pair.pk).health == "at_risk"
 
 
@@ -421,7 +430,7 @@ def test_reminders_respect_quiet_hours_and_are_sent_once(pair, participant, outs
     berlin_evening = datetime.combine(
         timezone.localdate() + timedelta(days=2), time(21, 30), tzinfo=ZoneInfo(BERLIN)
     )  # 15:30 in New York
-    meeting = services.meeting_schedule(
+    meeting = meeting_schedule(
         actor=participant,
         relationship=pair,
         starts_at=berlin_evening + timedelta(hours=14),
@@ -443,7 +452,7 @@ def test_reminders_respect_quiet_hours_and_are_sent_once(pair, participant, outs
 
 def test_log_prompts_go_to_people_who_have_not_logged(pair, participant, outsider):
     meeting = held_meeting(pair, participant, 0)
-    services.log_save(
+    log_save(
         actor=participant,
         meeting=meeting,
         topics=[("Hiring", participant.person)],
@@ -468,7 +477,7 @@ def test_cadence_nudge_then_warning_then_coordinator_alert(pair, coordinator):
 
 
 def test_goal_checkin_after_a_month_without_progress(pair, participant):
-    goal = services.goal_create(
+    goal = goal_create(
         actor=participant,
         relationship=pair,
         title="Talks",
@@ -487,7 +496,7 @@ def test_goal_checkin_after_a_month_without_progress(pair, participant):
 
 
 def test_concern_reaches_coordinators_without_its_text_in_email(pair, participant, coordinator):
-    services.concern_raise(
+    concern_raise(
         actor=participant,
         relationship=pair,
         kind="beyond_scope",
@@ -504,7 +513,7 @@ def test_concern_reaches_coordinators_without_its_text_in_email(pair, participan
 
 
 def test_closing_summary_ends_the_match_and_can_leave_the_program(pair, participant, outsider):
-    summary = services.closing_submit(
+    summary = closing_submit(
         actor=participant,
         relationship=pair,
         achieved="Two talks",
@@ -523,7 +532,7 @@ def test_closing_summary_ends_the_match_and_can_leave_the_program(pair, particip
         client_for(outsider).get(f"/relationships/{pair.pk}/").status_code == 200
     )  # still readable
     with pytest.raises(ApplicationError, match="not active"):
-        services.note_add(actor=outsider, relationship=pair, text="x")
+        note_add(actor=outsider, relationship=pair, text="x")
 
 
 def test_closing_the_program_ends_every_live_match(pair, coordinator):

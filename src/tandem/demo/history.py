@@ -27,7 +27,7 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
-from tandem.relationships.services import recount
+from tandem.relationships.services.health import recount
 
 TOPICS = [
     "Career move options",

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from tandem.people.models import Person
 from tandem.programs.models import Program
-from tandem.relationships import services
 from tandem.relationships.models import (
     Goal,
     GoalUpdate,
@@ -23,6 +22,10 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
+from tandem.relationships.services.goals import goal_create, goal_progress
+from tandem.relationships.services.health import refresh_health
+from tandem.relationships.services.logs import log_save
+from tandem.relationships.services.meetings import meeting_schedule
 
 TOPICS = [
     "Preparing for a difficult stakeholder conversation",
@@ -61,7 +64,7 @@ def _meeting(
     relationship: Relationship, organiser: Person, *, days_ago: int, kind: str, status: str
 ) -> Meeting:
     start = timezone.now() + timedelta(days=1)
-    meeting = services.meeting_schedule(
+    meeting = meeting_schedule(
         actor=organiser.user,
         relationship=relationship,
         starts_at=start,
@@ -85,7 +88,7 @@ def _log(meeting: Meeting, people: list[Person], rng: random.Random, *, lopsided
     for author in people:
         chosen = rng.sample(TOPICS, k=2)
         bringers = [people[0], people[0]] if lopsided else [people[0], people[-1]]
-        services.log_save(
+        log_save(
             actor=author.user,
             meeting=meeting,
             topics=list(zip(chosen, bringers, strict=True)),
@@ -168,7 +171,7 @@ def seed_relationships(*, pilot: Program, participant_email: str, seed: int = 9)
         for person, (title, metric, target) in zip(
             people, rng.sample(GOALS, k=len(people)), strict=True
         ):
-            goal = services.goal_create(
+            goal = goal_create(
                 actor=person.user,
                 relationship=relationship,
                 title=title,
@@ -180,7 +183,7 @@ def seed_relationships(*, pilot: Program, participant_email: str, seed: int = 9)
             )
             Goal.objects.filter(pk=goal.pk).update(created_at=timezone.now() - timedelta(days=17))
             progress = rng.choice([10, 20, 25, 40])
-            services.goal_progress(
+            goal_progress(
                 actor=person.user,
                 goal=goal,
                 progress=progress,
@@ -189,7 +192,7 @@ def seed_relationships(*, pilot: Program, participant_email: str, seed: int = 9)
             GoalUpdate.objects.filter(goal=goal).update(
                 created_at=timezone.now() - timedelta(days=6)
             )
-        services.meeting_schedule(
+        meeting_schedule(
             actor=organiser.user,
             relationship=relationship,
             starts_at=_when(organiser, -rng.randint(3, 10), hour=rng.choice([10, 11, 14])),
@@ -202,4 +205,4 @@ def seed_relationships(*, pilot: Program, participant_email: str, seed: int = 9)
             created_at=timezone.now() - timedelta(days=4),
         )
     for relationship in relationships:
-        services.refresh_health(relationship)
+        refresh_health(relationship)

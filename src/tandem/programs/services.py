@@ -215,7 +215,7 @@ def program_transition(
     if to == S.ENROLLING and previous == S.DRAFT:
         send_invitations(program=program)
     if to == S.CLOSED:
-        from tandem.relationships.services import end_program_relationships
+        from tandem.relationships.services.lifecycle import end_program_relationships
 
         end_program_relationships(program_id=program.pk)
     return program

@@ -9,8 +9,19 @@ from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError
 from tandem.people.models import Person
 from tandem.programs.selectors import access_program_as_coordinator
-from tandem.relationships import selectors, services
+from tandem.relationships import selectors
 from tandem.relationships.models import Goal, Meeting, PrivateNote, Relationship
+from tandem.relationships.services import goals as goal_services
+from tandem.relationships.services.closing import closing_submit
+from tandem.relationships.services.concerns import concern_raise
+from tandem.relationships.services.goals import goal_create
+from tandem.relationships.services.logs import agenda_add, log_save, note_add
+from tandem.relationships.services.meetings import (
+    meeting_cancel,
+    meeting_mark,
+    meeting_reschedule,
+    meeting_schedule,
+)
 
 router = Router(tags=["relationships"])
 
@@ -219,7 +230,7 @@ def list_meetings(request: HttpRequest, relationship_id: int) -> list[Meeting]:
 def create_meeting(
     request: HttpRequest, relationship_id: int, payload: MeetingIn
 ) -> Status[list[Meeting]]:
-    meetings = services.meeting_schedule(
+    meetings = meeting_schedule(
         actor=_user(request),
         relationship=_relationship(request, relationship_id),
         starts_at=payload.starts_at,
@@ -241,7 +252,7 @@ def create_meeting(
 def reschedule(
     request: HttpRequest, relationship_id: int, meeting_id: int, payload: RescheduleIn
 ) -> Meeting:
-    return services.meeting_reschedule(
+    return meeting_reschedule(
         actor=_user(request),
         meeting=_meeting(request, relationship_id, meeting_id),
         starts_at=payload.starts_at,
@@ -255,7 +266,7 @@ def reschedule(
     summary="Cancel (METHOD:CANCEL to everyone)",
 )
 def cancel(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
-    return services.meeting_cancel(
+    return meeting_cancel(
         actor=_user(request), meeting=_meeting(request, relationship_id, meeting_id)
     )
 
@@ -266,7 +277,7 @@ def cancel(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeti
     summary="Mark held or missed",
 )
 def mark(request: HttpRequest, relationship_id: int, meeting_id: int, payload: MarkIn) -> Meeting:
-    return services.meeting_mark(
+    return meeting_mark(
         actor=_user(request),
         meeting=_meeting(request, relationship_id, meeting_id),
         held=payload.held,
@@ -290,7 +301,7 @@ def agenda(request: HttpRequest, relationship_id: int, meeting_id: int) -> list[
 def add_agenda(
     request: HttpRequest, relationship_id: int, meeting_id: int, payload: TextIn
 ) -> Status[Any]:
-    item = services.agenda_add(
+    item = agenda_add(
         actor=_user(request),
         meeting=_meeting(request, relationship_id, meeting_id),
         text=payload.text,
@@ -315,7 +326,7 @@ def put_log(
         if topic.brought_by not in people:
             raise ApplicationError("Each topic was brought by someone in this match.")
         topics.append((topic.title, people[topic.brought_by]))
-    log = services.log_save(
+    log = log_save(
         actor=_user(request),
         meeting=meeting,
         topics=topics,
@@ -341,7 +352,7 @@ def list_notes(request: HttpRequest, relationship_id: int) -> list[PrivateNote]:
     summary="Add a private note",
 )
 def add_note(request: HttpRequest, relationship_id: int, payload: TextIn) -> Status[PrivateNote]:
-    note = services.note_add(
+    note = note_add(
         actor=_user(request),
         relationship=_relationship(request, relationship_id),
         text=payload.text,
@@ -360,7 +371,7 @@ def list_goals(request: HttpRequest, relationship_id: int) -> list[Goal]:
     summary="Set a SMART goal",
 )
 def add_goal(request: HttpRequest, relationship_id: int, payload: GoalIn) -> Status[Goal]:
-    goal = services.goal_create(
+    goal = goal_create(
         actor=_user(request),
         relationship=_relationship(request, relationship_id),
         title=payload.title,
@@ -384,7 +395,7 @@ def goal_progress(
     goal, _ = selectors.access_goal(
         user=_user(request), relationship_id=relationship_id, goal_id=goal_id
     )
-    return services.goal_progress(
+    return goal_services.goal_progress(
         actor=_user(request), goal=goal, progress=payload.progress, note=payload.note
     )
 
@@ -397,7 +408,7 @@ def goal_progress(
 def raise_concern(
     request: HttpRequest, relationship_id: int, payload: ConcernIn
 ) -> Status[dict[str, int]]:
-    concern = services.concern_raise(
+    concern = concern_raise(
         actor=_user(request),
         relationship=_relationship(request, relationship_id),
         kind=payload.kind,
@@ -414,7 +425,7 @@ def raise_concern(
 def closing(
     request: HttpRequest, relationship_id: int, payload: ClosingIn
 ) -> Status[dict[str, Any]]:
-    summary = services.closing_submit(
+    summary = closing_submit(
         actor=_user(request),
         relationship=_relationship(request, relationship_id),
         achieved=payload.achieved,

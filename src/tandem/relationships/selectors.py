@@ -34,6 +34,7 @@ from tandem.relationships.models import (
     Concern,
     Goal,
     GoalStatus,
+    LoggedTopic,
     Meeting,
     MeetingStatus,
     Membership,
@@ -41,7 +42,6 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
-from tandem.relationships.services import topic_counts
 from tandem.relationships.slots import Interval, PersonCalendar, Slot, WeeklyWindow, suggest_slots
 
 
@@ -350,3 +350,58 @@ def meeting_context(meeting: Meeting) -> dict[str, Any]:
         ),
         "notes": list(PrivateNote.objects.filter(meeting=meeting).select_related("author__user")),
     }
+
+
+def topic_counts(relationship: Relationship) -> list[dict[int, int]]:
+    """Per held meeting with topics, oldest first: how many topics each person brought.
+
+    Both sides may log the same meeting; a person's count is the larger of the two logs, so a
+    topic both wrote down is not counted twice.
+    """
+    rows = LoggedTopic.objects.filter(log__meeting__relationship=relationship).values_list(
+        "log__meeting_id", "log__meeting__starts_at", "log_id", "brought_by_id"
+    )
+    meetings: dict[int, datetime] = {}
+    per_log: dict[tuple[int, int], dict[int, int]] = {}
+    for meeting_id, starts_at, log_id, person_id in rows:
+        meetings[meeting_id] = starts_at
+        counts = per_log.setdefault((meeting_id, log_id), {})
+        counts[person_id] = counts.get(person_id, 0) + 1
+    result = []
+    for meeting_id in sorted(meetings, key=lambda m: meetings[m]):
+        merged: dict[int, int] = {}
+        for (mid, _), counts in per_log.items():
+            if mid == meeting_id:
+                for person, count in counts.items():
+                    merged[person] = max(merged.get(person, 0), count)
+        result.append(merged)
+    return result
+
+
+def topic_bringers(relationship: Relationship) -> list[list[int]]:
+    """Per held meeting with topics, oldest first: who brought at least one of them."""
+    return [sorted(counts) for counts in topic_counts(relationship)]
+
+
+def health_settings(relationship: Relationship) -> health.HealthSettings:
+    program = relationship.program
+    return health.HealthSettings(
+        cadence_days=health.CADENCE_DAYS.get(program.cadence, 14),
+        grace_days=program.meeting_grace_days,
+        inactivity_warning_days=program.inactivity_warning_days,
+        inactivity_alert_days=program.inactivity_alert_days,
+    )
+
+
+def health_facts(relationship: Relationship, now: datetime) -> health.Facts:
+    meetings = list(relationship.meetings.values_list("starts_at", "status"))
+    return health.Facts(
+        activated_at=relationship.activated_at or relationship.created_at,
+        held=[s for s, st in meetings if st == MeetingStatus.HELD],
+        missed=[s for s, st in meetings if st == MeetingStatus.MISSED],
+        upcoming=[s for s, st in meetings if st == MeetingStatus.SCHEDULED and s > now],
+        unmarked=[s for s, st in meetings if st == MeetingStatus.SCHEDULED and s <= now],
+        goals=relationship.goals.count(),
+        topic_bringers=topic_bringers(relationship),
+        members=list(relationship.members.values_list("person_id", flat=True)),
+    )

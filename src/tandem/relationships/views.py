@@ -13,7 +13,7 @@ from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
 from tandem.programs.selectors import access_program_as_coordinator
-from tandem.relationships import calendars, selectors, services
+from tandem.relationships import calendars, selectors
 from tandem.relationships.forms import (
     AgendaForm,
     ClosingForm,
@@ -31,6 +31,26 @@ from tandem.relationships.models import (
     MeetingStatus,
     Milestone,
     RelationshipStatus,
+)
+from tandem.relationships.services.closing import closing_submit
+from tandem.relationships.services.concerns import concern_handled, concern_raise
+from tandem.relationships.services.feeds import (
+    calendar_feed_create,
+    calendar_feed_revoke,
+    person_for_feed,
+)
+from tandem.relationships.services.goals import (
+    goal_close,
+    goal_create,
+    goal_progress,
+    milestone_toggle,
+)
+from tandem.relationships.services.logs import agenda_add, agenda_remove, log_save, note_add
+from tandem.relationships.services.meetings import (
+    meeting_cancel,
+    meeting_mark,
+    meeting_reschedule,
+    meeting_schedule,
 )
 
 
@@ -120,7 +140,7 @@ def schedule_view(request: HttpRequest, relationship_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meetings = services.meeting_schedule(
+            meetings = meeting_schedule(
                 actor=user,
                 relationship=relationship,
                 starts_at=form.chosen_start(),
@@ -185,32 +205,30 @@ def meeting_view(request: HttpRequest, relationship_id: int, meeting_id: int) ->
     if request.method == "POST":
         try:
             if action == "agenda" and agenda_form.is_valid():
-                services.agenda_add(
-                    actor=user, meeting=meeting, text=agenda_form.cleaned_data["text"]
-                )
+                agenda_add(actor=user, meeting=meeting, text=agenda_form.cleaned_data["text"])
                 return redirect(request.path)
             if action == "remove_item":
                 item = get_object_or_404(meeting.agenda, pk=request.POST.get("item"))
-                services.agenda_remove(actor=user, item=item)
+                agenda_remove(actor=user, item=item)
                 return redirect(request.path)
             if action in ("held", "missed"):
-                services.meeting_mark(actor=user, meeting=meeting, held=action == "held")
+                meeting_mark(actor=user, meeting=meeting, held=action == "held")
                 messages.success(request, f"Marked as {action}.")
                 return redirect(request.path)
             if action == "cancel":
-                services.meeting_cancel(actor=user, meeting=meeting)
+                meeting_cancel(actor=user, meeting=meeting)
                 messages.info(request, "Cancelled; a cancellation went to everyone's calendar.")
                 return redirect("relationships:detail", relationship_id=relationship.pk)
             if action == "reschedule" and reschedule_form.is_valid():
                 start = reschedule_form.starts_at()
                 assert start is not None
-                services.meeting_reschedule(
+                meeting_reschedule(
                     actor=user, meeting=meeting, starts_at=start, duration=reschedule_form.length()
                 )
                 messages.success(request, "Moved; everyone's calendar invitation was updated.")
                 return redirect(request.path)
             if action == "log" and log_form.is_valid():
-                services.log_save(
+                log_save(
                     actor=user,
                     meeting=meeting,
                     topics=log_form.topics(),
@@ -280,7 +298,7 @@ def goal_new_view(request: HttpRequest, relationship_id: int) -> HttpResponse:
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_create(
+            goal_create(
                 actor=user,
                 relationship=relationship,
                 title=form.cleaned_data["title"],
@@ -324,7 +342,7 @@ def goal_view(request: HttpRequest, relationship_id: int, goal_id: int) -> HttpR
         action = request.POST.get("action")
         try:
             if action == "progress" and form.is_valid():
-                services.goal_progress(
+                goal_progress(
                     actor=user,
                     goal=goal,
                     progress=form.cleaned_data["progress"],
@@ -333,14 +351,14 @@ def goal_view(request: HttpRequest, relationship_id: int, goal_id: int) -> HttpR
                 messages.success(request, "Progress saved.")
                 return redirect(request.path)
             if action in ("done", "dropped"):
-                services.goal_close(actor=user, goal=goal, status=action)
+                goal_close(actor=user, goal=goal, status=action)
                 messages.success(request, f"Goal marked {action}.")
                 return redirect(request.path)
             if action == "milestone":
                 milestone = get_object_or_404(
                     Milestone, pk=request.POST.get("milestone"), goal=goal
                 )
-                services.milestone_toggle(actor=user, milestone=milestone)
+                milestone_toggle(actor=user, milestone=milestone)
                 return redirect(request.path)
         except ApplicationError as exc:
             _apply(form, exc)
@@ -366,7 +384,7 @@ def note_view(request: HttpRequest, relationship_id: int) -> HttpResponse:
     relationship, _ = selectors.access_relationship(user=user, relationship_id=relationship_id)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.note_add(actor=user, relationship=relationship, text=form.cleaned_data["text"])
+        note_add(actor=user, relationship=relationship, text=form.cleaned_data["text"])
         messages.success(request, "Note saved — only the two of you can read it.")
     else:
         messages.error(request, "Write the note before saving it.")
@@ -380,7 +398,7 @@ def concern_view(request: HttpRequest, relationship_id: int) -> HttpResponse:
     relationship, _ = selectors.access_relationship(user=user, relationship_id=relationship_id)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.concern_raise(
+        concern_raise(
             actor=user,
             relationship=relationship,
             kind=form.cleaned_data["kind"],
@@ -411,7 +429,7 @@ def close_view(request: HttpRequest, relationship_id: int) -> HttpResponse:
     form = ClosingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.closing_submit(
+            closing_submit(
                 actor=user,
                 relationship=relationship,
                 achieved=form.cleaned_data["achieved"],
@@ -447,11 +465,11 @@ def calendar_settings_view(request: HttpRequest) -> HttpResponse:
     token = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            services.calendar_feed_revoke(actor=user)
+            calendar_feed_revoke(actor=user)
             messages.info(request, "The calendar address no longer works.")
         else:
             try:
-                token = services.calendar_feed_create(actor=user)
+                token = calendar_feed_create(actor=user)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
     from django.conf import settings
@@ -473,7 +491,7 @@ def calendar_settings_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """The subscribable feed: anyone with the (secret, revocable) address can read it."""
-    person = services.person_for_feed(token)
+    person = person_for_feed(token)
     if person is None:
         raise Http404
     return HttpResponse(calendars.feed_for(person), content_type="text/calendar; charset=utf-8")
@@ -489,7 +507,7 @@ def program_health_view(request: HttpRequest, program_id: int) -> HttpResponse:
     program = access_program_as_coordinator(user=user, program_id=program_id)
     if request.method == "POST":
         concern = get_object_or_404(Concern, pk=request.POST.get("concern"), program=program)
-        services.concern_handled(actor=user, concern=concern)
+        concern_handled(actor=user, concern=concern)
         return redirect(request.path)
     counts = selectors.health_counts(program)
     total = sum(counts.values())
