@@ -122,20 +122,22 @@ def seed(n: int, rng: random.Random):  # type: ignore[no-untyped-def]
 
 def run_case(case: str, n: int) -> dict[str, object]:
     setup_django(postgres=True)
-    from tandem.matches import services
     from tandem.matches.models import MatchRun
+    from tandem.matches.services.criteria import current_criteria
+    from tandem.matches.services.publish import run_publish
+    from tandem.matches.solving import run_execute
     from tandem.notify.models import OutboxMessage
     from tandem.relationships.models import Relationship
 
     try:
         admin, program = seed(n, random.Random(3))
         run = MatchRun.objects.create(
-            program=program, criteria=services.current_criteria(program), participants=n
+            program=program, criteria=current_criteria(program), participants=n
         )
-        solved = measure(lambda: services.run_execute(run.pk))
+        solved = measure(lambda: run_execute(run.pk))
         run.refresh_from_db()
         assert run.status == "done", run.error
-        published = measure(lambda: services.run_publish(actor=admin, run=run))
+        published = measure(lambda: run_publish(actor=admin, run=run))
         return {
             "case": case,
             "kind": "peer_pairs",

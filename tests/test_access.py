@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tandem.api import api
 from tandem.matches.models import MatchRun, PairRule
-from tandem.matches.services import current_criteria
+from tandem.matches.services.criteria import current_criteria
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
 from tandem.programs import services

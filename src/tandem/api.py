@@ -15,6 +15,12 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from tandem.accounts.services import user_for_api_token
 from tandem.core.errors import ApplicationError
+from tandem.feedback.api import router as feedback_router
+from tandem.insights.api import router as insights_router
+from tandem.matches.api import router as matches_router
+from tandem.people.api import router as people_router
+from tandem.programs.api import router as programs_router
+from tandem.relationships.api import router as relationships_router
 
 
 class BearerTokenAuth(HttpBearer):
@@ -61,20 +67,12 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     )
 
 
-def _register_routers() -> None:
-    from tandem.feedback.api import router as feedback_router
-    from tandem.insights.api import router as insights_router
-    from tandem.matches.api import router as matches_router
-    from tandem.people.api import router as people_router
-    from tandem.programs.api import router as programs_router
-    from tandem.relationships.api import router as relationships_router
-
-    api.add_router("/", people_router)
-    api.add_router("/", programs_router)
-    api.add_router("/", matches_router)
-    api.add_router("/", relationships_router)
-    api.add_router("/", insights_router)
-    api.add_router("/", feedback_router)
-
-
-_register_routers()
+for router in (
+    people_router,
+    programs_router,
+    matches_router,
+    relationships_router,
+    insights_router,
+    feedback_router,
+):
+    api.add_router("/", router)

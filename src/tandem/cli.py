@@ -16,6 +16,7 @@ ALIASES = {"import-people": "import_people", "run-periodic": "runperiodic"}
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "match":
+        # Imported here so that ``tandem match`` starts without loading Django at all.
         from tandem.matching.cli import main as match_main
 
         return match_main(args[1:])

@@ -15,12 +15,14 @@ from tests.matches.conftest import matching_program
 
 @pytest.mark.django_db(transaction=True)
 def test_dashboard_filters_charts_and_report(page, coordinator):
-    from tandem.matches import services
+    from tandem.matches.services.publish import run_publish
+    from tandem.matches.services.runs import run_create
+    from tandem.matches.solving import run_execute
 
     program = matching_program(coordinator, 12)
-    run = services.run_create(actor=coordinator, program=program)
-    services.run_execute(run.pk)
-    services.run_publish(actor=coordinator, run=run)
+    run = run_create(actor=coordinator, program=program)
+    run_execute(run.pk)
+    run_publish(actor=coordinator, run=run)
     sign_in(page, coordinator.email, PASSWORD)
     page.goto(f"/programs/{program.pk}/")
     page.get_by_role("link", name="Dashboard").click()

@@ -283,15 +283,18 @@ def test_kpi_api_applies_the_same_thresholds(world, coordinator):
 
 
 def test_publishing_a_run_feeds_match_rate_wait_and_department_mix(coordinator):
-    from tandem.matches import services as matching
+    from tandem.matches.services.publish import run_publish
+    from tandem.matches.services.runs import run_create
+    from tandem.matches.solving import run_execute
+    from tandem.relationships.services.answers import membership_accept
     from tests.matches.conftest import matching_program
 
     program = matching_program(coordinator, 10)
     Enrolment.objects.filter(program=program).update(created_at=timezone.now() - timedelta(days=3))
-    run = matching.run_create(actor=coordinator, program=program)
-    matching.run_execute(run.pk)
+    run = run_create(actor=coordinator, program=program)
+    run_execute(run.pk)
     run.refresh_from_db()
-    relationships = matching.run_publish(actor=coordinator, run=run)
+    relationships = run_publish(actor=coordinator, run=run)
     board = kpis.dashboard(program)
     assert value(board, "match_rate") == 1.0
     assert value(board, "time_to_match") == pytest.approx(3, abs=0.01)
@@ -301,8 +304,6 @@ def test_publishing_a_run_feeds_match_rate_wait_and_department_mix(coordinator):
     )
     for relationship in relationships:
         for membership in relationship.members.select_related("person__user"):
-            matching.membership_respond(
-                actor=membership.person.user, membership=membership, accept=True
-            )
+            membership_accept(actor=membership.person.user, membership=membership)
     board = kpis.dashboard(program)
     assert value(board, "cross_department") == pytest.approx(crossing / len(relationships))

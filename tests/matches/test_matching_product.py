@@ -10,18 +10,33 @@ import pytest
 from django.utils import timezone
 
 from tandem.core.errors import ApplicationError
-from tandem.matches import services
 from tandem.matches.models import CriteriaVersion, MatchRun, PairRuleKind, ProposalMember, RunStatus
+from tandem.matches.selectors import pool
+from tandem.matches.services import publish
+from tandem.matches.services.criteria import criteria_save, current_criteria
+from tandem.matches.services.pair_rules import pair_rule_set
+from tandem.matches.services.publish import run_publish
+from tandem.matches.services.review import proposal_swap
+from tandem.matches.services.rotations import rotation_round
+from tandem.matches.services.runs import run_create
+from tandem.matches.solving import run_execute
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import Person
 from tandem.programs.models import Program, ProgramStatus
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus, RepairRequest
+from tandem.relationships.services.answers import (
+    answer_deadlines,
+    membership_accept,
+    membership_decline,
+    repair_request,
+)
+from tandem.relationships.services.lifecycle import relationship_end
 from tests.conftest import client_for
 
 
 def run_now(coordinator, program, **kwargs) -> MatchRun:
-    run = services.run_create(actor=coordinator, program=program, **kwargs)
-    services.run_execute(run.pk)
+    run = run_create(actor=coordinator, program=program, **kwargs)
+    run_execute(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
     return run
@@ -47,16 +62,14 @@ def test_a_run_records_its_criteria_version_and_statistics(coordinator, program_
 
 def test_saving_criteria_keeps_every_version(coordinator, program_factory):
     program = program_factory(4)
-    v1 = services.current_criteria(program)
+    v1 = current_criteria(program)
     config = json.loads(json.dumps(v1.config))
     config["criteria"][0]["weight"] = 9
-    v2 = services.criteria_save(
-        actor=coordinator, program=program, config=config, note="more skills"
-    )
+    v2 = criteria_save(actor=coordinator, program=program, config=config, note="more skills")
     assert (v1.number, v2.number) == (1, 2)
     assert CriteriaVersion.objects.get(pk=v1.pk).config != v2.config
     with pytest.raises(ApplicationError) as caught:
-        services.criteria_save(
+        criteria_save(
             actor=coordinator,
             program=program,
             config={"criteria": [{"field": "level", "rule": "complementary", "weight": 1}]},
@@ -71,7 +84,7 @@ def test_rerun_keeps_every_lock_and_no_forbidden_pair_appears(coordinator, progr
     people = {p.pk: p for p in Person.objects.filter(enrolments__program=program)}
     # forbid every pair the first run made, and lock two people who were not together
     for a, b in pairs:
-        services.pair_rule_set(
+        pair_rule_set(
             actor=coordinator,
             program=program,
             first=people[a],
@@ -79,7 +92,7 @@ def test_rerun_keeps_every_lock_and_no_forbidden_pair_appears(coordinator, progr
             kind=PairRuleKind.FORBID,
         )
     locked = (pairs[0][0], pairs[1][0])
-    services.pair_rule_set(
+    pair_rule_set(
         actor=coordinator,
         program=program,
         first=people[locked[0]],
@@ -99,7 +112,7 @@ def test_swap_rescores_both_proposals(coordinator, program_factory):
     run = run_now(coordinator, program)
     a_group, b_group = [sorted(g) for g in groups(run)[:2]]
     first, second = Person.objects.get(pk=a_group[0]), Person.objects.get(pk=b_group[0])
-    services.proposal_swap(actor=coordinator, run=run, first=first, second=second)
+    proposal_swap(actor=coordinator, run=run, first=first, second=second)
     new_groups = groups(run)
     assert {second.pk, a_group[1]} in new_groups and {first.pk, b_group[1]} in new_groups
     assert run.proposals.filter(edited=True).count() == 2
@@ -113,9 +126,9 @@ def test_publish_is_all_or_nothing(coordinator, program_factory, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("mail template crashed")
 
-    monkeypatch.setattr(services, "_notify_published", explode)
+    monkeypatch.setattr(publish, "_notify_published", explode)
     with pytest.raises(RuntimeError):
-        services.run_publish(actor=coordinator, run=run)
+        run_publish(actor=coordinator, run=run)
     assert Relationship.objects.count() == 0
     assert Membership.objects.count() == 0
     assert OutboxMessage.objects.count() == before
@@ -123,7 +136,7 @@ def test_publish_is_all_or_nothing(coordinator, program_factory, monkeypatch):
     assert run.status == RunStatus.DONE
     monkeypatch.undo()
 
-    relationships = services.run_publish(actor=coordinator, run=run)
+    relationships = run_publish(actor=coordinator, run=run)
     assert len(relationships) == 4
     assert Program.objects.get(pk=program.pk).status == ProgramStatus.ACTIVE
     proposed = OutboxMessage.objects.filter(kind="match_proposed")
@@ -131,25 +144,23 @@ def test_publish_is_all_or_nothing(coordinator, program_factory, monkeypatch):
     body = proposed.first().body_text
     assert "Why this match:" in body and "/matches/m/" in body and "accept or decline" in body
     with pytest.raises(ApplicationError, match="already published"):
-        services.run_publish(actor=coordinator, run=run)
+        run_publish(actor=coordinator, run=run)
 
 
 def test_accept_decline_and_the_rematch_pool(coordinator, program_factory):
     program = program_factory(8)
-    services.run_publish(actor=coordinator, run=run_now(coordinator, program))
+    run_publish(actor=coordinator, run=run_now(coordinator, program))
     first, second = Relationship.objects.filter(program=program)[:2]
     a, b = first.members.select_related("person__user")
-    services.membership_respond(actor=a.person.user, membership=a, accept=True)
+    membership_accept(actor=a.person.user, membership=a)
     first.refresh_from_db()
     assert first.status == RelationshipStatus.PROPOSED  # both must accept
-    services.membership_respond(actor=b.person.user, membership=b, accept=True)
+    membership_accept(actor=b.person.user, membership=b)
     first.refresh_from_db()
     assert first.status == RelationshipStatus.ACTIVE
 
     c, d = second.members.select_related("person__user")
-    services.membership_respond(
-        actor=c.person.user, membership=c, accept=False, reason="We sit together"
-    )
+    membership_decline(actor=c.person.user, membership=c, reason="We sit together")
     second.refresh_from_db()
     assert second.status == RelationshipStatus.DECLINED
     assert OutboxMessage.objects.filter(
@@ -157,30 +168,30 @@ def test_accept_decline_and_the_rematch_pool(coordinator, program_factory):
     ).exists()
     declined_email = OutboxMessage.objects.get(kind="match_declined")
     assert "We sit together" not in declined_email.body_text  # the reason stays private
-    pool = {e.person_id for e in services.pool(program)}
-    assert {c.person_id, d.person_id} <= pool
+    in_pool = {e.person_id for e in pool(program)}
+    assert {c.person_id, d.person_id} <= in_pool
 
     rematch = run_now(coordinator, program, purpose="rematch")
-    assert rematch.participants == len(pool)
+    assert rematch.participants == len(in_pool)
     assert {c.person_id, d.person_id} not in groups(rematch)  # not the declined pair again
 
 
 def test_both_need_not_accept_when_the_program_says_so(coordinator, program_factory):
     program = program_factory(4)
     Program.objects.filter(pk=program.pk).update(both_must_accept=False)
-    relationships = services.run_publish(actor=coordinator, run=run_now(coordinator, program))
+    relationships = run_publish(actor=coordinator, run=run_now(coordinator, program))
     assert {r.status for r in relationships} == {RelationshipStatus.ACTIVE}
 
 
 def test_unanswered_matches_are_reminded_then_escalated(coordinator, program_factory):
     program = program_factory(4)
-    services.run_publish(actor=coordinator, run=run_now(coordinator, program))
+    run_publish(actor=coordinator, run=run_now(coordinator, program))
     today = timezone.localdate()
-    assert services.answer_deadlines(today=today) == (0, 0)
+    assert answer_deadlines(today=today) == (0, 0)
     later = today + timedelta(days=program.response_days + 1)
-    assert services.answer_deadlines(today=later) == (4, 0)
-    assert services.answer_deadlines(today=later) == (0, 0)  # safe to run twice
-    assert services.answer_deadlines(today=later + timedelta(days=2)) == (0, 4)
+    assert answer_deadlines(today=later) == (4, 0)
+    assert answer_deadlines(today=later) == (0, 0)  # safe to run twice
+    assert answer_deadlines(today=later + timedelta(days=2)) == (0, 4)
     assert (
         OutboxMessage.objects.filter(
             kind="match_unanswered_alert", recipient=coordinator.email
@@ -193,12 +204,10 @@ def test_repair_request_is_confidential_and_ending_returns_both_to_the_pool(
     coordinator, program_factory, admin
 ):
     program = program_factory(6)
-    services.run_publish(actor=coordinator, run=run_now(coordinator, program))
+    run_publish(actor=coordinator, run=run_now(coordinator, program))
     relationship = Relationship.objects.filter(program=program).first()
     asker, partner = relationship.members.select_related("person__user")
-    services.repair_request(
-        actor=asker.person.user, relationship=relationship, reason="SECRET-REASON-42"
-    )
+    repair_request(actor=asker.person.user, relationship=relationship, reason="SECRET-REASON-42")
     assert not OutboxMessage.objects.filter(
         recipient=partner.person.user.email, kind="repair_requested"
     ).exists()
@@ -210,11 +219,11 @@ def test_repair_request_is_confidential_and_ending_returns_both_to_the_pool(
         client_for(coordinator).get(f"/matches/programs/{program.pk}/").content.decode()
     )
     assert "SECRET-REASON-42" in coordinator_page
-    services.relationship_end(
+    relationship_end(
         actor=coordinator, relationship=relationship, reason="repair", note="schedules"
     )
     assert RepairRequest.objects.get().handled_at is not None
-    assert {asker.person_id, partner.person_id} <= {e.person_id for e in services.pool(program)}
+    assert {asker.person_id, partner.person_id} <= {e.person_id for e in pool(program)}
 
 
 def test_rotation_rounds_never_repeat_a_pair_within_the_cooldown(coordinator, program_factory):
@@ -225,10 +234,10 @@ def test_rotation_rounds_never_repeat_a_pair_within_the_cooldown(coordinator, pr
     history: list[list[frozenset[int]]] = []
     for round_number in range(1, 9):
         moment = now + timedelta(days=14 * round_number)
-        run = services.rotation_round(program=program, now=moment)
+        run = rotation_round(program=program, now=moment)
         assert run is not None and run.status == RunStatus.PUBLISHED, run.error if run else None
         assert run.round == round_number
-        assert services.rotation_round(program=program, now=moment) is None  # not due twice
+        assert rotation_round(program=program, now=moment) is None  # not due twice
         MatchRun.objects.filter(pk=run.pk).update(created_at=moment)
         pairs = [
             frozenset(r.members.values_list("person_id", flat=True))
@@ -257,7 +266,7 @@ def test_mentor_capacity_is_respected(coordinator, program_factory):
 
 def test_participants_see_only_their_own_match(coordinator, program_factory):
     program = program_factory(4)
-    services.run_publish(actor=coordinator, run=run_now(coordinator, program))
+    run_publish(actor=coordinator, run=run_now(coordinator, program))
     mine, _theirs = Membership.objects.filter(relationship__program=program).select_related(
         "person__user"
     )[:2:1]
@@ -272,19 +281,19 @@ def test_participants_see_only_their_own_match(coordinator, program_factory):
 
 def test_killed_run_shows_nothing_and_can_run_again(coordinator, program_factory, monkeypatch):
     program = program_factory(10)
-    run = services.run_create(actor=coordinator, program=program)
+    run = run_create(actor=coordinator, program=program)
 
     def die(*args, **kwargs):
         raise SystemExit("worker killed")  # like SIGTERM during the final write
 
     monkeypatch.setattr(ProposalMember.objects, "bulk_create", die)
     with pytest.raises(SystemExit):
-        services.run_execute(run.pk)
+        run_execute(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING and not run.proposals.exists()
     monkeypatch.undo()
-    assert services.run_execute(run.pk) is None  # the claim is still fresh: no double work
+    assert run_execute(run.pk) is None  # the claim is still fresh: no double work
     MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
-    assert services.run_execute(run.pk) is not None
+    assert run_execute(run.pk) is not None
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.proposals.count() == 5

@@ -15,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from tandem.core.models import PeriodicJobState
+
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[[datetime], object]
@@ -63,8 +65,6 @@ class JobOutcome:
 def run_due_jobs(
     *, now: datetime | None = None, force: bool = False, only: list[str] | None = None
 ) -> list[JobOutcome]:
-    from tandem.core.models import PeriodicJobState
-
     now = now or timezone.now()
     outcomes = []
     for job in registered_jobs():
@@ -86,8 +86,6 @@ def run_due_jobs(
 
 
 def _run_one(job: PeriodicJob, state_pk: int, now: datetime) -> JobOutcome:
-    from tandem.core.models import PeriodicJobState
-
     try:
         result = job.function(now)  # each job manages its own transactions
     except Exception as exc:

@@ -10,17 +10,28 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.matches import services
+from tandem.demo.programs import _backdate, _enrol, _open, _program
+from tandem.demo.relationships import seed_relationships
 from tandem.matches.models import MatchRun
+from tandem.matches.services.publish import run_publish
+from tandem.matches.services.rotations import rotation_round
+from tandem.matches.services.runs import run_create
+from tandem.matches.solving import run_execute
 from tandem.people.models import Person, PersonStatus
 from tandem.programs import services as programs
 from tandem.programs.models import Enrolment, Program, ProgramKind, ProgramStatus
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus
+from tandem.relationships.services.answers import (
+    answer_deadlines,
+    membership_accept,
+    membership_decline,
+    repair_request,
+)
 
 
 def _run(coordinator: User, program: Program, **kwargs: object) -> MatchRun:
-    run = services.run_create(actor=coordinator, program=program, **kwargs)  # type: ignore[arg-type]
-    services.run_execute(run.pk)
+    run = run_create(actor=coordinator, program=program, **kwargs)  # type: ignore[arg-type]
+    run_execute(run.pk)
     run.refresh_from_db()
     return run
 
@@ -28,8 +39,6 @@ def _run(coordinator: User, program: Program, **kwargs: object) -> MatchRun:
 def seed_matching(
     *, coordinator_email: str, participant_email: str, programs_: list[Program], seed: int = 5
 ) -> None:
-    from tandem.demo.programs import _backdate, _enrol, _program
-
     rng = random.Random(seed)
     coordinator = User.objects.get(email=coordinator_email)
     participant = Person.objects.get(user__email=participant_email)
@@ -51,8 +60,6 @@ def seed_matching(
         objectives="Learn what makes peer mentoring work here before rolling it out.",
         reminder_days=[7],
     )
-    from tandem.demo.programs import _open
-
     _open(pilot, coordinator, opened=today - timedelta(days=45), closes=today - timedelta(days=24))
     pool = list(
         Person.objects.filter(status=PersonStatus.ACTIVE)
@@ -65,7 +72,7 @@ def seed_matching(
     _backdate(pilot, enrolments, today - timedelta(days=45), today - timedelta(days=24), rng, 0.0)
     pilot = programs.program_transition(actor=coordinator, program=pilot, to=ProgramStatus.MATCHING)
     run = _run(coordinator, pilot, label="Pilot matching")
-    relationships = services.run_publish(actor=coordinator, run=run)
+    relationships = run_publish(actor=coordinator, run=run)
     published = now - timedelta(days=21)
     MatchRun.objects.filter(pk=run.pk).update(
         created_at=published - timedelta(hours=2), published_at=published
@@ -82,38 +89,33 @@ def seed_matching(
         if relationship in waiting:
             first = relationship.members.first()
             assert first is not None
-            services.membership_respond(actor=first.person.user, membership=first, accept=True)
+            membership_accept(actor=first.person.user, membership=first)
             continue
         if relationship in declined:
             last = relationship.members.select_related("person__user").last()
             assert last is not None
-            services.membership_respond(
+            membership_decline(
                 actor=last.person.user,
                 membership=last,
-                accept=False,
                 reason="We work on the same project every day; I would "
                 "rather learn from someone new.",
             )
             continue
         for membership in relationship.members.select_related("person__user"):
-            services.membership_respond(
-                actor=membership.person.user, membership=membership, accept=True
-            )
+            membership_accept(actor=membership.person.user, membership=membership)
         accepted = published + timedelta(days=rng.randint(0, 3), hours=rng.randint(1, 9))
         Membership.objects.filter(relationship=relationship).update(accepted_at=accepted)
         Relationship.objects.filter(pk=relationship.pk).update(activated_at=accepted)
     for relationship in repair:
         member = relationship.members.select_related("person__user").first()
         assert member is not None
-        services.repair_request(
+        repair_request(
             actor=member.person.user,
             relationship=relationship,
             reason="Our schedules never overlap; we have cancelled three times.",
         )
     # people who have not answered by now have been reminded
-    services.answer_deadlines(today=today)
-    from tandem.demo.relationships import seed_relationships
-
+    answer_deadlines(today=today)
     seed_relationships(pilot=pilot, participant_email=participant_email)
 
     # 3. The coffee rotation, three rounds in.
@@ -126,7 +128,7 @@ def seed_matching(
     for weeks_ago in (4, 2, 0):
         started = now - timedelta(weeks=weeks_ago)
         MatchRun.objects.filter(program=coffee).update(created_at=started - timedelta(days=14))
-        round_run = services.rotation_round(program=coffee, now=started)
+        round_run = rotation_round(program=coffee, now=started)
         if round_run is not None:
             MatchRun.objects.filter(pk=round_run.pk).update(
                 created_at=started, published_at=started

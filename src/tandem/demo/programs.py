@@ -14,6 +14,7 @@ from tandem.accounts.models import User
 from tandem.notify.models import OutboxMessage, Status
 from tandem.people.models import Department, Person, PersonStatus
 from tandem.programs import services
+from tandem.programs.availability import AVAILABILITY_CHOICES
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -26,7 +27,7 @@ from tandem.programs.models import (
     ReminderSent,
     SignupDay,
 )
-from tandem.programs.questionnaire import AVAILABILITY, BACKGROUND_CHOICES, LEARNING_STYLES
+from tandem.programs.questionnaire import BACKGROUND_CHOICES, LEARNING_STYLES
 
 CONDUCT = (
     "Treat your partner's time as precious: turn up, or say so a day before. Listen more than you "
@@ -95,7 +96,7 @@ def _answers(
         elif kind == QuestionKind.LANGUAGES:
             value = list(person.languages)
         elif kind == QuestionKind.AVAILABILITY:
-            value = sorted(rng.sample([k for k, _ in AVAILABILITY], k=rng.randint(3, 7)))
+            value = sorted(rng.sample([k for k, _ in AVAILABILITY_CHOICES], k=rng.randint(3, 7)))
         elif kind == QuestionKind.MEETING_FORMAT:
             value = rng.sample(question.choices, k=rng.randint(1, 2))
         elif kind == QuestionKind.LEARNING_STYLE:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.exports import spreadsheet_response
+from tandem.feedback.selectors import program_survey_kpis
 from tandem.insights import kpis
 from tandem.insights.report import report_pdf
 from tandem.people.models import Department
@@ -73,18 +74,10 @@ def dashboard_view(request: HttpRequest, program_id: int) -> HttpResponse:
         "health_rows": rows,
         "health_counts": health_counts(program),
         "section": "programs",
-        "survey": _survey_summary(program),
+        "survey": program_survey_kpis(program),
     }
     template = "insights/_board.html" if request.htmx else "insights/dashboard.html"  # type: ignore[attr-defined]
     return render(request, template, context)
-
-
-def _survey_summary(program: Program) -> Any:
-    try:
-        from tandem.feedback.selectors import program_survey_kpis
-    except ImportError:
-        return None
-    return program_survey_kpis(program)
 
 
 @login_required
@@ -163,7 +156,7 @@ def report_view(request: HttpRequest, program_id: int) -> HttpResponse:
             "program": program,
             "board": board,
             "today": timezone.localdate(),
-            "survey": _survey_summary(program),
+            "survey": program_survey_kpis(program),
             "filters": form.filters(),
         },
     )
@@ -174,7 +167,7 @@ def report_pdf_view(request: HttpRequest, program_id: int) -> HttpResponse:
     program, _, board = _board(request, program_id)
     log_action("insights.report_downloaded", actor=_user(request), target=program, request=request)
     response = HttpResponse(
-        report_pdf(board, survey=_survey_summary(program)), content_type="application/pdf"
+        report_pdf(board, survey=program_survey_kpis(program)), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="tandem-report-{program.pk}.pdf"'
     return response

@@ -7,10 +7,16 @@ from ninja.responses import Status
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError, NotFound
-from tandem.matches import selectors, services
+from tandem.matches import selectors
 from tandem.matches.models import MatchRun, PairRule, RunPurpose
+from tandem.matches.services.criteria import criteria_save, current_criteria
+from tandem.matches.services.pair_rules import pair_rule_remove, pair_rule_set
+from tandem.matches.services.publish import run_publish
+from tandem.matches.services.review import proposal_swap
+from tandem.matches.services.runs import run_create
 from tandem.people.models import Person
 from tandem.programs.selectors import access_program_as_coordinator
+from tandem.relationships.services.answers import membership_accept, membership_decline
 
 router = Router(tags=["matching"])
 
@@ -131,7 +137,7 @@ def _person(person_id: int) -> Person:
 )
 def list_criteria(request: HttpRequest, program_id: int) -> list[Any]:
     program = access_program_as_coordinator(user=_user(request), program_id=program_id)
-    services.current_criteria(program)
+    current_criteria(program)
     return list(program.criteria_versions.all())
 
 
@@ -143,7 +149,7 @@ def list_criteria(request: HttpRequest, program_id: int) -> list[Any]:
 def save_criteria(request: HttpRequest, program_id: int, payload: CriteriaIn) -> Status[Any]:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    version = services.criteria_save(
+    version = criteria_save(
         actor=user,
         program=program,
         note=payload.note,
@@ -173,7 +179,7 @@ def create_run(request: HttpRequest, program_id: int, payload: RunIn) -> Status[
     )
     if payload.criteria_id and criteria is None:
         raise NotFound()
-    run = services.run_create(
+    run = run_create(
         actor=user,
         program=program,
         criteria=criteria,
@@ -237,7 +243,7 @@ def list_unmatched(request: HttpRequest, run_id: int) -> list[dict[str, Any]]:
 def swap(request: HttpRequest, run_id: int, payload: SwapIn) -> list[dict[str, Any]]:
     user = _user(request)
     run = selectors.access_run(user=user, run_id=run_id)
-    changed = services.proposal_swap(
+    changed = proposal_swap(
         actor=user, run=run, first=_person(payload.first), second=_person(payload.second)
     )
     return [
@@ -270,7 +276,7 @@ def swap(request: HttpRequest, run_id: int, payload: SwapIn) -> list[dict[str, A
 def publish(request: HttpRequest, run_id: int) -> dict[str, int]:
     user = _user(request)
     run = selectors.access_run(user=user, run_id=run_id)
-    return {"relationships": len(services.run_publish(actor=user, run=run))}
+    return {"relationships": len(run_publish(actor=user, run=run))}
 
 
 @router.get("/programs/{program_id}/rules", response=list[RuleOut], summary="Locks and forbids")
@@ -287,7 +293,7 @@ def list_rules(request: HttpRequest, program_id: int) -> list[PairRule]:
 def add_rule(request: HttpRequest, program_id: int, payload: RuleIn) -> Status[PairRule]:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    rule = services.pair_rule_set(
+    rule = pair_rule_set(
         actor=user,
         program=program,
         first=_person(payload.first),
@@ -305,7 +311,7 @@ def add_rule(request: HttpRequest, program_id: int, payload: RuleIn) -> Status[P
 def remove_rule(request: HttpRequest, program_id: int, rule_id: int) -> Status[None]:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    services.pair_rule_remove(actor=user, program=program, rule_id=rule_id)
+    pair_rule_remove(actor=user, program=program, rule_id=rule_id)
     return Status(204, None)
 
 
@@ -338,7 +344,8 @@ def my_matches(request: HttpRequest) -> list[dict[str, Any]]:
 def answer(request: HttpRequest, membership_id: int, payload: AnswerIn) -> dict[str, Any]:
     user = _user(request)
     membership = selectors.access_membership(user=user, membership_id=membership_id)
-    services.membership_respond(
-        actor=user, membership=membership, accept=payload.accept, reason=payload.reason
-    )
+    if payload.accept:
+        membership_accept(actor=user, membership=membership)
+    else:
+        membership_decline(actor=user, membership=membership, reason=payload.reason)
     return _membership_out(selectors.access_membership(user=user, membership_id=membership_id))

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from tandem.core.languages import language_name as core_language_name
-from tandem.matching import Constraints, Participant, PastPartner, TimeWindow
+from tandem.matching import Constraints, Participant, PastPartner
 from tandem.people.models import Department, Person, Skill
+from tandem.programs.availability import availability
 from tandem.programs.models import (
     Answer,
     Enrolment,
@@ -22,13 +23,7 @@ from tandem.programs.models import (
     ProgramKind,
     QuestionKind,
 )
-
-DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-PARTS = {
-    "am": (dt.time(9), dt.time(12)),
-    "mid": (dt.time(12), dt.time(14)),
-    "pm": (dt.time(14), dt.time(17, 30)),
-}
+from tandem.relationships.models import Membership
 
 # Which engine field each question kind fills.
 FIELD_OF_KIND: dict[str, str] = {
@@ -44,16 +39,6 @@ FIELD_OF_KIND: dict[str, str] = {
     QuestionKind.PREFERRED_PEERS: "preferred",
     QuestionKind.AVOID_PEERS: "avoid",
 }
-
-
-def availability(keys: Iterable[str]) -> tuple[TimeWindow, ...]:
-    windows = []
-    for key in keys:
-        day, _, part = str(key).partition("-")
-        if day in DAYS and part in PARTS:
-            start, end = PARTS[part]
-            windows.append(TimeWindow(DAYS[day], start, end))
-    return tuple(windows)
 
 
 def language_name(code: str) -> str:
@@ -77,8 +62,6 @@ def manager_chains(people: Iterable[Person]) -> dict[int, tuple[str, ...]]:
 
 def past_partners(program: Program, person_ids: set[int]) -> dict[int, list[PastPartner]]:
     """Everyone each person was matched with in this program (declined matches included)."""
-    from tandem.relationships.models import Membership
-
     memberships = Membership.objects.filter(relationship__program=program, person_id__in=person_ids)
     rows = memberships.values_list(
         "relationship_id", "person_id", "relationship__round", "relationship__created_at"

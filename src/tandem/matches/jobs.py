@@ -5,16 +5,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from tandem.core.periodic import periodic_job
-from tandem.matches import services
 from tandem.matches.models import MatchRun, RunStatus
+from tandem.matches.services.rotations import pair_new_hires, rotation_round
+from tandem.matches.solving import STALE_RUN
+from tandem.matches.tasks import execute_match_run
 from tandem.programs.models import Program, ProgramKind, ProgramStatus
-
-
-@periodic_job(every=timedelta(hours=1), name="matches.answer_deadlines")
-def answer_deadlines(now: datetime) -> str:
-    """Remind people who have not answered their match; then alert the coordinators."""
-    reminded, escalated = services.answer_deadlines(today=timezone.localdate(now))
-    return f"{reminded} reminded, {escalated} escalated"
 
 
 @periodic_job(every=timedelta(minutes=15), name="matches.rotation_rounds")
@@ -24,7 +19,7 @@ def rotation_rounds(now: datetime) -> str:
     for program in Program.objects.filter(
         kind=ProgramKind.COFFEE_ROTATION, status=ProgramStatus.ACTIVE
     ):
-        if services.rotation_round(program=program, now=now) is not None:
+        if rotation_round(program=program, now=now) is not None:
             started += 1
     return f"{started} rounds started"
 
@@ -36,7 +31,7 @@ def new_hire_buddies(now: datetime) -> str:
     for program in Program.objects.filter(
         kind=ProgramKind.ONBOARDING_BUDDY, status=ProgramStatus.ACTIVE
     ):
-        if services.pair_new_hires(program=program, today=timezone.localdate(now)) is not None:
+        if pair_new_hires(program=program, today=timezone.localdate(now)) is not None:
             runs += 1
     return f"{runs} buddy runs"
 
@@ -44,11 +39,7 @@ def new_hire_buddies(now: datetime) -> str:
 @periodic_job(every=timedelta(minutes=5), name="matches.retry_stalled_runs")
 def retry_stalled_runs(now: datetime) -> str:
     """A run whose worker died is picked up again (its partial work was never visible)."""
-    from tandem.matches.tasks import execute_match_run
-
-    stale = MatchRun.objects.filter(
-        status=RunStatus.RUNNING, heartbeat_at__lt=now - services.STALE_RUN
-    )
+    stale = MatchRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_RUN)
     for run_id in stale.values_list("pk", flat=True):
         execute_match_run.enqueue(run_id)
     return f"{len(stale)} runs queued again"

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
@@ -15,7 +15,7 @@ from tandem.people.models import Person
 from tandem.privacy import Aggregate, AggregateTable, suppress
 from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
 from tandem.programs.selectors import can_coordinate
-from tandem.relationships.models import Membership, Relationship, RepairRequest
+from tandem.relationships.models import LIVE_STATUSES, Membership, Relationship, RepairRequest
 from tandem.ui.charts import Point
 
 K_BACKGROUND = 5
@@ -221,3 +221,30 @@ def enrolled_people(program: Program) -> QuerySet[Person]:
         .select_related("user")
         .order_by("user__name")
     )
+
+
+def pool(program: Program) -> list[Enrolment]:
+    """Enrolled people who are not in a live match of this program (the re-match pool), with
+    mentors and buddies who still have room."""
+    enrolments = list(
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).select_related(
+            "person__user", "person__department"
+        )
+    )
+    live = live_match_counts(program)
+    return [e for e in enrolments if live.get(e.person_id, 0) < e.capacity]
+
+
+def live_match_counts(program: Program) -> dict[int, int]:
+    return dict(
+        Membership.objects.filter(
+            relationship__program=program, relationship__status__in=LIVE_STATUSES
+        )
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+
+
+def has_live_relationships(program: Program) -> bool:
+    return Relationship.objects.filter(program=program, status__in=LIVE_STATUSES).exists()

@@ -9,12 +9,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
-from tandem.matches import selectors, services
+from tandem.matches import selectors
 from tandem.matches.forms import CriteriaForm, DeclineForm, EndRelationshipForm, RepairForm
 from tandem.matches.models import PairRule, PairRuleKind, RunPurpose, RunStatus
+from tandem.matches.selectors import pool
+from tandem.matches.services.criteria import criteria_save, current_criteria
+from tandem.matches.services.pair_rules import pair_rule_remove, pair_rule_set
+from tandem.matches.services.publish import run_publish
+from tandem.matches.services.review import proposal_swap
+from tandem.matches.services.runs import run_create, run_discard
 from tandem.people.models import Person
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.relationships.models import LIVE_STATUSES, Relationship
+from tandem.relationships.services.answers import (
+    membership_accept,
+    membership_decline,
+    repair_request,
+)
+from tandem.relationships.services.lifecycle import relationship_end
 
 
 def _user(request: HttpRequest) -> User:
@@ -34,7 +46,7 @@ def _fail(request: HttpRequest, exc: ApplicationError) -> None:
 def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    criteria = services.current_criteria(program)
+    criteria = current_criteria(program)
     relationships = list(selectors.program_relationships(program))
     log_action("matching.overview_viewed", actor=user, target=program, request=request)
     return render(
@@ -44,7 +56,7 @@ def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse
             "program": program,
             "criteria": criteria,
             "runs": selectors.runs(program)[:20],
-            "pool": services.pool(program),
+            "pool": pool(program),
             "relationships": relationships,
             "live": [r for r in relationships if r.status in LIVE_STATUSES],
             "repairs": selectors.open_repair_requests(program),
@@ -62,11 +74,11 @@ def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse
 def criteria_view(request: HttpRequest, program_id: int) -> HttpResponse:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    current = services.current_criteria(program)
+    current = current_criteria(program)
     form = CriteriaForm(program, current.config, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.criteria_save(
+            version = criteria_save(
                 actor=user, program=program, config=form.config(), note=form.cleaned_data["note"]
             )
         except ApplicationError as exc:
@@ -97,7 +109,7 @@ def run_create_view(request: HttpRequest, program_id: int) -> HttpResponse:
     criteria = program.criteria_versions.filter(pk=version_id).first() if version_id else None
     purpose = RunPurpose.REMATCH if request.POST.get("purpose") == "rematch" else RunPurpose.MATCH
     try:
-        run = services.run_create(
+        run = run_create(
             actor=user,
             program=program,
             criteria=criteria,
@@ -163,16 +175,16 @@ def run_action_view(request: HttpRequest, run_id: int) -> HttpResponse:
     action = request.POST.get("action")
     try:
         if action == "publish":
-            relationships = services.run_publish(actor=user, run=run)
+            relationships = run_publish(actor=user, run=run)
             messages.success(
                 request, f"Published {len(relationships)} matches; everyone has been told."
             )
             return redirect("matches:program", program_id=run.program_id)
         if action == "discard":
-            services.run_discard(actor=user, run=run)
+            run_discard(actor=user, run=run)
             return redirect("matches:program", program_id=run.program_id)
         if action == "rerun":
-            new = services.run_create(
+            new = run_create(
                 actor=user,
                 program=run.program,
                 criteria=run.criteria,
@@ -184,16 +196,14 @@ def run_action_view(request: HttpRequest, run_id: int) -> HttpResponse:
         if action == "swap":
             first = get_object_or_404(Person, pk=_int(request.POST.get("first")))
             second = get_object_or_404(Person, pk=_int(request.POST.get("second")))
-            services.proposal_swap(actor=user, run=run, first=first, second=second)
+            proposal_swap(actor=user, run=run, first=first, second=second)
             messages.success(
                 request, f"Swapped {first.name} and {second.name}; both matches were rescored."
             )
         if action in (PairRuleKind.LOCK, PairRuleKind.FORBID):
             first = get_object_or_404(Person, pk=_int(request.POST.get("first")))
             second = get_object_or_404(Person, pk=_int(request.POST.get("second")))
-            services.pair_rule_set(
-                actor=user, program=run.program, first=first, second=second, kind=action
-            )
+            pair_rule_set(actor=user, program=run.program, first=first, second=second, kind=action)
             verb = "always be matched" if action == PairRuleKind.LOCK else "never be matched"
             messages.success(
                 request, f"{first.name} and {second.name} will {verb}. Re-run to apply it."
@@ -209,7 +219,7 @@ def rule_remove_view(request: HttpRequest, program_id: int, rule_id: int) -> Htt
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
     try:
-        services.pair_rule_remove(actor=user, program=program, rule_id=rule_id)
+        pair_rule_remove(actor=user, program=program, rule_id=rule_id)
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("matches:program", program_id=program.pk)
@@ -269,7 +279,7 @@ def relationship_end_view(
     form = EndRelationshipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.relationship_end(
+            relationship_end(
                 actor=user,
                 relationship=relationship,
                 reason=form.cleaned_data["reason"],
@@ -322,18 +332,17 @@ def my_match_view(request: HttpRequest, membership_id: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "accept":
-                services.membership_respond(actor=user, membership=membership, accept=True)
+                membership_accept(actor=user, membership=membership)
                 messages.success(request, "You accepted. We will let you know when everyone has.")
             elif action == "decline" and decline_form.is_valid():
-                services.membership_respond(
+                membership_decline(
                     actor=user,
                     membership=membership,
-                    accept=False,
                     reason=decline_form.cleaned_data["reason"],
                 )
                 messages.info(request, "You declined. You are back in the pool for the next match.")
             elif action == "repair" and repair_form.is_valid():
-                services.repair_request(
+                repair_request(
                     actor=user, relationship=relationship, reason=repair_form.cleaned_data["reason"]
                 )
                 messages.info(request, "Your request went to the coordinators, confidentially.")

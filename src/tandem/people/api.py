@@ -7,6 +7,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.accounts.models import User
+from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound
 from tandem.people import selectors, services
 from tandem.people.importing import parse
@@ -122,8 +123,6 @@ def list_people(request: HttpRequest, filters: Query[DirectoryFilter]) -> object
 def get_person(request: HttpRequest, person_id: int) -> Person:
     person = selectors.access_person(viewer=_viewer(request), person_id=person_id)
     if person.user_id != request.user.pk:
-        from tandem.audit.services import log_action
-
         log_action("people.person_viewed", actor=request.user, target=person, request=request)
     return person
 

@@ -92,7 +92,7 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
-def _timezone_choices() -> list[tuple[str, str]]:
+def timezone_choices() -> list[tuple[str, str]]:
     return [
         (name, name.replace("_", " "))
         for name in sorted(zoneinfo.available_timezones())
@@ -101,7 +101,7 @@ def _timezone_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(forms.ModelForm[Person]):
-    timezone = forms.ChoiceField(label="Time zone", choices=_timezone_choices)
+    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices)
     languages = forms.CharField(
         label="Languages you can mentor in",
         required=False,

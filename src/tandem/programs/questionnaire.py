@@ -9,7 +9,9 @@ from typing import Any
 
 from django import forms
 
+from tandem.people.forms import timezone_choices
 from tandem.people.models import Department, Person, PersonStatus, Skill
+from tandem.programs.availability import AVAILABILITY_CHOICES
 from tandem.programs.models import (
     MEETING_FORMATS,
     EnrolmentRole,
@@ -19,17 +21,6 @@ from tandem.programs.models import (
     QuestionKind,
 )
 
-AVAILABILITY = [
-    (f"{day}-{part}", f"{label} {part_label}")
-    for day, label in (
-        ("mon", "Mon"),
-        ("tue", "Tue"),
-        ("wed", "Wed"),
-        ("thu", "Thu"),
-        ("fri", "Fri"),
-    )
-    for part, part_label in (("am", "morning"), ("mid", "lunchtime"), ("pm", "afternoon"))
-]
 LEARNING_STYLES = [
     ("talk", "Talking it through"),
     ("examples", "Seeing worked examples"),
@@ -263,9 +254,7 @@ def build_field(question: Question) -> forms.Field:
     elif kind == QuestionKind.DEPARTMENT:
         field = forms.ModelChoiceField(queryset=Department.objects.all(), empty_label="—")
     elif kind == QuestionKind.TIMEZONE:
-        from tandem.people.forms import _timezone_choices
-
-        field = forms.ChoiceField(choices=[("", "—"), *_timezone_choices()])
+        field = forms.ChoiceField(choices=[("", "—"), *timezone_choices()])
     elif kind == QuestionKind.LANGUAGES:
         field = forms.MultipleChoiceField(
             choices=COMMON_LANGUAGES,
@@ -273,7 +262,8 @@ def build_field(question: Question) -> forms.Field:
         )
     elif kind == QuestionKind.AVAILABILITY:
         field = forms.MultipleChoiceField(
-            choices=AVAILABILITY, widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"})
+            choices=AVAILABILITY_CHOICES,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
         )
     elif kind == QuestionKind.MEETING_FORMAT:
         labels = dict(MEETING_FORMATS)

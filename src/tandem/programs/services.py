@@ -4,7 +4,7 @@ questionnaire, enrol and withdraw, invite and remind. One transaction per use ca
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +21,7 @@ from tandem.programs.models import (
     PRIVATE_KINDS,
     Answer,
     Enrolment,
+    EnrolmentRole,
     EnrolmentStatus,
     OptOut,
     PrivateAnswer,
@@ -39,6 +40,7 @@ from tandem.programs.selectors import (
     eligible_people,
     role_for,
 )
+from tandem.programs.signals import program_closed
 
 S = ProgramStatus
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -215,9 +217,7 @@ def program_transition(
     if to == S.ENROLLING and previous == S.DRAFT:
         send_invitations(program=program)
     if to == S.CLOSED:
-        from tandem.relationships.services.lifecycle import end_program_relationships
-
-        end_program_relationships(program_id=program.pk)
+        program_closed.send(sender=Program, program=program, actor=actor)
     return program
 
 
@@ -485,6 +485,42 @@ def opt_out(*, actor: User, program: Program) -> None:
     if person is None:
         return
     OptOut.objects.get_or_create(program=program, person=person)
+
+
+@transaction.atomic
+def enrol_new_hires(*, program: Program, today: date) -> list[Enrolment]:
+    """Onboarding buddies: new hires join automatically as they arrive from the HR import."""
+    if program.kind != ProgramKind.ONBOARDING_BUDDY or not program.hired_within_days:
+        return []
+    since = today - timedelta(days=program.hired_within_days)
+    new = eligible_people(program).filter(hire_date__gte=since).exclude(enrolments__program=program)
+    now = timezone.now()
+    created = Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                program=program,
+                person=person,
+                role=EnrolmentRole.NEW_HIRE,
+                capacity=1,
+                accepted_guidelines_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+            for person in new
+        ]
+    )
+    if created:
+        log_action(
+            "enrolment.new_hires_enrolled", actor=None, target=program, data={"count": len(created)}
+        )
+    return created
+
+
+def enrolments_mark_matched(*, program: Program, person_ids: Iterable[int], at: datetime) -> int:
+    """Record when each person was first matched (kept for the time-to-match KPI)."""
+    return Enrolment.objects.filter(
+        program=program, person_id__in=list(person_ids), first_matched_at=None
+    ).update(first_matched_at=at)
 
 
 # --- invitations and reminders -----------------------------------------------------------------

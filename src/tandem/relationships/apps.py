@@ -5,3 +5,6 @@ class RelationshipsConfig(AppConfig):
     name = "tandem.relationships"
     label = "relationships"
     verbose_name = "Relationships"
+
+    def ready(self) -> None:
+        from tandem.relationships import receivers  # noqa: F401  (connects the receivers)

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from tandem.core.periodic import periodic_job
 from tandem.relationships import reminders
+from tandem.relationships.services.answers import answer_deadlines
 
 
 @periodic_job(every=timedelta(minutes=15), name="relationships.meeting_reminders")
@@ -29,3 +32,10 @@ def relationship_health(now: datetime) -> str:
 def goal_checkins(now: datetime) -> str:
     """A monthly nudge for goals without a progress update."""
     return f"{reminders.goal_checkins(now)} check-ins"
+
+
+@periodic_job(every=timedelta(hours=1), name="relationships.answer_deadlines")
+def match_answer_deadlines(now: datetime) -> str:
+    """Remind people who have not answered their match; then alert the coordinators."""
+    reminded, escalated = answer_deadlines(today=timezone.localdate(now))
+    return f"{reminded} reminded, {escalated} escalated"

@@ -19,6 +19,7 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
+from tandem.relationships.selectors import health_settings
 from tandem.relationships.services.health import refresh_health
 from tandem.relationships.slots import next_delivery_time
 
@@ -166,8 +167,6 @@ def cadence_and_inactivity(now: datetime) -> dict[str, int]:
 
 
 def _settings(relationship: Relationship) -> health.HealthSettings:
-    from tandem.relationships.selectors import health_settings
-
     return health_settings(relationship)
 
 

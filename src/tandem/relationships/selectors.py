@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
-from tandem.matches.engine_input import availability
 from tandem.people.models import Person
+from tandem.programs.availability import availability
 from tandem.programs.models import Answer, Program, QuestionKind
 from tandem.programs.selectors import can_coordinate
 from tandem.relationships import health

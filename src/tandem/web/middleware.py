@@ -7,6 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from tandem.core.errors import ApplicationError
+from tandem.people.models import Person
+from tandem.web import errors
+
 
 class NoStoreMiddleware:
     """Pages shown to a signed-in person hold personal data: never keep them in shared caches."""
@@ -32,9 +36,6 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from tandem.core.errors import ApplicationError
-        from tandem.web import errors
-
         if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
             return None
         if exception.status == 404:
@@ -63,8 +64,6 @@ class PersonTimezoneMiddleware:
 
 
 def _person_zone(request: HttpRequest) -> ZoneInfo | None:
-    from tandem.people.models import Person
-
     user_id: int = request.user.pk  # type: ignore[assignment]
     name = Person.objects.filter(user_id=user_id).values_list("timezone", flat=True).first()
     if not name:

@@ -7,13 +7,12 @@ from django.shortcuts import render
 from tandem.accounts.models import User
 from tandem.notify.selectors import outbox_counts
 from tandem.people import selectors as people
+from tandem.relationships import selectors as relationships
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    from tandem.relationships import selectors as relationships
-
     context: dict[str, object] = {
         "section": "home",
         "person": people.person_for_user(user),

@@ -20,7 +20,7 @@ def membership_of(actor: User, relationship: Relationship) -> Membership:
     return membership
 
 
-def _require_live(relationship: Relationship) -> None:
+def require_active(relationship: Relationship) -> None:
     if relationship.status != RelationshipStatus.ACTIVE:
         raise ApplicationError(
             "This match is not active, so it cannot be changed. Ended matches stay readable."

@@ -9,6 +9,7 @@ from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound
 from tandem.notify.outbox import enqueue
+from tandem.programs.selectors import can_coordinate
 from tandem.relationships import emails
 from tandem.relationships.models import (
     Concern,
@@ -43,8 +44,6 @@ def concern_raise(*, actor: User, relationship: Relationship, kind: str, text: s
 
 @transaction.atomic
 def concern_handled(*, actor: User, concern: Concern) -> Concern:
-    from tandem.programs.selectors import can_coordinate
-
     if not can_coordinate(actor, concern.program):
         raise NotFound()
     concern.handled_at, concern.handled_by = timezone.now(), actor

@@ -19,7 +19,7 @@ from tandem.relationships.models import (
     Milestone,
     Relationship,
 )
-from tandem.relationships.services.common import _require_live, membership_of
+from tandem.relationships.services.common import membership_of, require_active
 from tandem.relationships.services.health import refresh_health
 
 
@@ -37,7 +37,7 @@ def goal_create(
     milestones: Sequence[str] = (),
 ) -> Goal:
     person = membership_of(actor, relationship).person
-    _require_live(relationship)
+    require_active(relationship)
     errors = []
     if not title.strip():
         errors.append(FieldError("Say specifically what you want to achieve.", field="title"))

@@ -26,7 +26,7 @@ from tandem.relationships.models import (
     Relationship,
 )
 from tandem.relationships.selectors import topic_bringers
-from tandem.relationships.services.common import _require_live, membership_of
+from tandem.relationships.services.common import membership_of, require_active
 from tandem.relationships.services.health import refresh_health
 from tandem.relationships.services.meetings import _own_meeting
 
@@ -34,7 +34,7 @@ from tandem.relationships.services.meetings import _own_meeting
 @transaction.atomic
 def agenda_add(*, actor: User, meeting: Meeting, text: str) -> AgendaItem:
     person = _own_meeting(actor, meeting).person
-    _require_live(meeting.relationship)
+    require_active(meeting.relationship)
     text = " ".join(text.split())
     if not text:
         raise ApplicationError(
@@ -127,7 +127,7 @@ def _reciprocity_nudge(relationship: Relationship) -> None:
 @transaction.atomic
 def note_add(*, actor: User, relationship: Relationship, text: str) -> PrivateNote:
     person = membership_of(actor, relationship).person
-    _require_live(relationship)
+    require_active(relationship)
     if not text.strip():
         raise ApplicationError("Write the note.", errors=[FieldError("Required.", field="text")])
     return PrivateNote.objects.create(relationship=relationship, author=person, text=text.strip())

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -27,7 +28,7 @@ from tandem.relationships.models import (
     Membership,
     Relationship,
 )
-from tandem.relationships.services.common import _require_live, membership_of
+from tandem.relationships.services.common import membership_of, require_active
 from tandem.relationships.services.health import refresh_health
 from tandem.relationships.slots import series_occurrences
 
@@ -89,7 +90,7 @@ def meeting_schedule(
 ) -> list[Meeting]:
     """Schedule a meeting (or ``repeat`` meetings on the program cadence) and send invitations."""
     organiser = membership_of(actor, relationship).person
-    _require_live(relationship)
+    require_active(relationship)
     _check_times(starts_at, duration)
     if kind not in MeetingKind.values:
         raise ApplicationError("Unknown kind of meeting.")
@@ -161,7 +162,7 @@ def meeting_reschedule(
     *, actor: User, meeting: Meeting, starts_at: datetime, duration: timedelta
 ) -> Meeting:
     _own_meeting(actor, meeting)
-    _require_live(meeting.relationship)
+    require_active(meeting.relationship)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ApplicationError("Only a scheduled meeting can be moved.")
     _check_times(starts_at, duration)
@@ -183,13 +184,64 @@ def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
     _own_meeting(actor, meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise ApplicationError("Only a scheduled meeting can be cancelled.")
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.sequence += 1
-    meeting.updated_at = timezone.now()
-    meeting.save()
-    enqueue(_invitation_emails(meeting, change="cancelled"))
+    enqueue(_cancel_one(meeting, timezone.now()))
     log_action("relationship.meeting_cancelled", actor=actor, target=meeting.relationship)
     return meeting
+
+
+def _cancel_one(meeting: Meeting, now: datetime) -> list[EmailToSend]:
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    meeting.updated_at = now
+    meeting.save()
+    return _invitation_emails(meeting, change="cancelled")
+
+
+def cancel_upcoming_meetings(relationship: Relationship) -> int:
+    """Cancel every meeting still ahead when a relationship ends, inside the caller's transaction.
+
+    Each single meeting gets exactly what :func:`meeting_cancel` sends (SEQUENCE + 1, METHOD:CANCEL
+    to everyone on it). A series that has not begun is cancelled as a whole under its own UID; one
+    that has begun is cut short: COUNT drops to the occurrences already past and the series goes
+    out again as a REQUEST, so calendars keep what happened and drop only what will not.
+    """
+    now = timezone.now()
+    upcoming = list(
+        Meeting.objects.filter(
+            relationship=relationship, status=MeetingStatus.SCHEDULED, starts_at__gt=now
+        )
+        .select_related("series", "relationship__program", "organiser__user")
+        .order_by("starts_at")
+    )
+    outgoing: list[EmailToSend] = []
+    series_upcoming: dict[int, list[Meeting]] = {}
+    for meeting in upcoming:
+        if meeting.series is None:
+            outgoing += _cancel_one(meeting, now)
+        else:
+            series_upcoming.setdefault(meeting.series.pk, []).append(meeting)
+    for meetings in series_upcoming.values():
+        outgoing += _end_series(meetings, now)
+    enqueue(outgoing)
+    return len(upcoming)
+
+
+def _end_series(upcoming: list[Meeting], now: datetime) -> list[EmailToSend]:
+    series = upcoming[0].series
+    assert series is not None
+    Meeting.objects.filter(pk__in=[m.pk for m in upcoming]).update(
+        status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1, updated_at=now
+    )
+    past = list(series.meetings.filter(starts_at__lte=now).order_by("starts_at"))
+    series.sequence += 1
+    if not past:
+        series.save(update_fields=["sequence"])
+        first = upcoming[0]
+        first.status = MeetingStatus.CANCELLED
+        return _invitation_emails(first, change="cancelled", series=series)
+    series.count = len(past)
+    series.save(update_fields=["sequence", "count"])
+    return _invitation_emails(past[0], change="shortened", series=series)
 
 
 @transaction.atomic

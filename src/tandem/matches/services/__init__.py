@@ -1,0 +1,1 @@
+"""Matching use cases, one module per topic; each public function is one transaction."""

@@ -1,0 +1,154 @@
+"""Publishing a run: its proposals become relationships (through relationships' lifecycle), everyone
+is told, all in one transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.audit.services import log_action
+from tandem.core.errors import ApplicationError
+from tandem.matches import emails
+from tandem.matches.models import (
+    MatchRun,
+    ProposalMember,
+    RunPurpose,
+    RunStatus,
+    UnmatchedPerson,
+)
+from tandem.matches.selectors import live_match_counts
+from tandem.matches.services.common import require_coordinator
+from tandem.notify.outbox import enqueue
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentStatus,
+    Program,
+    ProgramStatus,
+)
+from tandem.programs.services import enrolments_mark_matched, program_transition
+from tandem.relationships.models import (
+    Membership,
+    Relationship,
+)
+from tandem.relationships.services.lifecycle import (
+    NewMember,
+    NewRelationship,
+    relationships_create,
+)
+
+
+@transaction.atomic
+def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
+    """Turn a run's proposals into relationships and tell everyone, all or nothing."""
+    require_coordinator(actor, run.program)
+    run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+    program = run.program
+    if run.status == RunStatus.PUBLISHED:
+        raise ApplicationError("This run is already published.")
+    if run.status != RunStatus.DONE:
+        raise ApplicationError("Only a finished run can be published.")
+    members = list(
+        ProposalMember.objects.filter(proposal__run=run).select_related("proposal", "person__user")
+    )
+    _check_still_valid(program, members)
+    now = timezone.now()
+    starts_active = not program.both_must_accept or run.purpose in (
+        RunPurpose.ROTATION,
+        RunPurpose.BUDDIES,
+    )
+    created = relationships_create(
+        program=program,
+        groups=_groups(members),
+        run_id=run.pk,
+        round_number=run.round,
+        starts_active=starts_active,
+        accepted=run.purpose == RunPurpose.ROTATION,
+        respond_by=timezone.localdate() + timedelta(days=program.response_days),
+        now=now,
+    )
+    enrolments_mark_matched(program=program, person_ids={m.person_id for m in members}, at=now)
+    _notify_published(run, created, starts_active)
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.PUBLISHED, published_at=now, published_by=actor
+    )
+    MatchRun.objects.filter(program=program, status=RunStatus.DONE).exclude(pk=run.pk).update(
+        status=RunStatus.DISCARDED
+    )
+    if program.status == ProgramStatus.MATCHING:
+        program_transition(actor=actor, program=program, to=ProgramStatus.ACTIVE)
+    log_action(
+        "matching.published",
+        actor=actor,
+        target=program,
+        data={"run": run.pk, "relationships": len(created)},
+    )
+    return [relationship for relationship, _ in created]
+
+
+def _groups(members: list[ProposalMember]) -> list[NewRelationship]:
+    by_proposal: dict[int, list[ProposalMember]] = {}
+    for member in members:
+        by_proposal.setdefault(member.proposal_id, []).append(member)
+    return [
+        NewRelationship(
+            members=[NewMember(m.person, m.role, list(m.explanation)) for m in group],
+            score=group[0].proposal.score,
+            explanation=list(group[0].proposal.explanation),
+        )
+        for group in by_proposal.values()
+    ]
+
+
+def _check_still_valid(program: Program, members: list[ProposalMember]) -> None:
+    enrolled = set(
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).values_list(
+            "person_id", flat=True
+        )
+    )
+    gone = [m.person.user.name for m in members if m.person_id not in enrolled]
+    if gone:
+        raise ApplicationError(
+            f"{', '.join(sorted(gone))} withdrew after this run; run the matching again before "
+            "publishing."
+        )
+    live = live_match_counts(program)
+    capacity = dict(Enrolment.objects.filter(program=program).values_list("person_id", "capacity"))
+    proposed: dict[int, int] = {}
+    for member in members:
+        proposed[member.person_id] = proposed.get(member.person_id, 0) + 1
+    full = [
+        m.person.user.name
+        for m in members
+        if live.get(m.person_id, 0) + proposed[m.person_id] > capacity.get(m.person_id, 1)
+    ]
+    if full:
+        raise ApplicationError(
+            f"{', '.join(sorted(set(full)))} would have more matches than they asked for; "
+            "run the matching again."
+        )
+
+
+def _notify_published(
+    run: MatchRun,
+    created: list[tuple[Relationship, list[Membership]]],
+    starts_active: bool,
+) -> None:
+    outgoing = [
+        emails.match_email(
+            membership=membership,
+            partners=[m.person for m in group if m.pk != membership.pk],
+            program=run.program,
+            needs_answer=not starts_active,
+        )
+        for _, group in created
+        for membership in group
+    ]
+    unmatched = UnmatchedPerson.objects.filter(run=run).select_related("person__user")
+    outgoing += [
+        emails.not_matched_email(person=u.person, program=run.program, reason=u.reason, run=run)
+        for u in unmatched
+    ]
+    enqueue(outgoing)
