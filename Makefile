@@ -40,9 +40,11 @@ test-fast: install
 bench: install
 	$(BIN)/python benchmarks/run.py $(if $(CASE),--case $(CASE)) $(if $(N),--n $(N))
 
+## make lint: ruff, formatting, and the layer map (import-linter contracts in pyproject.toml)
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy src
@@ -50,4 +52,4 @@ typecheck: install
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) var build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var build *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

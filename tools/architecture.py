@@ -80,7 +80,9 @@ class ImportCollector(ast.NodeVisitor):
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         target = resolve(self.module, node, self.is_package)
         for alias in node.names:
-            self.imports.append((f"{target}.{alias.name}" if target else alias.name, self.depth > 0))
+            self.imports.append(
+                (f"{target}.{alias.name}" if target else alias.name, self.depth > 0)
+            )
 
 
 def function_lengths(tree: ast.AST) -> list[tuple[str, int]]:
