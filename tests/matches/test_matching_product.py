@@ -297,3 +297,26 @@ def test_killed_run_shows_nothing_and_can_run_again(coordinator, program_factory
     assert run_execute(run.pk) is not None
     run.refresh_from_db()
     assert run.status == RunStatus.DONE and run.proposals.count() == 5
+
+
+def test_a_run_stores_what_the_engines_check_finds_and_such_a_run_cannot_be_published(
+    coordinator, program_factory, monkeypatch
+):
+    from tandem.matches import solving
+
+    program = program_factory(6)
+    clean = run_now(coordinator, program)
+    assert clean.check_problems == []
+
+    monkeypatch.setattr(
+        solving, "check_solution", lambda problem, solution: ["1 and 2 share a manager"]
+    )
+    broken = run_now(coordinator, program, purpose="rematch")
+    assert broken.status == RunStatus.DONE
+    assert broken.check_problems == ["1 and 2 share a manager"]
+    with pytest.raises(ApplicationError, match="own check") as refused:
+        run_publish(actor=coordinator, run=broken)
+    assert [e.message for e in refused.value.errors] == ["1 and 2 share a manager"]
+    assert not Relationship.objects.filter(run=broken).exists()
+    page = client_for(coordinator).get(f"/matches/runs/{broken.pk}/")
+    assert "share a manager" in page.content.decode()

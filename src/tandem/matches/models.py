@@ -93,6 +93,11 @@ class MatchRun(models.Model):
     participants = models.PositiveIntegerField(default=0)
     stats = models.JSONField(default=dict, blank=True)
     notes = models.JSONField(default=list, blank=True)
+    check_problems = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Rules the solution breaks, found by the engine's own check after solving.",
+    )
     error = models.TextField(blank=True)
     rules = models.JSONField(default=dict, blank=True, help_text="Locks and forbids used.")
     created_by = models.ForeignKey(

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -26,7 +25,10 @@ from tandem.matches.models import (
 from tandem.matches.selectors import has_live_relationships, live_match_counts, pool
 from tandem.matching import (
     MatchingError,
+    Problem,
+    Solution,
     build_problem,
+    check_solution,
     load_config,
     solve,
 )
@@ -52,7 +54,8 @@ def run_execute(run_id: int) -> MatchRun | None:
         return None
     run = MatchRun.objects.select_related("program", "criteria").get(pk=run_id)
     try:
-        solution, enrolments = _solve(run)
+        problem, solution, enrolments = _solve(run)
+        problems = check_solution(problem, solution)
     except MatchingError as exc:
         _fail(run, "; ".join(exc.problems))
         return run
@@ -60,7 +63,9 @@ def run_execute(run_id: int) -> MatchRun | None:
         logger.exception("match run %s failed", run_id)
         _fail(run, f"{type(exc).__name__}: {exc}")
         return run
-    _store(run, solution, enrolments)
+    if problems:
+        logger.error("match run %s breaks %d rules: %s", run_id, len(problems), problems[:5])
+    _store(run, solution, enrolments, problems)
     return run
 
 
@@ -87,7 +92,7 @@ def _progress_writer(run: MatchRun) -> Callable[[float, str], None]:
     return report
 
 
-def _solve(run: MatchRun) -> tuple[Any, dict[str, Enrolment]]:
+def _solve(run: MatchRun) -> tuple[Problem, Solution, dict[str, Enrolment]]:
     program = run.program
     if run.purpose == RunPurpose.MATCH and not has_live_relationships(program):
         enrolments = list(
@@ -112,11 +117,13 @@ def _solve(run: MatchRun) -> tuple[Any, dict[str, Enrolment]]:
     config["reference_date"] = timezone.localdate().isoformat()
     problem = build_problem(records, load_config(config))
     solution = solve(problem, seed=run.seed, progress=_progress_writer(run))
-    return solution, {str(e.person_id): e for e in enrolments}
+    return problem, solution, {str(e.person_id): e for e in enrolments}
 
 
 @transaction.atomic
-def _store(run: MatchRun, solution: Any, enrolments: dict[str, Enrolment]) -> None:
+def _store(
+    run: MatchRun, solution: Solution, enrolments: dict[str, Enrolment], problems: list[str]
+) -> None:
     """Everything of a run becomes visible at once, with the run marked done."""
     proposals = Proposal.objects.bulk_create(
         [
@@ -153,5 +160,6 @@ def _store(run: MatchRun, solution: Any, enrolments: dict[str, Enrolment]) -> No
         phase="done",
         stats=stats,
         notes=list(solution.notes),
+        check_problems=problems[:200],
         finished_at=timezone.now(),
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
-from tandem.core.errors import ApplicationError
+from tandem.core.errors import ApplicationError, FieldError
 from tandem.matches import emails
 from tandem.matches.models import (
     MatchRun,
@@ -50,6 +50,12 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
         raise ApplicationError("This run is already published.")
     if run.status != RunStatus.DONE:
         raise ApplicationError("Only a finished run can be published.")
+    if run.check_problems:
+        raise ApplicationError(
+            "The matching engine's own check found rules this result breaks; run the matching "
+            "again before publishing.",
+            errors=[FieldError(problem) for problem in run.check_problems[:20]],
+        )
     members = list(
         ProposalMember.objects.filter(proposal__run=run).select_related("proposal", "person__user")
     )
