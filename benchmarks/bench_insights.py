@@ -19,13 +19,13 @@ def seed(n: int):  # type: ignore[no-untyped-def]
     from django.db import connection
 
     from tandem.accounts.models import Role, User
-    from tandem.programs import services as programs
     from tandem.programs.models import Program
+    from tandem.programs.services.setup import program_create
 
     admin = User.objects.create_user(
         "admin@bench.example", "Admin", "bench-password-1", role=Role.ADMIN
     )
-    program = programs.program_create(
+    program = program_create(
         actor=admin,
         name="Bench dashboard",
         kind="peer_pairs",

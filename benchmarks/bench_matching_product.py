@@ -60,8 +60,9 @@ def seed(n: int, rng: random.Random):  # type: ignore[no-untyped-def]
 
     from tandem.accounts.models import Role, User
     from tandem.people.models import Department, Person, Skill
-    from tandem.programs import services as programs
     from tandem.programs.models import Answer, Enrolment, Program
+    from tandem.programs.services.setup import program_create
+    from tandem.programs.services.stages import program_transition
 
     admin = User.objects.create_user("admin@bench.example", "Admin", role=Role.ADMIN)
     departments = Department.objects.bulk_create([Department(name=f"Dept {i}") for i in range(20)])
@@ -86,7 +87,7 @@ def seed(n: int, rng: random.Random):  # type: ignore[no-untyped-def]
         ],
         batch_size=5000,
     )
-    program = programs.program_create(
+    program = program_create(
         actor=admin,
         name="Bench peers",
         kind="peer_pairs",
@@ -94,7 +95,7 @@ def seed(n: int, rng: random.Random):  # type: ignore[no-untyped-def]
         confidentiality="x",
         enrolment_closes_on=timezone.localdate(),
     )
-    program = programs.program_transition(actor=admin, program=program, to="enrolling")
+    program = program_transition(actor=admin, program=program, to="enrolling")
     now = timezone.now()
     enrolments = Enrolment.objects.bulk_create(
         [Enrolment(program=program, person=p, accepted_guidelines_at=now) for p in people],

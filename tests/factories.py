@@ -64,7 +64,8 @@ def make_program(
 
     from django.utils import timezone
 
-    from tandem.programs import services
+    from tandem.programs.services.setup import program_create
+    from tandem.programs.services.stages import program_transition
 
     defaults = {
         "code_of_conduct": "Be kind.",
@@ -72,7 +73,7 @@ def make_program(
         "enrolment_closes_on": timezone.localdate() + timedelta(days=14),
     }
     defaults.update(fields)
-    program = services.program_create(actor=coordinator, name=name, kind=kind, **defaults)
+    program = program_create(actor=coordinator, name=name, kind=kind, **defaults)
     if status in ("enrolling", "matching", "active", "closed"):
-        program = services.program_transition(actor=coordinator, program=program, to="enrolling")
+        program = program_transition(actor=coordinator, program=program, to="enrolling")
     return program

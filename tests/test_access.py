@@ -18,7 +18,8 @@ from tandem.matches.models import MatchRun, PairRule
 from tandem.matches.services.criteria import current_criteria
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
-from tandem.programs import services
+from tandem.programs.services.enrolment import enrolment_submit
+from tandem.programs.services.stages import program_transition
 from tandem.relationships.models import Goal, Meeting, Membership, Relationship
 from tests.conftest import client_for
 from tests.factories import PersonFactory, make_program
@@ -56,7 +57,9 @@ programs:question                 get     login  404         404      200       
 programs:enrolments               get     login  404         404      200         200
 programs:transition               post    login  404         404      302         302
 programs:duplicate                post    login  404         404      302         302
-programs:question_action          post    login  404         404      302         302
+programs:question_up              post    login  404         404      302         302
+programs:question_down            post    login  404         404      302         302
+programs:question_delete          post    login  404         404      302         302
 programs:skill_add                post    login  404         404      302         302
 programs:join                     get     login  200         404      200         200
 programs:withdraw                 post    login  302         404      302         302
@@ -95,7 +98,11 @@ feedback:program                  get     login  404         404      200       
 feedback:create                   post    login  404         404      302         302
 feedback:edit                     get     login  404         404      200         200
 feedback:question                 get     login  404         404      200         200
-feedback:question_action          post    login  404         404      302         302
+feedback:settings                 post    login  404         404      200         200
+feedback:question_add             post    login  404         404      200         200
+feedback:question_up              post    login  404         404      302         302
+feedback:question_down            post    login  404         404      302         302
+feedback:question_delete          post    login  404         404      302         302
 feedback:transition               post    login  404         404      302         302
 feedback:results                  get     login  404         404      200         200
 feedback:results_export           get     login  404         404      200         200
@@ -216,8 +223,8 @@ def world(admin, coordinator, participant, outsider):
     )
     program.questions.exclude(key="goals").delete()
     question = program.questions.get()
-    program = services.program_transition(actor=coordinator, program=program, to="enrolling")
-    services.enrolment_submit(actor=participant, program=program, answers={question: "Grow"})
+    program = program_transition(actor=coordinator, program=program, to="enrolling")
+    enrolment_submit(actor=participant, program=program, answers={question: "Grow"})
     criteria = current_criteria(program)
     run = MatchRun.objects.create(program=program, criteria=criteria, participants=2)
     relationship = Relationship.objects.create(program=program, run=run)
@@ -304,7 +311,9 @@ def world(admin, coordinator, participant, outsider):
                 "meeting_id": meeting.pk,
             },
             "relationships:goal": {"relationship_id": relationship.pk, "goal_id": goal.pk},
-            "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
+            "programs:question_up": {"program_id": program.pk, "question_id": question.pk},
+            "programs:question_down": {"program_id": program.pk, "question_id": question.pk},
+            "programs:question_delete": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
         },
         "api_ids": {

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tandem.feedback import services
 from tandem.feedback.models import Response
+from tandem.feedback.services.answers import response_submit
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.feedback.conftest import answers_for, invited_people, open_survey, started_program
@@ -23,7 +23,7 @@ def test_a_participant_answers_and_the_coordinator_sees_results(
     survey = open_survey(coordinator, program, "checkin", k_scores=3, k_comments=10)
     people = invited_people(survey)
     for i, person in enumerate(people[1:]):
-        services.response_submit(
+        response_submit(
             actor=person.user,
             survey=survey,
             answers=answers_for(survey, person, score=2 + i % 4, text=f"Idea number {i}"),

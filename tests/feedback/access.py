@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tandem.feedback import services
 from tandem.feedback.models import Participation, Survey
+from tandem.feedback.services.surveys import survey_from_template
 
 
 def feedback_world(program, invited) -> dict:
     """An open check-in of ``program`` to which the ``invited`` people were asked."""
-    survey = services.survey_from_template(actor=None, program=program, kind="checkin")
+    survey = survey_from_template(actor=None, program=program, kind="checkin")
     now = timezone.now()
     Survey.objects.filter(pk=survey.pk).update(
         status="open", opens_at=now, closes_at=now + timedelta(days=14)
@@ -32,6 +32,10 @@ def feedback_world(program, invited) -> dict:
             "feedback:results": {"survey_id": survey.pk},
             "feedback:results_export": {"survey_id": survey.pk, "fmt": "csv"},
             "feedback:question": ids,
-            "feedback:question_action": ids,
+            "feedback:settings": {"survey_id": survey.pk},
+            "feedback:question_add": {"survey_id": survey.pk},
+            "feedback:question_up": ids,
+            "feedback:question_down": ids,
+            "feedback:question_delete": ids,
         },
     }

@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tandem.feedback import services
 from tandem.feedback.models import QuestionKind, Survey
+from tandem.feedback.services.stages import survey_transition
+from tandem.feedback.services.surveys import survey_from_template, survey_update
 from tandem.people.models import Person
 from tandem.programs.models import Program, ProgramStatus
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus
@@ -39,10 +40,10 @@ def started_program(coordinator, n: int = 12, *, days_ago: int = 20, **kwargs: A
 
 
 def open_survey(coordinator, program: Program, kind: str = "checkin", **settings: Any) -> Survey:
-    survey = services.survey_from_template(actor=coordinator, program=program, kind=kind)
+    survey = survey_from_template(actor=coordinator, program=program, kind=kind)
     if settings:
-        services.survey_update(actor=coordinator, survey=survey, **settings)
-    return services.survey_transition(actor=coordinator, survey=survey, to="open")
+        survey_update(actor=coordinator, survey=survey, **settings)
+    return survey_transition(actor=coordinator, survey=survey, to="open")
 
 
 def answers_for(survey: Survey, person: Person, *, score: int = 4, text: str = "") -> dict:

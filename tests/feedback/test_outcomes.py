@@ -6,7 +6,8 @@ import pytest
 
 from tandem.audit.models import AuditEntry
 from tandem.core.errors import NotFound
-from tandem.feedback import selectors, services
+from tandem.feedback import selectors
+from tandem.feedback.services.answers import response_submit
 from tests.feedback.conftest import answers_for, invited_people, open_survey
 
 
@@ -18,7 +19,7 @@ def test_outcomes_per_wave_with_nps_culture_and_skill_growth(program, coordinato
         skill_questions = [q for q in selectors.questions_for(final, person) if q.skill_id]
         for question in skill_questions:  # before 2, now 4
             answers[question.pk] = 2 if question.measure == "skill_before" else 4
-        services.response_submit(actor=person.user, survey=final, answers=answers)
+        response_submit(actor=person.user, survey=final, answers=answers)
 
     outcomes = selectors.program_outcomes(user=coordinator, program_id=program.pk)
 
@@ -53,16 +54,14 @@ def test_the_dashboard_panel_shows_only_what_is_shown_on_the_results_page(progra
     survey = open_survey(coordinator, program, "end_of_program")
     people = invited_people(survey)
     for person in people[:4]:
-        services.response_submit(
-            actor=person.user, survey=survey, answers=answers_for(survey, person)
-        )
+        response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
     panel = selectors.program_survey_kpis(program)
     assert panel.lines() == [
         (f"Answered the latest survey ({survey}, 4 of 12 people)", "33%")
     ]  # four answers: every measure is hidden, so none is listed
 
     for person in people[4:]:
-        services.response_submit(
+        response_submit(
             actor=person.user, survey=survey, answers=answers_for(survey, person, score=5)
         )
     lines = dict(

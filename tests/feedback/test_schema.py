@@ -8,7 +8,6 @@ from django.db import models
 
 from tandem.accounts.models import User
 from tandem.audit.models import AuditEntry
-from tandem.feedback import services
 from tandem.feedback.models import (
     AttributedResponse,
     Participation,
@@ -17,6 +16,7 @@ from tandem.feedback.models import (
     Survey,
     SurveyQuestion,
 )
+from tandem.feedback.services.answers import response_submit
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import Person
 from tandem.programs.models import Enrolment
@@ -75,7 +75,7 @@ def test_an_anonymous_answer_is_stored_without_person_time_or_trace(program, coo
     person = invited_people(survey)[0]
     audit, outbox = AuditEntry.objects.count(), OutboxMessage.objects.count()
 
-    services.response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
+    response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
 
     response = Response.objects.get(survey=survey)
     assert response.submitted_on is None
@@ -91,7 +91,7 @@ def test_an_anonymous_answer_is_stored_without_person_time_or_trace(program, coo
 def test_an_attributed_answer_names_its_author_in_the_separate_table(program, coordinator):
     survey = open_survey(coordinator, program, anonymous=False)
     person = invited_people(survey)[0]
-    services.response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
+    response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
     response = Response.objects.get(survey=survey)
     assert response.submitted_on is not None
     assert response.attribution.person == person

@@ -6,29 +6,33 @@ from __future__ import annotations
 import pytest
 
 from tandem.core.errors import ApplicationError
-from tandem.feedback import selectors, services
+from tandem.feedback import selectors
 from tandem.feedback.models import QuestionKind, Response, Survey
+from tandem.feedback.services.answers import response_submit
+from tandem.feedback.services.questions import question_save
+from tandem.feedback.services.stages import survey_transition
+from tandem.feedback.services.surveys import survey_from_template, survey_update
 from tests.feedback.conftest import answers_for, invited_people, open_survey
 
 
 def _draft(coordinator, program, kind="checkin"):
-    return services.survey_from_template(actor=coordinator, program=program, kind=kind)
+    return survey_from_template(actor=coordinator, program=program, kind=kind)
 
 
 def test_the_floor_is_three_with_a_clear_message(program, coordinator):
     survey = _draft(coordinator, program)
     with pytest.raises(ApplicationError) as caught:
-        services.survey_update(actor=coordinator, survey=survey, k_scores=2)
+        survey_update(actor=coordinator, survey=survey, k_scores=2)
     assert caught.value.errors[0].field == "k_scores"
     assert "at least 3 responses (got 2)" in caught.value.errors[0].message
-    services.survey_update(actor=coordinator, survey=survey, k_scores=3, k_comments=3)
+    survey_update(actor=coordinator, survey=survey, k_scores=3, k_comments=3)
     assert Survey.objects.get(pk=survey.pk).k_scores == 3
 
 
 def test_comments_never_need_fewer_people_than_scores(program, coordinator):
     survey = _draft(coordinator, program)
     with pytest.raises(ApplicationError) as caught:
-        services.survey_update(actor=coordinator, survey=survey, k_scores=8, k_comments=6)
+        survey_update(actor=coordinator, survey=survey, k_scores=8, k_comments=6)
     assert caught.value.errors[0].field == "k_comments"
 
 
@@ -39,7 +43,7 @@ def test_comments_never_need_fewer_people_than_scores(program, coordinator):
 def test_anonymity_settings_are_frozen_once_open(program, coordinator, field, value):
     survey = open_survey(coordinator, program)
     with pytest.raises(ApplicationError) as caught:
-        services.survey_update(actor=coordinator, survey=survey, **{field: value})
+        survey_update(actor=coordinator, survey=survey, **{field: value})
     assert "fixed once a survey opens" in caught.value.message
     assert [e.field for e in caught.value.errors] == [field]
     assert getattr(Survey.objects.get(pk=survey.pk), field) != value
@@ -47,21 +51,21 @@ def test_anonymity_settings_are_frozen_once_open(program, coordinator, field, va
 
 def test_while_open_only_wording_and_reminders_change_and_closed_is_final(program, coordinator):
     survey = open_survey(coordinator, program)
-    services.survey_update(actor=coordinator, survey=survey, title="June check-in", k_scores=5)
+    survey_update(actor=coordinator, survey=survey, title="June check-in", k_scores=5)
     with pytest.raises(ApplicationError, match="only its title"):
-        services.survey_update(actor=coordinator, survey=survey, open_days=30)
+        survey_update(actor=coordinator, survey=survey, open_days=30)
     question = survey.questions.first()
     with pytest.raises(ApplicationError, match="Questions are fixed"):
-        services.question_save(actor=coordinator, survey=survey, question=question, text="New?")
-    services.survey_transition(actor=coordinator, survey=survey, to="closed")
+        question_save(actor=coordinator, survey=survey, question=question, text="New?")
+    survey_transition(actor=coordinator, survey=survey, to="closed")
     with pytest.raises(ApplicationError, match="closed survey"):
-        services.survey_update(actor=coordinator, survey=survey, title="Again")
+        survey_update(actor=coordinator, survey=survey, title="Again")
 
 
 def _answer_all(survey, people, text=""):
     for i, person in enumerate(people):
         answers = answers_for(survey, person, score=1 + i % 5, text=text and f"{text} {i}")
-        services.response_submit(actor=person.user, survey=survey, answers=answers)
+        response_submit(actor=person.user, survey=survey, answers=answers)
 
 
 def test_results_hide_groups_below_k_scores(program, coordinator):

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.programs import services as programs
 from tandem.programs.models import Program
+from tandem.programs.services.enrolment import enrolment_submit
+from tandem.programs.services.stages import program_transition
 from tests.factories import PersonFactory, SkillFactory, make_program
 
 SKILLS = ["SQL", "Public speaking", "Negotiation", "Python", "Design", "Coaching"]
@@ -34,14 +35,14 @@ def matching_program(coordinator, n: int, *, kind: str = "peer_pairs", **fields)
             elif key == "role":
                 answers[question] = "mentor" if i % 3 == 0 else "mentee"
         role = ("mentor" if i % 3 == 0 else "mentee") if kind == "mentor_mentee" else ""
-        programs.enrolment_submit(
+        enrolment_submit(
             actor=person.user,
             program=program,
             answers=answers,
             role=role,
             capacity=2 if role == "mentor" else None,
         )
-    return programs.program_transition(actor=coordinator, program=program, to="matching")
+    return program_transition(actor=coordinator, program=program, to="matching")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.utils import timezone
 from tandem.core.errors import ApplicationError
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import Department
-from tandem.programs import services
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -24,7 +23,12 @@ from tandem.programs.models import (
     QuestionKind,
     SignupDay,
 )
-from tandem.programs.questionnaire import EnrolmentForm, field_name
+from tandem.programs.questionnaire.enrolment import EnrolmentForm, field_name
+from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw, opt_out
+from tandem.programs.services.mailings import send_due_reminders
+from tandem.programs.services.questionnaire import question_save
+from tandem.programs.services.setup import program_duplicate
+from tandem.programs.services.stages import TRANSITIONS, close_ended_enrolments, program_transition
 from tests.conftest import client_for
 from tests.factories import PersonFactory, SkillFactory, make_program
 
@@ -33,9 +37,7 @@ S = ProgramStatus
 
 # --- lifecycle ---------------------------------------------------------------------------------
 
-INVALID = [
-    (a, b) for a, b in product(S.values, S.values) if a != b and b not in services.TRANSITIONS[a]
-]
+INVALID = [(a, b) for a, b in product(S.values, S.values) if a != b and b not in TRANSITIONS[a]]
 
 
 @pytest.mark.parametrize(("current", "target"), INVALID)
@@ -44,10 +46,10 @@ def test_every_invalid_transition_is_refused_with_a_clear_message(coordinator, c
     type(program).objects.filter(pk=program.pk).update(status=current)
     program.refresh_from_db()
     with pytest.raises(ApplicationError) as caught:
-        services.program_transition(actor=coordinator, program=program, to=target)
+        program_transition(actor=coordinator, program=program, to=target)
     message = caught.value.message
     labels = dict(S.choices)
-    if services.TRANSITIONS[current]:
+    if TRANSITIONS[current]:
         assert message.startswith(
             f"A program that is {labels[current].lower()} cannot become {labels[target].lower()}; "
             "from here it can only become "
@@ -64,7 +66,7 @@ def test_the_whole_lifecycle(coordinator, participant, outsider):
     for user in (participant, outsider):
         enrol(program, user)
     for target in (S.MATCHING, S.ENROLLING, S.MATCHING, S.ACTIVE, S.CLOSED):
-        program = services.program_transition(actor=coordinator, program=program, to=target)
+        program = program_transition(actor=coordinator, program=program, to=target)
         assert program.status == target
 
 
@@ -72,7 +74,7 @@ def test_enrolment_cannot_open_without_its_essentials(coordinator):
     program = make_program(coordinator, code_of_conduct="", enrolment_closes_on=None)
     program.questions.all().delete()
     with pytest.raises(ApplicationError) as caught:
-        services.program_transition(actor=coordinator, program=program, to=S.ENROLLING)
+        program_transition(actor=coordinator, program=program, to=S.ENROLLING)
     assert caught.value.message == "Enrolment cannot open yet."
     assert [e.message for e in caught.value.errors] == [
         "Add at least one question to the questionnaire.",
@@ -85,7 +87,7 @@ def test_matching_needs_two_people(coordinator, participant):
     program = make_program(coordinator, status="enrolling")
     enrol(program, participant)
     with pytest.raises(ApplicationError, match="at least two enrolled people"):
-        services.program_transition(actor=coordinator, program=program, to=S.MATCHING)
+        program_transition(actor=coordinator, program=program, to=S.MATCHING)
 
 
 def test_a_coordinator_of_another_program_cannot_move_it(coordinator, db):
@@ -95,13 +97,13 @@ def test_a_coordinator_of_another_program_cannot_move_it(coordinator, db):
     other = UserFactory(role=Role.COORDINATOR)
     program = make_program(coordinator)
     with pytest.raises(ApplicationError) as caught:
-        services.program_transition(actor=other, program=program, to=S.ENROLLING)
+        program_transition(actor=other, program=program, to=S.ENROLLING)
     assert caught.value.status == 403
 
 
 def test_duplicate_copies_settings_and_questionnaire_as_a_draft(coordinator):
     program = make_program(coordinator, kind="mentor_mentee", status="enrolling", cohort="Q1")
-    copy = services.program_duplicate(actor=coordinator, program=program)
+    copy = program_duplicate(actor=coordinator, program=program)
     assert copy.status == S.DRAFT and copy.name.endswith("(copy)") and copy.cohort == "Q1"
     assert list(copy.questions.values_list("key", flat=True)) == list(
         program.questions.values_list("key", flat=True)
@@ -114,7 +116,7 @@ def test_duplicate_copies_settings_and_questionnaire_as_a_draft(coordinator):
 def test_questions_are_locked_once_enrolment_opens(coordinator):
     program = make_program(coordinator, status="enrolling")
     with pytest.raises(ApplicationError, match="Questions are locked once enrolment opens"):
-        services.question_save(actor=coordinator, program=program, kind="text", label="More?")
+        question_save(actor=coordinator, program=program, kind="text", label="More?")
 
 
 # --- enrolment ---------------------------------------------------------------------------------
@@ -137,9 +139,7 @@ def enrol(program, user, **answers):
     data.update({f"q_{key}": value for key, value in answers.items()})
     bound = EnrolmentForm(program, person, data)
     assert bound.is_valid(), bound.errors
-    return services.enrolment_submit(
-        actor=user, program=program, answers=bound.answers(), role=bound.role()
-    )
+    return enrolment_submit(actor=user, program=program, answers=bound.answers(), role=bound.role())
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_enrol_edit_and_withdraw(coordinator, participant, skills):
     assert enrolment.answers.get(question__key="goals").value == "Run a workshop"
     assert SignupDay.objects.get(program=program).signups == 1  # an edit is not a sign-up
 
-    services.enrolment_withdraw(actor=participant, enrolment=enrolment)
+    enrolment_withdraw(actor=participant, enrolment=enrolment)
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.WITHDRAWN
     assert SignupDay.objects.get(program=program).withdrawals == 1
@@ -183,7 +183,7 @@ def test_answers_cannot_change_after_matching_starts(coordinator, participant, o
     program = make_program(coordinator, status="enrolling")
     enrol(program, participant)
     enrol(program, outsider)
-    services.program_transition(actor=coordinator, program=program, to=S.MATCHING)
+    program_transition(actor=coordinator, program=program, to=S.MATCHING)
     with pytest.raises(ApplicationError, match="Enrolment for this program is closed"):
         enrol(program, participant, goals="Changed my mind")
 
@@ -266,9 +266,7 @@ def test_background_needs_consent_and_preferred_peers_must_resolve(
         },
     )
     assert form.is_valid(), form.errors
-    enrolment = services.enrolment_submit(
-        actor=participant, program=program, answers=form.answers()
-    )
+    enrolment = enrolment_submit(actor=participant, program=program, answers=form.answers())
     private = PrivateAnswer.objects.get(enrolment=enrolment)
     assert private.value == ["Career changer"] and private.consented_at is not None
 
@@ -276,7 +274,7 @@ def test_background_needs_consent_and_preferred_peers_must_resolve(
 def test_capacity_cannot_exceed_the_cap(coordinator, participant):
     program = make_program(coordinator, status="enrolling", capacity_cap=2)
     with pytest.raises(ApplicationError, match="Choose between 1 and 2 partners"):
-        services.enrolment_submit(actor=participant, program=program, answers={}, capacity=3)
+        enrolment_submit(actor=participant, program=program, answers={}, capacity=3)
 
 
 # --- invitations and reminders -----------------------------------------------------------------
@@ -286,7 +284,7 @@ def test_opening_invites_every_eligible_person_once(coordinator, participant, ou
     engineering = Department.objects.get(name="Engineering")
     program = make_program(coordinator, eligible_departments=[engineering])
     PersonFactory(user__email="left@example.com", department=engineering, status="left")
-    services.program_transition(actor=coordinator, program=program, to=S.ENROLLING)
+    program_transition(actor=coordinator, program=program, to=S.ENROLLING)
     invited = OutboxMessage.objects.filter(kind="program_invitation")
     assert list(invited.values_list("recipient", flat=True)) == [participant.email]
     body = invited.get().body_text
@@ -299,21 +297,19 @@ def test_reminders_on_chosen_days_skip_enrolled_withdrawn_and_opted_out(coordina
         name: PersonFactory(user__email=f"{name}@example.com").user
         for name in ("enrolled", "withdrawn", "optedout", "silent")
     }
-    program = services.program_transition(actor=coordinator, program=program, to=S.ENROLLING)
+    program = program_transition(actor=coordinator, program=program, to=S.ENROLLING)
     opened = program.enrolment_opens_on = timezone.localdate()
     program.enrolment_closes_on = opened + timedelta(days=21)
     program.save()
     enrol(program, people["enrolled"])
-    services.enrolment_withdraw(
-        actor=people["withdrawn"], enrolment=enrol(program, people["withdrawn"])
-    )
-    services.opt_out(actor=people["optedout"], program=program)
+    enrolment_withdraw(actor=people["withdrawn"], enrolment=enrol(program, people["withdrawn"]))
+    opt_out(actor=people["optedout"], program=program)
 
     def reminded(kind):
         return set(OutboxMessage.objects.filter(kind=kind).values_list("recipient", flat=True))
 
-    assert services.send_due_reminders(program=program, today=opened + timedelta(days=6)) == 0
-    sent = services.send_due_reminders(program=program, today=opened + timedelta(days=7))
+    assert send_due_reminders(program=program, today=opened + timedelta(days=6)) == 0
+    sent = send_due_reminders(program=program, today=opened + timedelta(days=7))
     assert reminded("enrolment_reminder") >= {"silent@example.com"}
     assert not reminded("enrolment_reminder") & {
         "enrolled@example.com",
@@ -322,8 +318,8 @@ def test_reminders_on_chosen_days_skip_enrolled_withdrawn_and_opted_out(coordina
     }
     assert sent == len(reminded("enrolment_reminder"))
     # running the job twice on the same day sends nothing more
-    assert services.send_due_reminders(program=program, today=opened + timedelta(days=7)) == 0
-    services.send_due_reminders(program=program, today=opened + timedelta(days=19))
+    assert send_due_reminders(program=program, today=opened + timedelta(days=7)) == 0
+    send_due_reminders(program=program, today=opened + timedelta(days=19))
     assert "silent@example.com" in reminded("enrolment_last_call")
     assert "optedout@example.com" not in reminded("enrolment_last_call")
 
@@ -333,7 +329,7 @@ def test_enrolment_window_closing_moves_the_program_to_matching(coordinator, par
     enrol(program, participant)
     enrol(program, outsider)
     later = program.enrolment_closes_on + timedelta(days=1)
-    closed = services.close_ended_enrolments(today=later)
+    closed = close_ended_enrolments(today=later)
     assert [p.pk for p in closed] == [program.pk]
     program.refresh_from_db()
     assert program.status == S.MATCHING
@@ -351,7 +347,7 @@ def test_private_answers_never_reach_coordinators_or_admins(
     Question.objects.filter(program=program, kind=QuestionKind.BACKGROUND).update(
         choices=[CANARY, "Career changer"]
     )
-    services.program_transition(actor=coordinator, program=program, to=S.ENROLLING)
+    program_transition(actor=coordinator, program=program, to=S.ENROLLING)
     enrol(
         program,
         participant,
@@ -388,7 +384,7 @@ def test_private_answers_never_reach_coordinators_or_admins(
 def test_withdrawing_deletes_private_answers(coordinator, participant, outsider):
     program = make_program(coordinator, status="enrolling")
     enrolment = enrol(program, participant, avoid_peers=outsider.email)
-    services.enrolment_withdraw(actor=participant, enrolment=enrolment)
+    enrolment_withdraw(actor=participant, enrolment=enrolment)
     assert not PrivateAnswer.objects.filter(enrolment=enrolment).exists()
 
 

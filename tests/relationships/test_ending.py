@@ -15,7 +15,7 @@ from icalendar import Calendar
 from tandem.audit.models import AuditEntry
 from tandem.notify.models import OutboxMessage
 from tandem.programs.models import ProgramStatus
-from tandem.programs.services import program_transition
+from tandem.programs.services.stages import program_transition
 from tandem.relationships.models import (
     EndReason,
     Meeting,

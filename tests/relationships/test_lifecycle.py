@@ -17,8 +17,8 @@ from icalendar import Calendar
 
 from tandem.core.errors import ApplicationError
 from tandem.notify.models import OutboxMessage
-from tandem.programs import services as programs
 from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramStatus
+from tandem.programs.services.stages import program_transition
 from tandem.relationships import reminders, selectors
 from tandem.relationships.models import (
     Goal,
@@ -512,7 +512,7 @@ def test_closing_summary_ends_the_match_and_can_leave_the_program(pair, particip
 
 
 def test_closing_the_program_ends_every_live_match(pair, coordinator):
-    programs.program_transition(actor=coordinator, program=pair.program, to=ProgramStatus.CLOSED)
+    program_transition(actor=coordinator, program=pair.program, to=ProgramStatus.CLOSED)
     pair.refresh_from_db()
     assert pair.status == RelationshipStatus.ENDED and pair.end_reason == "program_ended"
 

@@ -12,8 +12,12 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.feedback import selectors, services
+from tandem.feedback import selectors
 from tandem.feedback.models import Measure, QuestionKind, Survey, SurveyQuestion
+from tandem.feedback.services.answers import response_submit
+from tandem.feedback.services.schedule import send_reminders
+from tandem.feedback.services.stages import survey_transition
+from tandem.feedback.services.surveys import survey_from_template, survey_update
 from tandem.people.models import Person
 from tandem.programs.models import Program
 
@@ -85,10 +89,8 @@ def seed_feedback(*, coordinator_email: str, participant_email: str, seed: int =
 def _evaluation(program: Program, coordinator: User, ended: date, rng: random.Random) -> None:
     """The finished cohort's end-of-program evaluation: NPS, partner recommendation and the
     culture items, answered by about three in four people over ten days."""
-    survey = services.survey_from_template(
-        actor=coordinator, program=program, kind="end_of_program"
-    )
-    services.survey_update(
+    survey = survey_from_template(actor=coordinator, program=program, kind="end_of_program")
+    survey_update(
         actor=coordinator,
         survey=survey,
         anchor="end",
@@ -97,16 +99,12 @@ def _evaluation(program: Program, coordinator: User, ended: date, rng: random.Ra
         reminder_days=[7],
     )
     opened = ended - timedelta(days=7)
-    survey = services.survey_transition(
-        actor=coordinator, survey=survey, to="open", now=_at(opened)
-    )
+    survey = survey_transition(actor=coordinator, survey=survey, to="open", now=_at(opened))
     comments = rng.sample(EVALUATION_COMMENTS, k=len(EVALUATION_COMMENTS))
     for person in _invited(survey):
         if rng.random() < 0.76:
             _answer(survey, person, opened + timedelta(days=rng.randint(0, 10)), rng, comments)
-    services.survey_transition(
-        actor=None, survey=survey, to="closed", now=_at(opened + timedelta(days=14))
-    )
+    survey_transition(actor=None, survey=survey, to="closed", now=_at(opened + timedelta(days=14)))
 
 
 def _at(day: date, hour: int = 9) -> datetime:
@@ -121,14 +119,10 @@ def _kickoff(
     day: int,
     rng: random.Random,
 ) -> None:
-    survey = services.survey_from_template(actor=coordinator, program=program, kind="kickoff_pulse")
-    services.survey_update(
-        actor=coordinator, survey=survey, day_offset=day, open_days=7, reminder_days=[4]
-    )
+    survey = survey_from_template(actor=coordinator, program=program, kind="kickoff_pulse")
+    survey_update(actor=coordinator, survey=survey, day_offset=day, open_days=7, reminder_days=[4])
     opened = start + timedelta(days=day)
-    survey = services.survey_transition(
-        actor=coordinator, survey=survey, to="open", now=_at(opened)
-    )
+    survey = survey_transition(actor=coordinator, survey=survey, to="open", now=_at(opened))
     people = _invited(survey)
     answering = [p for p in people if p == participant or rng.random() < 0.7]
     late = set(rng.sample(answering, k=len(answering) // 4))
@@ -136,12 +130,10 @@ def _kickoff(
     for person in answering:
         if person not in late:
             _answer(survey, person, opened + timedelta(days=rng.randint(0, 3)), rng, comments)
-    services.send_reminders(survey=survey, today=opened + timedelta(days=4))
+    send_reminders(survey=survey, today=opened + timedelta(days=4))
     for person in late:
         _answer(survey, person, opened + timedelta(days=rng.randint(4, 6)), rng, comments)
-    services.survey_transition(
-        actor=None, survey=survey, to="closed", now=_at(opened + timedelta(days=7))
-    )
+    survey_transition(actor=None, survey=survey, to="closed", now=_at(opened + timedelta(days=7)))
 
 
 def _checkin(
@@ -152,11 +144,11 @@ def _checkin(
     day: int,
     rng: random.Random,
 ) -> None:
-    survey = services.survey_from_template(actor=coordinator, program=program, kind="checkin")
-    services.survey_update(actor=coordinator, survey=survey, day_offset=day)
+    survey = survey_from_template(actor=coordinator, program=program, kind="checkin")
+    survey_update(actor=coordinator, survey=survey, day_offset=day)
     opened = start + timedelta(days=day)
     today = timezone.localdate()
-    survey = services.survey_transition(
+    survey = survey_transition(
         actor=coordinator, survey=survey, to="open", now=_at(min(opened, today))
     )
     comments = rng.sample(CHECKIN_COMMENTS, k=len(CHECKIN_COMMENTS))
@@ -190,7 +182,7 @@ def _answer(
         answer = _one(question, mood, rng, comments)
         if answer is not None:
             answers[question.pk] = answer
-    services.response_submit(actor=person.user, survey=survey, answers=answers, today=day)
+    response_submit(actor=person.user, survey=survey, answers=answers, today=day)
 
 
 def _weights(question: SurveyQuestion, mood: float) -> list[float]:

@@ -18,8 +18,8 @@ from tandem.matches.services.rotations import rotation_round
 from tandem.matches.services.runs import run_create
 from tandem.matches.solving import run_execute
 from tandem.people.models import Person, PersonStatus
-from tandem.programs import services as programs
 from tandem.programs.models import Enrolment, Program, ProgramKind, ProgramStatus
+from tandem.programs.services.stages import program_transition
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus
 from tandem.relationships.services.answers import (
     answer_deadlines,
@@ -70,7 +70,7 @@ def seed_matching(
     )
     enrolments = _enrol(pilot, [participant, *pool], rng)
     _backdate(pilot, enrolments, today - timedelta(days=45), today - timedelta(days=24), rng, 0.0)
-    pilot = programs.program_transition(actor=coordinator, program=pilot, to=ProgramStatus.MATCHING)
+    pilot = program_transition(actor=coordinator, program=pilot, to=ProgramStatus.MATCHING)
     run = _run(coordinator, pilot, label="Pilot matching")
     relationships = run_publish(actor=coordinator, run=run)
     published = now - timedelta(days=21)
@@ -120,9 +120,7 @@ def seed_matching(
 
     # 3. The coffee rotation, three rounds in.
     coffee = next(p for p in programs_ if p.kind == ProgramKind.COFFEE_ROTATION)
-    coffee = programs.program_transition(
-        actor=coordinator, program=coffee, to=ProgramStatus.MATCHING
-    )
+    coffee = program_transition(actor=coordinator, program=coffee, to=ProgramStatus.MATCHING)
     Program.objects.filter(pk=coffee.pk).update(status=ProgramStatus.ACTIVE)
     coffee.refresh_from_db()
     for weeks_ago in (4, 2, 0):

@@ -13,7 +13,6 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.notify.models import OutboxMessage, Status
 from tandem.people.models import Department, Person, PersonStatus
-from tandem.programs import services
 from tandem.programs.availability import AVAILABILITY_CHOICES
 from tandem.programs.models import (
     Enrolment,
@@ -27,7 +26,10 @@ from tandem.programs.models import (
     ReminderSent,
     SignupDay,
 )
-from tandem.programs.questionnaire import BACKGROUND_CHOICES, LEARNING_STYLES
+from tandem.programs.questionnaire.standard import BACKGROUND_CHOICES, LEARNING_STYLES
+from tandem.programs.services.enrolment import enrolment_submit
+from tandem.programs.services.setup import program_create
+from tandem.programs.services.stages import program_transition
 
 CONDUCT = (
     "Treat your partner's time as precious: turn up, or say so a day before. Listen more than you "
@@ -67,7 +69,7 @@ def _program(coordinator: User, **fields: Any) -> Program:
     }
     base.update(fields)
     name, kind = base.pop("name"), base.pop("kind")
-    return services.program_create(actor=coordinator, name=name, kind=kind, **base)
+    return program_create(actor=coordinator, name=name, kind=kind, **base)
 
 
 def _answers(
@@ -120,7 +122,7 @@ def _enrol(
     for person in people:
         role = (roles or {}).get(person.pk, "")
         enrolments.append(
-            services.enrolment_submit(
+            enrolment_submit(
                 actor=person.user,
                 program=program,
                 answers=_answers(program, person, rng, role),
@@ -176,9 +178,7 @@ def _backdate(
 def _open(program: Program, coordinator: User, *, opened: date, closes: date) -> None:
     Program.objects.filter(pk=program.pk).update(enrolment_closes_on=closes)
     program.refresh_from_db()
-    services.program_transition(
-        actor=coordinator, program=program, to=ProgramStatus.ENROLLING, today=opened
-    )
+    program_transition(actor=coordinator, program=program, to=ProgramStatus.ENROLLING, today=opened)
     opened_at = timezone.make_aware(datetime.combine(opened, time(9, 0)))
     Program.objects.filter(pk=program.pk).update(enrolment_opens_on=opened, opened_at=opened_at)
     ReminderSent.objects.filter(program=program, key="invitation").update(sent_at=opened_at)
@@ -258,7 +258,7 @@ def seed_programs(
     _backdate(
         mentoring, enrolments, today - timedelta(days=24), today - timedelta(days=3), rng, 0.03
     )
-    services.program_transition(actor=coordinator, program=mentoring, to=ProgramStatus.MATCHING)
+    program_transition(actor=coordinator, program=mentoring, to=ProgramStatus.MATCHING)
 
     coffee = _program(
         coordinator,

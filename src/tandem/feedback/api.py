@@ -8,8 +8,9 @@ from ninja.responses import Status
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError, FieldError
 from tandem.feedback import results as r
-from tandem.feedback import selectors, services
+from tandem.feedback import selectors
 from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
+from tandem.feedback.services.answers import response_submit
 from tandem.people.selectors import person_for_user
 from tandem.programs.selectors import access_program_as_coordinator
 
@@ -299,6 +300,6 @@ def submit_response(request: HttpRequest, survey_id: int, payload: ResponseIn) -
     survey, _ = selectors.access_survey_as_respondent(user=user, survey_id=survey_id)
     if survey.status != SurveyStatus.OPEN:
         raise ApplicationError("This survey is closed; answers can no longer be sent.")
-    services.response_submit(actor=user, survey=survey, answers=payload.answers)
+    response_submit(actor=user, survey=survey, answers=payload.answers)
     thanks = "Thank you — your answers are saved"
     return Status(201, {"detail": thanks + (" without your name." if survey.anonymous else ".")})

@@ -10,6 +10,8 @@ from django import forms
 from tandem.feedback.catalog import TEMPLATES
 from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion
 from tandem.feedback.results import BREAKDOWNS, group_label, scale_labels
+from tandem.feedback.services.questions import QUESTION_FIELDS
+from tandem.programs.questionnaire.forms import QuestionFormBase
 
 REQUIRED = "Please answer this question."
 
@@ -137,22 +139,18 @@ class SurveySettingsForm(forms.ModelForm[Survey]):
         return {name: self.cleaned_data[name] for name in self.fields}
 
 
-class QuestionForm(forms.ModelForm[SurveyQuestion]):
-    choices = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For one-choice and several-choice questions: one option per line.",
-    )
-
+class QuestionForm(QuestionFormBase[SurveyQuestion]):
     class Meta:
         model = SurveyQuestion
-        fields = ("kind", "text", "help_text", "choices", "hat", "measure", "required")
+        fields = QUESTION_FIELDS
         labels = {"text": "Question", "hat": "Asked of", "measure": "Counts toward"}
         widgets = {"text": forms.TextInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.initial["choices"] = "\n".join(self.instance.choices or [])
+        self.fields[
+            "choices"
+        ].help_text = "For one-choice and several-choice questions: one option per line."
         self.fields["hat"].help_text = (
             "In mentor/mentee programs a hat question is asked only of that role; in peer "
             "programs everyone wears both hats and sees both."
@@ -162,11 +160,8 @@ class QuestionForm(forms.ModelForm[SurveyQuestion]):
         if self.instance.pk is None:
             self.fields["kind"].initial = QuestionKind.LIKERT
 
-    def clean_choices(self) -> list[str]:
-        return [line for line in (self.cleaned_data.get("choices") or "").splitlines()]
-
     def service_fields(self) -> dict[str, Any]:
-        fields = {name: self.cleaned_data[name] for name in self.fields}
+        fields = super().service_fields()
         fields["measure"] = fields.get("measure") or ""
         return fields
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tandem.core.periodic import periodic_job
-from tandem.feedback.services import run_schedule
+from tandem.feedback.services.schedule import run_schedule
 
 
 @periodic_job(every=timedelta(minutes=15), name="feedback.surveys")

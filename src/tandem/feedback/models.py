@@ -20,6 +20,7 @@ from django.utils.timezone import now
 from tandem.people.models import Person, Skill
 from tandem.privacy import DEFAULT_THRESHOLDS, THRESHOLD_FLOOR
 from tandem.programs.models import Program
+from tandem.programs.questionnaire.base import QuestionBase
 
 
 class SurveyKind(models.TextChoices):
@@ -173,16 +174,15 @@ class Measure(models.TextChoices):
     CONTINUE = "continue", "Wants to continue"
 
 
-class SurveyQuestion(models.Model):
+class SurveyQuestion(QuestionBase):
     """One question. ``hat`` narrows who sees it in mentor/mentee programs; ``skill`` makes it a
     self-rating shown only to people who wanted to grow that skill."""
 
+    PROMPT_FIELD = "text"
+
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=QuestionKind.choices)
     text = models.CharField(max_length=500)
-    help_text = models.CharField(max_length=300, blank=True)
-    choices = models.JSONField(default=list, blank=True)
     hat = models.CharField(max_length=10, choices=Hat.choices, default=Hat.BOTH)
     measure = models.CharField(max_length=20, choices=Measure.choices, blank=True)
     skill = models.ForeignKey(
@@ -190,8 +190,8 @@ class SurveyQuestion(models.Model):
     )
     required = models.BooleanField(default=True)
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(QuestionBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return self.text

@@ -34,7 +34,11 @@ from tandem.feedback.models import (
 )
 from tandem.people.models import Person, PersonStatus
 from tandem.programs.models import Answer, Enrolment, EnrolmentRole, EnrolmentStatus, Program
-from tandem.programs.selectors import access_program_as_coordinator, can_coordinate
+from tandem.programs.selectors import (
+    access_program_as_coordinator,
+    can_coordinate,
+    coordinated_programs,
+)
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus
 
 MENTOR_ROLES = frozenset({EnrolmentRole.MENTOR, EnrolmentRole.BUDDY})
@@ -49,6 +53,22 @@ def access_survey_as_coordinator(*, user: User, survey_id: int) -> Survey:
     if survey is None or not can_coordinate(user, survey.program):
         raise NotFound()
     return survey
+
+
+def access_survey_question(
+    *, user: User, survey_id: int, question_id: int
+) -> tuple[Survey, SurveyQuestion]:
+    """A question of a survey the user coordinates; anything else answers 404."""
+    survey = access_survey_as_coordinator(user=user, survey_id=survey_id)
+    question = survey.questions.filter(pk=question_id).first()
+    if question is None:
+        raise NotFound()
+    return survey, question
+
+
+def programs_with_survey_counts(user: User) -> QuerySet[Program]:
+    """The programs the user coordinates, each with how many surveys it has."""
+    return coordinated_programs(user).annotate(survey_count=Count("surveys", distinct=True))
 
 
 def access_survey_as_respondent(*, user: User, survey_id: int) -> tuple[Survey, Participation]:

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 from tandem.core.exports import spreadsheet_response
-from tandem.feedback import selectors, services
+from tandem.feedback import selectors
 from tandem.feedback.forms import (
     QuestionForm,
     ResultsFilterForm,
@@ -23,13 +25,15 @@ from tandem.feedback.forms import (
 )
 from tandem.feedback.models import Survey, SurveyQuestion, SurveyStatus
 from tandem.feedback.results import DIMENSIONS, EXPORT_HEADER, SurveyResults, export_rows
+from tandem.feedback.services.answers import response_submit
+from tandem.feedback.services.questions import question_delete, question_move, question_save
+from tandem.feedback.services.stages import ACTION_LABELS, allowed_transitions, survey_transition
+from tandem.feedback.services.surveys import survey_from_template, survey_update
 from tandem.people.selectors import person_for_user
-from tandem.programs.selectors import access_program_as_coordinator, coordinated_programs
+from tandem.programs.questionnaire.base import QuestionBase
+from tandem.programs.questionnaire.editor import apply_and_return, editor_rows
+from tandem.programs.selectors import access_program_as_coordinator
 from tandem.ui.charts import Point
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _apply_errors(form: BaseForm, exc: ApplicationError) -> None:
@@ -47,9 +51,9 @@ def _error_text(exc: ApplicationError) -> str:
 
 
 @login_required
-def mine_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    coordinated = coordinated_programs(user).annotate(survey_count=Count("surveys", distinct=True))
+def mine_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    coordinated = selectors.programs_with_survey_counts(user)
     return render(
         request,
         "feedback/mine.html",
@@ -59,8 +63,8 @@ def mine_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def respond_view(request: HttpRequest, survey_id: int) -> HttpResponse:
-    user = _user(request)
+def respond_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
+    user = request.user
     survey, participation = selectors.access_survey_as_respondent(user=user, survey_id=survey_id)
     person = person_for_user(user)
     questions = selectors.questions_for(survey, person)
@@ -68,7 +72,7 @@ def respond_view(request: HttpRequest, survey_id: int) -> HttpResponse:
     can_answer = survey.status == SurveyStatus.OPEN and participation.responded_on is None
     if request.method == "POST" and can_answer and form.is_valid():
         try:
-            services.response_submit(actor=user, survey=survey, answers=form.answers())
+            response_submit(actor=user, survey=survey, answers=form.answers())
         except ApplicationError as exc:
             for error in exc.errors:
                 name = error.field if error.field in form.fields else None
@@ -110,8 +114,8 @@ def respond_view(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-def program_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def program_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     start = selectors.program_start(program)
     end = selectors.planned_end(program, start)
@@ -132,67 +136,72 @@ def program_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def create_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     form = TemplateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the survey templates.")
         return redirect("feedback:program", program_id=program.pk)
-    survey = services.survey_from_template(
-        actor=user, program=program, kind=form.cleaned_data["kind"]
-    )
+    survey = survey_from_template(actor=user, program=program, kind=form.cleaned_data["kind"])
     messages.success(request, "Survey created as a draft. Review the questions, then schedule it.")
     return redirect("feedback:edit", survey_id=survey.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit_view(request: HttpRequest, survey_id: int, question_id: int | None = None) -> HttpResponse:
-    user = _user(request)
-    survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
-    question = (
-        get_object_or_404(SurveyQuestion, pk=question_id, survey=survey) if question_id else None
-    )
-    posted = request.POST if request.method == "POST" else None
-    target = request.POST.get("form") if posted else None
-    settings_form = SurveySettingsForm(
-        posted if target == "settings" else None, instance=Survey.objects.get(pk=survey.pk)
-    )
-    question_form = QuestionForm(posted if target == "question" else None, instance=question)
-    if target == "settings" and settings_form.is_valid():
-        try:
-            services.survey_update(actor=user, survey=survey, **settings_form.service_fields())
-        except ApplicationError as exc:
-            _apply_errors(settings_form, exc)
-        else:
-            messages.success(request, "Survey settings saved.")
-            return redirect("feedback:edit", survey_id=survey.pk)
-    if target == "question" and question_form.is_valid():
-        try:
-            services.question_save(
-                actor=user, survey=survey, question=question, **question_form.service_fields()
-            )
-        except ApplicationError as exc:
-            _apply_errors(question_form, exc)
-        else:
-            messages.success(request, "Question saved.")
-            return redirect("feedback:edit", survey_id=survey.pk)
+def _question_details(question: QuestionBase) -> str:
+    assert isinstance(question, SurveyQuestion)
+    parts = [question.get_kind_display()]
+    if not question.required:
+        parts.append("optional")
+    if question.measure:
+        parts.append(question.get_measure_display())
+    return " · ".join(parts)
+
+
+def _question_badges(question: QuestionBase) -> tuple[tuple[str, str], ...]:
+    assert isinstance(question, SurveyQuestion)
+    badges = []
+    if question.hat != "both":
+        badges.append((question.get_hat_display(), "hat"))
+    if question.skill:
+        badges.append((f"asked of people who wanted {question.skill.name}", "hat"))
+    return tuple(badges)
+
+
+def _edit_page(
+    request: AuthenticatedHttpRequest,
+    survey: Survey,
+    *,
+    settings_form: SurveySettingsForm | None = None,
+    question_form: QuestionForm | None = None,
+    editing: SurveyQuestion | None = None,
+) -> HttpResponse:
+    """The survey editor: settings, stage, and the shared questionnaire editor."""
     start = selectors.program_start(survey.program)
+    questions = selectors.questions_for(survey, None)
     return render(
         request,
         "feedback/edit.html",
         {
             "survey": survey,
             "program": survey.program,
-            "settings_form": settings_form,
-            "question_form": question_form,
-            "editing": question,
-            "questions": selectors.questions_for(survey, None),
-            "preview": SurveyResponseForm(selectors.questions_for(survey, None)),
-            "transitions": [
-                (t, services.ACTION_LABELS[t]) for t in services.allowed_transitions(survey)
-            ],
+            "settings_form": settings_form or SurveySettingsForm(instance=survey),
+            "form": question_form or QuestionForm(instance=editing),
+            "editing": editing,
+            "save_url": reverse("feedback:question", args=[survey.pk, editing.pk])
+            if editing
+            else reverse("feedback:question_add", args=[survey.pk]),
+            "cancel_url": reverse("feedback:edit", args=[survey.pk]),
+            "editable": survey.is_editable,
+            "rows": editor_rows(
+                list(questions),
+                namespace="feedback",
+                owner_id=survey.pk,
+                details=_question_details,
+                badges=_question_badges,
+            ),
+            "preview": SurveyResponseForm(questions),
+            "transitions": [(t, ACTION_LABELS[t]) for t in allowed_transitions(survey)],
             "due": selectors.due_on(survey, start=start),
             "start": start,
             "rate": selectors.response_rate(survey),
@@ -202,33 +211,112 @@ def edit_view(request: HttpRequest, survey_id: int, question_id: int | None = No
 
 
 @login_required
-@require_POST
-def question_action_view(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
-    user = _user(request)
-    survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
-    question = get_object_or_404(SurveyQuestion, pk=question_id, survey=survey)
-    action = request.POST.get("action")
-    try:
-        if action == "delete":
-            services.question_delete(actor=user, question=question)
-        elif action in ("up", "down"):
-            services.question_move(
-                actor=user, question=question, offset=-1 if action == "up" else 1
-            )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect("feedback:edit", survey_id=survey.pk)
+@require_GET
+def edit_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.access_survey_as_coordinator(user=request.user, survey_id=survey_id)
+    return _edit_page(request, survey)
 
 
 @login_required
 @require_POST
-def transition_view(request: HttpRequest, survey_id: int) -> HttpResponse:
-    user = _user(request)
+def settings_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
+    user = request.user
+    survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
+    form = SurveySettingsForm(request.POST, instance=survey)
+    if form.is_valid():
+        try:
+            survey_update(actor=user, survey=survey, **form.service_fields())
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Survey settings saved.")
+            return redirect("feedback:edit", survey_id=survey.pk)
+    survey.refresh_from_db()
+    return _edit_page(request, survey, settings_form=form)
+
+
+@login_required
+@require_POST
+def question_add_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
+    survey = selectors.access_survey_as_coordinator(user=request.user, survey_id=survey_id)
+    return _save_question(request, survey, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_view(
+    request: AuthenticatedHttpRequest, survey_id: int, question_id: int
+) -> HttpResponse:
+    survey, question = selectors.access_survey_question(
+        user=request.user, survey_id=survey_id, question_id=question_id
+    )
+    if request.method == "GET":
+        return _edit_page(request, survey, editing=question)
+    return _save_question(request, survey, question)
+
+
+def _save_question(
+    request: AuthenticatedHttpRequest, survey: Survey, question: SurveyQuestion | None
+) -> HttpResponse:
+    form = QuestionForm(request.POST, instance=question)
+    if form.is_valid():
+        try:
+            question_save(
+                actor=request.user, survey=survey, question=question, **form.service_fields()
+            )
+        except ApplicationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Question saved.")
+            return redirect("feedback:edit", survey_id=survey.pk)
+    return _edit_page(request, survey, question_form=form, editing=question)
+
+
+def _question_action(
+    request: AuthenticatedHttpRequest, survey_id: int, question_id: int, offset: int | None
+) -> HttpResponse:
+    user = request.user
+    survey, question = selectors.access_survey_question(
+        user=user, survey_id=survey_id, question_id=question_id
+    )
+    if offset is None:
+        change = partial(question_delete, actor=user, question=question)
+    else:
+        change = partial(question_move, actor=user, question=question, offset=offset)
+    return apply_and_return(request, change, reverse("feedback:edit", args=[survey.pk]))
+
+
+@login_required
+@require_POST
+def question_up_view(
+    request: AuthenticatedHttpRequest, survey_id: int, question_id: int
+) -> HttpResponse:
+    return _question_action(request, survey_id, question_id, offset=-1)
+
+
+@login_required
+@require_POST
+def question_down_view(
+    request: AuthenticatedHttpRequest, survey_id: int, question_id: int
+) -> HttpResponse:
+    return _question_action(request, survey_id, question_id, offset=1)
+
+
+@login_required
+@require_POST
+def question_delete_view(
+    request: AuthenticatedHttpRequest, survey_id: int, question_id: int
+) -> HttpResponse:
+    return _question_action(request, survey_id, question_id, offset=None)
+
+
+@login_required
+@require_POST
+def transition_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
+    user = request.user
     survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
     try:
-        survey = services.survey_transition(
-            actor=user, survey=survey, to=request.POST.get("to", "")
-        )
+        survey = survey_transition(actor=user, survey=survey, to=request.POST.get("to", ""))
     except ApplicationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -237,7 +325,7 @@ def transition_view(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-def results_view(request: HttpRequest, survey_id: int) -> HttpResponse:
+def results_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResponse:
     survey, form, results = _selected_results(request, survey_id)
     if results is None:
         return redirect("feedback:results", survey_id=survey.pk)
@@ -263,7 +351,9 @@ def results_view(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-def results_export_view(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
+def results_export_view(
+    request: AuthenticatedHttpRequest, survey_id: int, fmt: str
+) -> HttpResponse:
     """The results page, with its breakdown and filter, as CSV or XLSX: the same suppression,
     every cell neutralised against spreadsheet formulas."""
     if fmt not in ("csv", "xlsx"):
@@ -279,11 +369,11 @@ def results_export_view(request: HttpRequest, survey_id: int, fmt: str) -> HttpR
 
 
 def _selected_results(
-    request: HttpRequest, survey_id: int, *, export_format: str | None = None
+    request: AuthenticatedHttpRequest, survey_id: int, *, export_format: str | None = None
 ) -> tuple[Survey, ResultsFilterForm, SurveyResults | None]:
     """The results with the breakdown and filter in the query string; ``None`` (with the
     reason as a message) when that selection is refused."""
-    user = _user(request)
+    user = request.user
     survey = selectors.access_survey_as_coordinator(user=user, survey_id=survey_id)
     form = ResultsFilterForm(selectors.group_values(survey), request.GET or None)
     breakdown, only = form.selection() if request.GET else (None, None)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound, PermissionDeniedError
 from tandem.people.importing.plan import ExistingPerson
-from tandem.people.models import Department, ImportBatch, Person, PersonStatus
+from tandem.people.models import Department, ImportBatch, Person, PersonStatus, Skill
 
 
 def can_view_directory(user: Any) -> bool:
@@ -163,3 +163,8 @@ def access_import_batch(*, viewer: User, batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFound()
     return batch
+
+
+def skill_names() -> dict[int, str]:
+    """Every skill's name by id (answers store skill ids)."""
+    return dict(Skill.objects.values_list("pk", "name"))

@@ -11,9 +11,13 @@ from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
 from tandem.people.models import Department, Skill
 from tandem.people.selectors import person_for_user
-from tandem.programs import selectors, services
+from tandem.programs import selectors
 from tandem.programs.models import Enrolment, Program, ProgramKind, Question, QuestionKind
-from tandem.programs.questionnaire import EnrolmentForm, consent_field_name, field_name
+from tandem.programs.questionnaire.enrolment import EnrolmentForm, consent_field_name, field_name
+from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw
+from tandem.programs.services.questionnaire import question_delete, question_save
+from tandem.programs.services.setup import program_create, program_duplicate, program_update
+from tandem.programs.services.stages import program_transition
 
 router = Router(tags=["programs"])
 
@@ -175,9 +179,7 @@ def list_programs(request: HttpRequest) -> list[Program]:
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
     fields = _program_fields(payload)
     name, kind = fields.pop("name", "") or "", fields.pop("kind", "") or ""
-    return Status(
-        201, services.program_create(actor=_user(request), name=name, kind=kind, **fields)
-    )
+    return Status(201, program_create(actor=_user(request), name=name, kind=kind, **fields))
 
 
 @router.get("/programs/{program_id}", response=ProgramOut, summary="One program")
@@ -191,7 +193,7 @@ def get_program(request: HttpRequest, program_id: int) -> Program:
 def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) -> Program:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return services.program_update(actor=user, program=program, **_program_fields(payload))
+    return program_update(actor=user, program=program, **_program_fields(payload))
 
 
 @router.post(
@@ -202,7 +204,7 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) ->
 def transition_program(request: HttpRequest, program_id: int, payload: TransitionIn) -> Program:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return services.program_transition(actor=user, program=program, to=payload.to)
+    return program_transition(actor=user, program=program, to=payload.to)
 
 
 @router.post(
@@ -211,7 +213,7 @@ def transition_program(request: HttpRequest, program_id: int, payload: Transitio
 def duplicate_program(request: HttpRequest, program_id: int) -> Status[Program]:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return Status(201, services.program_duplicate(actor=user, program=program))
+    return Status(201, program_duplicate(actor=user, program=program))
 
 
 @router.get(
@@ -233,7 +235,7 @@ def add_question(request: HttpRequest, program_id: int, payload: QuestionIn) -> 
     fields = payload.dict()
     show_if_key = fields.pop("show_if_key")
     fields["show_if"] = program.questions.filter(key=show_if_key).first() if show_if_key else None
-    return Status(201, services.question_save(actor=user, program=program, **fields))
+    return Status(201, question_save(actor=user, program=program, **fields))
 
 
 @router.delete(
@@ -247,7 +249,7 @@ def delete_question(request: HttpRequest, program_id: int, question_id: int) -> 
     question = program.questions.filter(pk=question_id).first()
     if question is None:
         raise NotFound()
-    services.question_delete(actor=user, question=question)
+    question_delete(actor=user, question=question)
     return Status(204, None)
 
 
@@ -323,7 +325,7 @@ def put_my_enrolment(request: HttpRequest, program_id: int, payload: EnrolmentIn
             for message in messages
         ]
         raise ApplicationError("Some answers need attention.", errors=errors)
-    enrolment = services.enrolment_submit(
+    enrolment = enrolment_submit(
         actor=user, program=program, answers=form.answers(), role=form.role()
     )
     return _own_enrolment_out(enrolment)
@@ -367,4 +369,4 @@ def withdraw(request: HttpRequest, program_id: int) -> dict[str, Any]:
     enrolment = selectors.own_enrolment(user=user, program=program)
     if enrolment is None:
         raise NotFound("You are not enrolled in this program.")
-    return _own_enrolment_out(services.enrolment_withdraw(actor=user, enrolment=enrolment))
+    return _own_enrolment_out(enrolment_withdraw(actor=user, enrolment=enrolment))

@@ -6,6 +6,8 @@ from django import forms
 
 from tandem.accounts.models import Role, User
 from tandem.programs.models import KPI_CHOICES, MEETING_FORMATS, Program, Question, QuestionKind
+from tandem.programs.questionnaire.forms import QuestionFormBase
+from tandem.programs.services.questionnaire import QUESTION_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -194,13 +196,7 @@ class ProgramForm(forms.ModelForm[Program]):
         return data
 
 
-class QuestionForm(forms.ModelForm[Question]):
-    choices = forms.CharField(
-        label="Choices",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line (for choice questions and background options).",
-    )
+class QuestionForm(QuestionFormBase[Question]):
     show_if_values = forms.CharField(
         label="…when its answer is",
         required=False,
@@ -209,18 +205,7 @@ class QuestionForm(forms.ModelForm[Question]):
 
     class Meta:
         model = Question
-        fields = (
-            "kind",
-            "label",
-            "help_text",
-            "required",
-            "key",
-            "choices",
-            "max_choices",
-            "consent_text",
-            "show_if",
-            "show_if_values",
-        )
+        fields = QUESTION_FIELDS
         labels = {
             "label": "Question",
             "key": "Matching field",
@@ -230,6 +215,9 @@ class QuestionForm(forms.ModelForm[Question]):
 
     def __init__(self, program: Program, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields[
+            "choices"
+        ].help_text = "One per line (for choice questions and background options)."
         self.fields["key"].required = False
         self.fields["key"].help_text = "Leave empty to use the kind, e.g. “skills_offered”."
         others = program.questions.all()
@@ -237,20 +225,11 @@ class QuestionForm(forms.ModelForm[Question]):
             others = others.exclude(pk=self.instance.pk)
         self.fields["show_if"].queryset = others  # type: ignore[attr-defined]
         if self.instance.pk:
-            self.initial["choices"] = "\n".join(self.instance.choices)
             self.initial["show_if_values"] = ", ".join(self.instance.show_if_values)
-
-    def clean_choices(self) -> list[str]:
-        return [
-            c.strip() for c in (self.cleaned_data.get("choices") or "").splitlines() if c.strip()
-        ]
 
     def clean_show_if_values(self) -> list[str]:
         raw = self.cleaned_data.get("show_if_values") or ""
         return [v.strip() for v in raw.split(",") if v.strip()]
-
-    def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class SkillForm(forms.Form):

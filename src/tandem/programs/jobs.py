@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from tandem.core.periodic import periodic_job
 from tandem.programs.models import Program, ProgramStatus
-from tandem.programs.services import close_ended_enrolments, send_due_reminders
+from tandem.programs.services.mailings import send_due_reminders
+from tandem.programs.services.stages import close_ended_enrolments
 
 
 @periodic_job(every=timedelta(hours=1), name="programs.enrolment_reminders")

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from tandem.people.models import Department, Person
+from tandem.programs.questionnaire.base import QuestionBase
 
 
 class ProgramKind(models.TextChoices):
@@ -188,19 +189,17 @@ class QuestionKind(models.TextChoices):
 PRIVATE_KINDS = frozenset({QuestionKind.BACKGROUND, QuestionKind.AVOID_PEERS})
 
 
-class Question(models.Model):
+class Question(QuestionBase):
     """One enrolment question. Its kind decides the input and the matching field it feeds."""
 
+    PROMPT_FIELD = "label"
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=20, choices=QuestionKind.choices)
     key = models.SlugField(
         max_length=50, help_text="The matching field this answer fills, e.g. “skills_offered”."
     )
     label = models.CharField(max_length=300)
-    help_text = models.CharField(max_length=500, blank=True)
-    required = models.BooleanField(default=False)
-    choices = models.JSONField(default=list, blank=True)
     max_choices = models.PositiveSmallIntegerField(null=True, blank=True)
     consent_text = models.TextField(blank=True)
     show_if = models.ForeignKey(
@@ -208,8 +207,7 @@ class Question(models.Model):
     )
     show_if_values = models.JSONField(default=list, blank=True)
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(QuestionBase.Meta):
         constraints = [
             models.UniqueConstraint(fields=["program", "key"], name="question_key_unique")
         ]

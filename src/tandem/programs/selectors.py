@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
 from tandem.people.models import Person, PersonStatus
+from tandem.people.selectors import skill_names
 from tandem.programs.models import (
     PRIVATE_KINDS,
     Answer,
@@ -22,6 +24,7 @@ from tandem.programs.models import (
     ProgramKind,
     ProgramStatus,
     Question,
+    ReminderSent,
     SignupDay,
 )
 
@@ -185,3 +188,51 @@ def signups_by_day(program: Program) -> list[SignupDay]:
 
 def questions(program: Program) -> QuerySet[Question]:
     return program.questions.select_related("show_if")
+
+
+def access_question(*, user: User, program_id: int, question_id: int) -> tuple[Program, Question]:
+    """A question of a program the user coordinates; anything else answers 404."""
+    program = access_program_as_coordinator(user=user, program_id=program_id)
+    question = program.questions.filter(pk=question_id).first()
+    if question is None:
+        raise NotFound()
+    return program, question
+
+
+def coordinated_program(*, user: User, program_id: int) -> Program | None:
+    """The program if the user coordinates it, else ``None`` (participants see its join page)."""
+    program = Program.objects.filter(pk=program_id).first()
+    return program if program is not None and can_coordinate(user, program) else None
+
+
+def reminders_sent(program: Program) -> QuerySet[ReminderSent]:
+    return program.reminders_sent.order_by("sent_at")
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    """One enrolment as the coordinator's list shows it (visible answers only)."""
+
+    enrolment: Enrolment
+    skills_offered: list[str]
+    skills_wanted: list[str]
+    goals: str
+
+
+def enrolment_rows(*, user: User, program: Program, status: str) -> list[EnrolmentRow]:
+    enrolments = list(enrolment_list(user=user, program=program, status=status))
+    answers = visible_answers(enrolments)
+    names = skill_names()
+
+    def skills(enrolment: Enrolment, key: str) -> list[str]:
+        return [names.get(s, "?") for s in answers.get(enrolment.pk, {}).get(key) or []]
+
+    return [
+        EnrolmentRow(
+            enrolment=e,
+            skills_offered=skills(e, "skills_offered"),
+            skills_wanted=skills(e, "skills_wanted"),
+            goals=answers.get(e.pk, {}).get("goals", ""),
+        )
+        for e in enrolments
+    ]

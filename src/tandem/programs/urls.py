@@ -16,9 +16,19 @@ urlpatterns = [
         "<int:program_id>/questions/<int:question_id>/", views.questionnaire_view, name="question"
     ),
     path(
-        "<int:program_id>/questions/<int:question_id>/action/",
-        views.question_action_view,
-        name="question_action",
+        "<int:program_id>/questions/<int:question_id>/up/",
+        views.question_up_view,
+        name="question_up",
+    ),
+    path(
+        "<int:program_id>/questions/<int:question_id>/down/",
+        views.question_down_view,
+        name="question_down",
+    ),
+    path(
+        "<int:program_id>/questions/<int:question_id>/delete/",
+        views.question_delete_view,
+        name="question_delete",
     ),
     path("<int:program_id>/skills/", views.skill_add_view, name="skill_add"),
     path("<int:program_id>/enrolments/", views.enrolments_view, name="enrolments"),

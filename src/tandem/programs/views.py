@@ -1,30 +1,38 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
-from tandem.people.models import Skill
 from tandem.people.selectors import person_for_user
-from tandem.programs import selectors, services
+from tandem.programs import selectors
 from tandem.programs.forms import ProgramForm, QuestionForm, SkillForm
-from tandem.programs.models import KPI_CHOICES, EnrolmentStatus, Program, ProgramStatus, Question
-from tandem.programs.questionnaire import EnrolmentForm
+from tandem.programs.models import KPI_CHOICES, EnrolmentStatus, ProgramStatus, Question
+from tandem.programs.questionnaire.base import QuestionBase
+from tandem.programs.questionnaire.editor import apply_and_return, editor_rows
+from tandem.programs.questionnaire.enrolment import EnrolmentForm
+from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw, opt_out
+from tandem.programs.services.questionnaire import (
+    question_delete,
+    question_move,
+    question_save,
+    skill_add,
+)
+from tandem.programs.services.setup import program_create, program_duplicate, program_update
+from tandem.programs.services.stages import ACTION_LABELS, allowed_transitions, program_transition
 from tandem.ui.charts import Point
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _apply_errors(form: BaseForm, exc: ApplicationError) -> None:
@@ -35,8 +43,8 @@ def _apply_errors(form: BaseForm, exc: ApplicationError) -> None:
 
 
 @login_required
-def program_list_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def program_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     person = person_for_user(user)
     enrolments = list(selectors.my_enrolments(person))
     enrolled_ids = {e.program_id for e in enrolments}
@@ -53,15 +61,15 @@ def program_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def program_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def program_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not user.is_coordinator:
         raise PermissionDenied
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         try:
-            program = services.program_create(actor=user, **fields)
+            program = program_create(actor=user, **fields)
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
@@ -73,10 +81,10 @@ def program_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_detail_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
-    program = Program.objects.filter(pk=program_id).first()
-    if program is None or not selectors.can_coordinate(user, program):
+def program_detail_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
+    program = selectors.coordinated_program(user=user, program_id=program_id)
+    if program is None:
         selectors.access_program_as_participant(user=user, program_id=program_id)
         return redirect("programs:join", program_id=program_id)
     days = selectors.signups_by_day(program)
@@ -84,9 +92,7 @@ def program_detail_view(request: HttpRequest, program_id: int) -> HttpResponse:
     context = {
         "program": program,
         "counts": selectors.enrolment_counts(program),
-        "transitions": [
-            (t, services.ACTION_LABELS[t]) for t in services.allowed_transitions(program)
-        ],
+        "transitions": [(t, ACTION_LABELS[t]) for t in allowed_transitions(program)],
         "signup_days": [
             Point(f"{d.day:%d/%m}", d.signups, f"{d.withdrawals} withdrew" if d.withdrawals else "")
             for d in days
@@ -96,7 +102,7 @@ def program_detail_view(request: HttpRequest, program_id: int) -> HttpResponse:
         "kpis": [kpi_labels.get(k, k) for k in program.kpis],
         "eligible": selectors.eligible_people(program).count(),
         "questions": selectors.questions(program),
-        "reminders": program.reminders_sent.order_by("sent_at"),
+        "reminders": selectors.reminders_sent(program),
         "section": "programs",
     }
     return render(request, "programs/detail.html", context)
@@ -104,13 +110,13 @@ def program_detail_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def program_edit_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def program_edit_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=program.pk))
+    form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(actor=user, program=program, **form.service_fields())
+            program_update(actor=user, program=program, **form.service_fields())
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
@@ -123,12 +129,12 @@ def program_edit_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def program_transition_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def program_transition_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     target = request.POST.get("to", "")
     try:
-        program = services.program_transition(actor=user, program=program, to=target)
+        program = program_transition(actor=user, program=program, to=target)
     except ApplicationError as exc:
         details = " ".join(e.message for e in exc.errors)
         messages.error(request, f"{exc.message} {details}".strip())
@@ -139,35 +145,59 @@ def program_transition_view(request: HttpRequest, program_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def program_duplicate_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def program_duplicate_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    copy = services.program_duplicate(actor=user, program=program)
+    copy = program_duplicate(actor=user, program=program)
     messages.success(request, "A draft copy was created. Give it a new name and dates.")
     return redirect("programs:edit", program_id=copy.pk)
+
+
+def _question_details(question: QuestionBase) -> str:
+    assert isinstance(question, Question)
+    shown = (
+        f" · only if “{question.show_if.label[:40]}” is {' or '.join(question.show_if_values)}"
+        if question.show_if
+        else ""
+    )
+    return f"{question.get_kind_display()} → {question.key}{shown}"
+
+
+def _question_badges(question: QuestionBase) -> tuple[tuple[str, str], ...]:
+    assert isinstance(question, Question)
+    badges = []
+    if question.required:
+        badges.append(("required", ""))
+    if question.is_private:
+        badges.append(("private", "badge-warn"))
+    return tuple(badges)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_view(
-    request: HttpRequest, program_id: int, question_id: int | None = None
+    request: AuthenticatedHttpRequest, program_id: int, question_id: int | None = None
 ) -> HttpResponse:
-    user = _user(request)
-    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    question = get_object_or_404(Question, pk=question_id, program=program) if question_id else None
+    """The questionnaire editor: the list, and the form that adds (or edits) one question."""
+    user = request.user
+    if question_id is None:
+        program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+        question = None
+    else:
+        program, question = selectors.access_question(
+            user=user, program_id=program_id, question_id=question_id
+        )
     form = QuestionForm(program, request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_save(
-                actor=user, program=program, question=question, **form.service_fields()
-            )
+            question_save(actor=user, program=program, question=question, **form.service_fields())
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, "Question saved.")
             return redirect("programs:questionnaire", program_id=program.pk)
     person = person_for_user(user)
-    preview = EnrolmentForm(program, person) if person else None
+    editor_url = reverse("programs:questionnaire", args=[program.pk])
     return render(
         request,
         "programs/questionnaire.html",
@@ -175,8 +205,16 @@ def questionnaire_view(
             "program": program,
             "form": form,
             "editing": question,
-            "questions": selectors.questions(program),
-            "preview": preview,
+            "save_url": request.path,
+            "cancel_url": editor_url,
+            "rows": editor_rows(
+                list(selectors.questions(program)),
+                namespace="programs",
+                owner_id=program.pk,
+                details=_question_details,
+                badges=_question_badges,
+            ),
+            "preview": EnrolmentForm(program, person) if person else None,
             "editable": program.status == ProgramStatus.DRAFT,
             "skill_form": SkillForm(),
             "section": "programs",
@@ -184,34 +222,53 @@ def questionnaire_view(
     )
 
 
-@login_required
-@require_POST
-def question_action_view(request: HttpRequest, program_id: int, question_id: int) -> HttpResponse:
-    user = _user(request)
-    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    question = get_object_or_404(Question, pk=question_id, program=program)
-    action = request.POST.get("action")
-    try:
-        if action == "delete":
-            services.question_delete(actor=user, question=question)
-        elif action in ("up", "down"):
-            services.question_move(
-                actor=user, question=question, offset=-1 if action == "up" else 1
-            )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    return redirect("programs:questionnaire", program_id=program.pk)
+def _question_action(
+    request: AuthenticatedHttpRequest, program_id: int, question_id: int, offset: int | None
+) -> HttpResponse:
+    user = request.user
+    program, question = selectors.access_question(
+        user=user, program_id=program_id, question_id=question_id
+    )
+    if offset is None:
+        change = partial(question_delete, actor=user, question=question)
+    else:
+        change = partial(question_move, actor=user, question=question, offset=offset)
+    return apply_and_return(request, change, reverse("programs:questionnaire", args=[program.pk]))
 
 
 @login_required
 @require_POST
-def skill_add_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def question_up_view(
+    request: AuthenticatedHttpRequest, program_id: int, question_id: int
+) -> HttpResponse:
+    return _question_action(request, program_id, question_id, offset=-1)
+
+
+@login_required
+@require_POST
+def question_down_view(
+    request: AuthenticatedHttpRequest, program_id: int, question_id: int
+) -> HttpResponse:
+    return _question_action(request, program_id, question_id, offset=1)
+
+
+@login_required
+@require_POST
+def question_delete_view(
+    request: AuthenticatedHttpRequest, program_id: int, question_id: int
+) -> HttpResponse:
+    return _question_action(request, program_id, question_id, offset=None)
+
+
+@login_required
+@require_POST
+def skill_add_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     form = SkillForm(request.POST)
     if form.is_valid():
         try:
-            skill = services.skill_add(
+            skill = skill_add(
                 actor=user,
                 name=form.cleaned_data["name"],
                 category=form.cleaned_data["category"],
@@ -227,33 +284,19 @@ def skill_add_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def enrolments_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def enrolments_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     status = request.GET.get("status", EnrolmentStatus.ACTIVE)
     status = status if status in (*EnrolmentStatus.values, "") else EnrolmentStatus.ACTIVE
-    enrolments = list(selectors.enrolment_list(user=user, program=program, status=status))
-    answers = selectors.visible_answers(enrolments)
+    rows = selectors.enrolment_rows(user=user, program=program, status=status)
     log_action(
         "program.enrolments_viewed",
         actor=user,
         target=program,
         request=request,
-        data={"rows": len(enrolments)},
+        data={"rows": len(rows)},
     )
-    skill_names = dict(Skill.objects.values_list("pk", "name"))
-    rows = [
-        (
-            e,
-            [
-                skill_names.get(s, "?")
-                for s in answers.get(e.pk, {}).get("skills_offered", []) or []
-            ],
-            [skill_names.get(s, "?") for s in answers.get(e.pk, {}).get("skills_wanted", []) or []],
-            answers.get(e.pk, {}).get("goals", ""),
-        )
-        for e in enrolments
-    ]
     return render(
         request,
         "programs/enrolments.html",
@@ -272,8 +315,8 @@ def enrolments_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def join_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def join_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     person = person_for_user(user)
     if person is None:
@@ -284,9 +327,7 @@ def join_view(request: HttpRequest, program_id: int) -> HttpResponse:
     form = EnrolmentForm(program, person, request.POST or None, stored=stored)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enrolment_submit(
-                actor=user, program=program, answers=form.answers(), role=form.role()
-            )
+            enrolment_submit(actor=user, program=program, answers=form.answers(), role=form.role())
         except ApplicationError as exc:
             _apply_errors(form, exc)
         else:
@@ -311,14 +352,14 @@ def join_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def withdraw_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     enrolment = selectors.own_enrolment(user=user, program=program)
     if enrolment is None:
         return redirect("programs:join", program_id=program_id)
     try:
-        services.enrolment_withdraw(actor=user, enrolment=enrolment)
+        enrolment_withdraw(actor=user, enrolment=enrolment)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -332,9 +373,9 @@ def withdraw_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opt_out_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def opt_out_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
-    services.opt_out(actor=user, program=program)
+    opt_out(actor=user, program=program)
     messages.info(request, "Got it — no more reminders about this program.")
     return redirect("programs:list")

@@ -28,7 +28,8 @@ from tandem.programs.models import (
     Program,
     ProgramStatus,
 )
-from tandem.programs.services import enrolments_mark_matched, program_transition
+from tandem.programs.services.enrolment import enrolments_mark_matched
+from tandem.programs.services.stages import program_transition
 from tandem.relationships.models import (
     Membership,
     Relationship,

@@ -23,7 +23,7 @@ from tandem.programs.models import (
     ProgramKind,
     ProgramStatus,
 )
-from tandem.programs.services import enrol_new_hires
+from tandem.programs.services.enrolment import enrol_new_hires
 from tandem.relationships.services.lifecycle import end_round_relationships
 
 ROUND_EVERY = {

@@ -1,0 +1,1 @@
+"""Program use cases, one module per topic; each public function is one transaction."""
