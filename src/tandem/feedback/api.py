@@ -12,6 +12,7 @@ from tandem.feedback import selectors
 from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
 from tandem.feedback.services.answers import response_submit
 from tandem.people.selectors import person_for_user
+from tandem.privacy import ALL, PublishedComments
 from tandem.programs.selectors import access_program_as_coordinator
 
 router = Router(tags=["feedback"])
@@ -149,7 +150,7 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
 
 
 def _cell(cell: r.Cell, question: SurveyQuestion | None = None) -> dict[str, Any]:
-    value = None if cell.value is r.ALL else str(cell.value)
+    value = None if cell.value is ALL else str(cell.value)
     out: dict[str, Any] = {"group": cell.label, "value": value, "shown": cell.shown}
     aggregate = cell.aggregate
     if aggregate is None:
@@ -180,7 +181,7 @@ def _question_result(result: r.QuestionResult) -> dict[str, Any]:
         "measure": q.measure,
         "result": _view(result.view, q) if result.view else None,
     }
-    if isinstance(result.comments, r.PublishedComments):
+    if isinstance(result.comments, PublishedComments):
         out["comments"] = list(result.comments.texts)
     elif result.comments is not None:
         out["comments_hidden_reason"] = result.comments.text

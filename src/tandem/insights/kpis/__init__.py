@@ -1,0 +1,29 @@
+"""The program KPIs a manager watches, computed with aggregate queries.
+
+Each KPI is defined in one place (the function that computes it). The work is done by the
+database: counts and averages over enrolments and memberships, and one row per relationship with
+the meeting and topic counters the relationship services keep (``Relationship.meetings_held``,
+``topic_counts`` …), so a dashboard never scans a million meetings.
+
+Filters (department, career level) narrow the *participants*; relationship KPIs then cover
+matches with at least one member in that group. A filtered view is refused when it — or the rest
+of the program — would describe fewer than ``K_MIN`` people, so nobody can subtract it from the
+full dashboard to learn about a small group.
+"""
+
+from tandem.insights.kpis.dashboards import dashboard, organisation
+from tandem.insights.kpis.records import K_MIN, Dashboard, Filters, Kpi, ProgramRow
+from tandem.insights.kpis.retention import comparable_retention
+from tandem.insights.kpis.scope import refusal
+
+__all__ = [
+    "K_MIN",
+    "Dashboard",
+    "Filters",
+    "Kpi",
+    "ProgramRow",
+    "comparable_retention",
+    "dashboard",
+    "organisation",
+    "refusal",
+]
