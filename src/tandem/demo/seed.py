@@ -15,14 +15,13 @@ from tandem.demo.matching import seed_matching
 from tandem.demo.org import (
     DEMO_PASSWORD,
     DOMAIN,
-    SKILL_CATEGORIES,
-    SYNONYMS,
     OrgGenerator,
     SeedPerson,
     hr_export_csv,
     named_email,
 )
 from tandem.demo.programs import _quiet_history, seed_programs
+from tandem.demo.skills_data import SKILL_CATEGORIES, SYNONYMS
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
 
