@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
-from tandem.matches.models import MatchRun, Proposal, ProposalMember, UnmatchedPerson
+from tandem.matches.models import (
+    MatchRun,
+    Proposal,
+    ProposalMember,
+    RunPurpose,
+    RunStatus,
+    UnmatchedPerson,
+)
 from tandem.people.models import Person
 from tandem.privacy import Aggregate, AggregateTable, suppress
 from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
@@ -248,3 +256,21 @@ def live_match_counts(program: Program) -> dict[int, int]:
 
 def has_live_relationships(program: Program) -> bool:
     return Relationship.objects.filter(program=program, status__in=LIVE_STATUSES).exists()
+
+
+ROUND_EVERY = {
+    "weekly": timedelta(days=7),
+    "biweekly": timedelta(days=14),
+    "monthly": timedelta(days=30),
+}
+
+
+def rotation_due(program: Program, now: datetime) -> bool:
+    """Whether a coffee rotation's next round is due by its cadence."""
+    last = (
+        program.runs.filter(purpose=RunPurpose.ROTATION)
+        .exclude(status__in=[RunStatus.FAILED, RunStatus.DISCARDED])
+        .order_by("-created_at")
+        .first()
+    )
+    return last is None or last.created_at + ROUND_EVERY[program.cadence] <= now

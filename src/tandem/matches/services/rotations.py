@@ -3,7 +3,7 @@ hires as they arrive."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 
@@ -12,7 +12,7 @@ from tandem.matches.models import (
     RunPurpose,
     RunStatus,
 )
-from tandem.matches.selectors import pool
+from tandem.matches.selectors import pool, rotation_due
 from tandem.matches.services.common import rules_snapshot
 from tandem.matches.services.criteria import current_criteria
 from tandem.matches.services.publish import run_publish
@@ -25,22 +25,6 @@ from tandem.programs.models import (
 )
 from tandem.programs.services.enrolment import enrol_new_hires
 from tandem.relationships.services.lifecycle import end_round_relationships
-
-ROUND_EVERY = {
-    "weekly": timedelta(days=7),
-    "biweekly": timedelta(days=14),
-    "monthly": timedelta(days=30),
-}
-
-
-def rotation_due(program: Program, now: datetime) -> bool:
-    last = (
-        program.runs.filter(purpose=RunPurpose.ROTATION)
-        .exclude(status__in=[RunStatus.FAILED, RunStatus.DISCARDED])
-        .order_by("-created_at")
-        .first()
-    )
-    return last is None or last.created_at + ROUND_EVERY[program.cadence] <= now
 
 
 def rotation_round(*, program: Program, now: datetime) -> MatchRun | None:
