@@ -33,8 +33,9 @@ browser:
 test: install browser
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
+## make test-fast: everything but the browser journeys and the tests marked slow (a few minutes)
 test-fast: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not browser and not slow" $(PYTEST_ARGS)
 
 ## make bench [CASE=peer_pairs N=100000]: print one JSON line per benchmark case
 bench: install
