@@ -2,46 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.programs import services as programs
 from tandem.programs.models import Program
-from tests.factories import PersonFactory, SkillFactory, make_program
-
-SKILLS = ["SQL", "Public speaking", "Negotiation", "Python", "Design", "Coaching"]
-ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Kolkata"]
+from tests.factories import enrolled_program
 
 
 def matching_program(coordinator, n: int, *, kind: str = "peer_pairs", **fields) -> Program:
-    """A program in the matching stage with ``n`` enrolled people of varied skills and zones."""
-    skills = [SkillFactory(name=name) for name in SKILLS]
-    program = make_program(coordinator, kind=kind, status="enrolling", **fields)
-    questions = {q.key: q for q in program.questions.all()}
-    for i in range(n):
-        person = PersonFactory(
-            user__email=f"p{i}@example.com",
-            user__name=f"Person {i:02d}",
-            level=2 + i % 4,
-            timezone=ZONES[i % len(ZONES)],
-            department__name=f"Dept {i % 5}",
-        )
-        answers = {}
-        for key, question in questions.items():
-            if key == "skills_offered":
-                answers[question] = [skills[i % 6].pk, skills[(i + 1) % 6].pk]
-            elif key == "skills_wanted":
-                answers[question] = [skills[(i + 3) % 6].pk]
-            elif key == "goals":
-                answers[question] = f"Get better at {SKILLS[(i + 3) % 6].lower()}"
-            elif key == "role":
-                answers[question] = "mentor" if i % 3 == 0 else "mentee"
-        role = ("mentor" if i % 3 == 0 else "mentee") if kind == "mentor_mentee" else ""
-        programs.enrolment_submit(
-            actor=person.user,
-            program=program,
-            answers=answers,
-            role=role,
-            capacity=2 if role == "mentor" else None,
-        )
-    return programs.program_transition(actor=coordinator, program=program, to="matching")
+    """A program in the matching stage with ``n`` enrolled people of varied skills and zones
+    (``tests.factories.enrolled_program``), coordinated by ``coordinator``."""
+    return enrolled_program(n, kind=kind, status="matching", coordinators=[coordinator], **fields)
 
 
 @pytest.fixture

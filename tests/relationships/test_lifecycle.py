@@ -18,13 +18,12 @@ from icalendar import Calendar
 from tandem.core.errors import ApplicationError
 from tandem.notify.models import OutboxMessage
 from tandem.programs import services as programs
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
+from tandem.programs.models import Enrolment, EnrolmentStatus, ProgramStatus
 from tandem.relationships import reminders, selectors
 from tandem.relationships.models import (
     Goal,
     Meeting,
     MeetingStatus,
-    Membership,
     Nudge,
     Relationship,
     RelationshipStatus,
@@ -41,7 +40,7 @@ from tandem.relationships.services.meetings import (
     meeting_schedule,
 )
 from tests.conftest import client_for
-from tests.factories import PersonFactory, make_program
+from tests.factories import PersonFactory, ProgramFactory, RelationshipFactory
 
 NY, BERLIN = "America/New_York", "Europe/Berlin"
 
@@ -49,24 +48,13 @@ NY, BERLIN = "America/New_York", "Europe/Berlin"
 @pytest.fixture
 def pair(coordinator, participant, outsider):
     """An active peer pair: ``participant`` (Berlin) and ``outsider`` (moved to New York)."""
-    program = make_program(coordinator, status="enrolling")
-    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE)
     outsider.person.timezone = NY
     outsider.person.save()
-    for user in (participant, outsider):
-        Enrolment.objects.create(
-            program=program, person=user.person, accepted_guidelines_at=timezone.now()
-        )
-    relationship = Relationship.objects.create(
-        program=program,
-        status=RelationshipStatus.ACTIVE,
+    return RelationshipFactory(
+        program=ProgramFactory(status="active", coordinators=[coordinator]),
+        members=[participant.person, outsider.person],
         activated_at=timezone.now() - timedelta(days=1),
     )
-    for user in (participant, outsider):
-        Membership.objects.create(
-            relationship=relationship, person=user.person, accepted_at=timezone.now()
-        )
-    return relationship
 
 
 def next_weekday_at(hour: int, zone: str, days: int = 3) -> datetime:
