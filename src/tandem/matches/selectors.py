@@ -10,7 +10,14 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
-from tandem.matches.models import MatchRun, Proposal, ProposalMember, UnmatchedPerson
+from tandem.matches.models import (
+    CriteriaVersion,
+    MatchRun,
+    PairRule,
+    Proposal,
+    ProposalMember,
+    UnmatchedPerson,
+)
 from tandem.people.models import Person
 from tandem.privacy import Aggregate, AggregateTable, suppress
 from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
@@ -248,3 +255,34 @@ def live_match_counts(program: Program) -> dict[int, int]:
 
 def has_live_relationships(program: Program) -> bool:
     return Relationship.objects.filter(program=program, status__in=LIVE_STATUSES).exists()
+
+
+def criteria_versions(program: Program) -> QuerySet[CriteriaVersion]:
+    return program.criteria_versions.order_by("-number")
+
+
+def criteria_version(program: Program, criteria_id: int) -> CriteriaVersion:
+    """A criteria version of this program; another program's version is not found."""
+    version = program.criteria_versions.filter(pk=criteria_id).first()
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def pair_rules(program: Program) -> QuerySet[PairRule]:
+    return PairRule.objects.filter(program=program)
+
+
+def my_match_list(user: User) -> QuerySet[Membership]:
+    """The user's memberships with everyone in each relationship, for the list of my matches."""
+    members = Membership.objects.select_related("person__user")
+    return memberships_of(user).prefetch_related(
+        Prefetch("relationship__members", queryset=members)
+    )
+
+
+def my_match(user: User, membership_id: int) -> Membership:
+    membership = my_match_list(user).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound()
+    return membership

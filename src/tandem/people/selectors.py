@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound, PermissionDeniedError
 from tandem.people.importing.plan import ExistingPerson
-from tandem.people.models import Department, ImportBatch, Person, PersonStatus
+from tandem.people.models import Department, ImportBatch, Person, PersonStatus, Skill
 
 
 def can_view_directory(user: Any) -> bool:
@@ -163,3 +163,24 @@ def access_import_batch(*, viewer: User, batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFound()
     return batch
+
+
+def skills_by_name() -> dict[str, Skill]:
+    """The skills vocabulary keyed by lower-cased name and synonym (names win over synonyms)."""
+    found = {s.name.lower(): s for s in Skill.objects.all()}
+    for known in list(found.values()):
+        for synonym in known.synonyms:
+            found.setdefault(str(synonym).lower(), known)
+    return found
+
+
+def departments_by_name() -> dict[str, Department]:
+    return {d.name.lower(): d for d in Department.objects.all()}
+
+
+def departments_with_ids(ids: list[int]) -> list[Department]:
+    return list(Department.objects.filter(pk__in=ids))
+
+
+def person_by_id(person_id: int) -> Person | None:
+    return Person.objects.select_related("user").filter(pk=person_id).first()
