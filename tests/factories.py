@@ -275,6 +275,23 @@ class MatchRunFactory(factory.django.DjangoModelFactory):
     progress = factory.LazyAttribute(lambda o: 1.0 if o.status == RunStatus.DONE else 0.0)
     phase = factory.LazyAttribute(lambda o: "done" if o.status == RunStatus.DONE else "")
     rules = factory.LazyFunction(lambda: {"locks": [], "forbids": []})
+    stats = factory.LazyAttribute(
+        lambda o: (
+            {
+                "matched": 0,
+                "gap": 0.0,
+                "objective": 0.0,
+                "bound": 0.0,
+                "bound_method": "lp",
+                "worst_off": 0.8,
+                "seconds": 0.01,
+                "solver": "factory",
+                "certified_optimal": True,
+            }
+            if o.status in (RunStatus.DONE, RunStatus.PUBLISHED)
+            else {}
+        )
+    )
     finished_at = factory.LazyAttribute(
         lambda o: timezone.now() if o.status == RunStatus.DONE else None
     )
@@ -293,7 +310,9 @@ class MatchRunFactory(factory.django.DjangoModelFactory):
                     proposal=proposal, person=person, role=roles.get(person.pk, EnrolmentRole.PEER)
                 )
         obj.participants = sum(len(g) for g in extracted)
-        obj.save(update_fields=["participants"])
+        if obj.stats:
+            obj.stats["matched"] = obj.participants
+        obj.save(update_fields=["participants", "stats"])
 
     @factory.post_generation
     def unmatched(obj, create, extracted, **kwargs):

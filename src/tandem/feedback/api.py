@@ -269,10 +269,13 @@ def _my_question(question: SurveyQuestion) -> MyQuestionOut:
 def my_surveys(request: HttpRequest) -> list[MySurveyOut]:
     user = _user(request)
     person = person_for_user(user)
+    items = selectors.my_surveys(user)
+    unanswered = [i.survey for i in items if not i.answered]
+    asked = selectors.questions_for_surveys(unanswered, person) if person else {}
     out = []
-    for item in selectors.my_surveys(user):
+    for item in items:
         survey = item.survey
-        questions = [] if item.answered else selectors.questions_for(survey, person)
+        questions = asked.get(survey.pk, [])
         fields = {f: getattr(survey, f) for f in MySurveyOut.model_fields if hasattr(survey, f)}
         out.append(
             MySurveyOut.model_validate(

@@ -186,6 +186,7 @@ def due_items(user: User) -> list[DueItem]:
         )
     for relationship in (
         Relationship.objects.filter(members__person=person, status=RelationshipStatus.ACTIVE)
+        .select_related("program")
         .annotate(mine=Count("goals", filter=Q(goals__owner=person)))
         .filter(mine=0)
     ):
