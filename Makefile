@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo serve test test-fast browser bench lint typecheck check clean
+.PHONY: install demo serve test test-fast query-counts browser bench lint typecheck check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Tandem needs Python 3.11 or newer"'
@@ -33,8 +33,17 @@ browser:
 test: install browser
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
+## make test-fast: everything but the browser journeys and the tests marked slow (a few minutes)
 test-fast: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not browser and not slow" $(PYTEST_ARGS)
+
+## make query-counts: record tests/query_counts.json after a deliberate change (SQLite, then
+## PostgreSQL when it runs on 127.0.0.1:5432); review the diff and commit it
+query-counts: install
+	UPDATE_QUERY_COUNTS=1 $(BIN)/pytest -p no:cacheprovider -n 0 tests/test_query_counts.py
+	if pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
+	  UPDATE_QUERY_COUNTS=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem_qc \
+	    $(BIN)/pytest -p no:cacheprovider -n 0 --create-db tests/test_query_counts.py; fi
 
 ## make bench [CASE=peer_pairs N=100000]: print one JSON line per benchmark case
 bench: install

@@ -7,6 +7,7 @@ from django.test import Client
 
 from tandem.accounts.models import Role
 from tests.factories import PASSWORD, PersonFactory, UserFactory
+from tests.openapi import check_response
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the tests
 # themselves are still synchronous and safe.
@@ -16,6 +17,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _api_keeps_its_published_contract(monkeypatch):
+    """Every API response a test receives is checked against ``/api/openapi.json``."""
+    request = Client.request
+
+    def checked(self, **kwargs):
+        response = request(self, **kwargs)
+        check_response(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from tandem.accounts.services import user_for_api_token
-from tandem.core.errors import ApplicationError
+from tandem.core.errors import ApplicationError, FieldError
 from tandem.feedback.api import router as feedback_router
 from tandem.insights.api import router as insights_router
 from tandem.matches.api import router as matches_router
@@ -50,21 +51,58 @@ api = NinjaAPI(
 )
 
 
+def _envelope(
+    request: HttpRequest, status: int, detail: str, errors: list[FieldError] | None = None
+) -> HttpResponse:
+    """The one error shape (``tandem.core.schemas.ErrorOut``): every key of every problem is
+    present, ``null`` when it does not apply."""
+    problems = [
+        {"message": e.message, "field": e.field, "row": e.row, "value": e.value}
+        for e in errors or []
+    ]
+    return api.create_response(request, {"detail": detail, "errors": problems}, status=status)
+
+
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     status = 422 if exc.status == 400 and exc.errors else exc.status
-    return api.create_response(
-        request,
-        {"detail": exc.message, "errors": [e.as_dict() for e in exc.errors]},
-        status=status,
-    )
+    return _envelope(request, status, exc.message, exc.errors)
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": "You do not have permission to do that.", "errors": []}, status=403
+    return _envelope(request, 403, "You do not have permission to do that.")
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _envelope(request, 404, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Sign-in (401) and CSRF (403) failures raised by ninja itself."""
+    detail = {401: "Sign in, or send a valid API token.", 403: "CSRF check failed."}.get(
+        exc.status_code, exc.message
     )
+    return _envelope(request, exc.status_code, detail)
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A request that does not fit the operation's schema: one problem per bad input, named by
+    its place in the body or the query string."""
+    problems = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        if location[:1] == ["body"] and len(location) > 1:
+            location = location[2:]  # ["body", "payload", "field", …] → "field.…"
+        elif location[:1] in (["query"], ["path"], ["form"], ["file"]):
+            location = location[1:]
+        problems.append(
+            FieldError(str(error.get("msg", "Invalid.")), field=".".join(location) or None)
+        )
+    return _envelope(request, 422, "The request does not fit the API.", problems)
 
 
 for router in (

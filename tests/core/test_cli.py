@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Every test starts the command in a fresh Python process.
+pytestmark = pytest.mark.slow
+
 TANDEM = [sys.executable, "-m", "tandem.cli"]
 
 

@@ -173,6 +173,7 @@ def test_sheet_names_are_sanitised_and_unique():
     assert sheet_name("x" * 40, {"x" * 31}) == "x" * 27 + " (2)"
 
 
+@pytest.mark.slow
 @settings(max_examples=500)
 @given(st.text())
 def test_any_text_is_neutralised_and_restores(text):

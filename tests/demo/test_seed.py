@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from django.test import Client
 
 from tandem.accounts.models import Role, User
@@ -10,6 +11,7 @@ from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch, Person, PersonStatus
 
 
+@pytest.mark.slow
 def test_demo_organisation_is_realistic_and_its_logins_work(db):
     logins = seed_demo()
 

@@ -11,29 +11,17 @@ from tandem.feedback.services.stages import survey_transition
 from tandem.feedback.services.surveys import survey_from_template, survey_update
 from tandem.people.models import Person
 from tandem.programs.models import Program, ProgramStatus
-from tandem.relationships.models import Membership, Relationship, RelationshipStatus
+from tests.factories import RelationshipFactory
 from tests.matches.conftest import matching_program
 
 
 def started_program(coordinator, n: int = 12, *, days_ago: int = 20, **kwargs: Any) -> Program:
     """A program whose ``n`` enrolled people were paired (in enrolment order) ``days_ago``."""
     program = matching_program(coordinator, n, **kwargs)
-    enrolments = list(program.enrolments.select_related("person").order_by("person__user__email"))
+    people = [e.person for e in program.enrolments.order_by("person__user__email")]
     started = timezone.now() - timedelta(days=days_ago)
-    for first, second in zip(enrolments[::2], enrolments[1::2], strict=False):
-        relationship = Relationship.objects.create(
-            program=program,
-            status=RelationshipStatus.ACTIVE,
-            created_at=started,
-            activated_at=started,
-        )
-        for enrolment in (first, second):
-            Membership.objects.create(
-                relationship=relationship,
-                person=enrolment.person,
-                role=enrolment.role,
-                accepted_at=started,
-            )
+    for first, second in zip(people[::2], people[1::2], strict=False):
+        RelationshipFactory(program=program, created_at=started, members=[first, second])
     Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE)
     program.refresh_from_db()
     return program

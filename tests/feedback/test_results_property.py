@@ -31,6 +31,8 @@ from tandem.privacy import (
 )
 from tests.privacy.test_suppression import Reader
 
+pytestmark = pytest.mark.slow  # hundreds of generated response sets per property
+
 DEPARTMENTS = ("Sales", "Legal", "Data", "Ops", "Design", "")
 BANDS = ("1-2", "3-4", "5-6", "7-8", "")
 ROLES = ("peer", "mentor", "mentee")

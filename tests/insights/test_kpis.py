@@ -12,19 +12,25 @@ from django.utils import timezone
 
 from tandem.insights import kpis
 from tandem.people.models import Department
-from tandem.programs.models import Enrolment, Program, ProgramStatus
+from tandem.programs.models import Enrolment, Program
 from tandem.relationships.models import (
     ClosingSummary,
-    Goal,
     LoggedTopic,
-    Meeting,
     MeetingLog,
     Membership,
     Relationship,
 )
 from tandem.relationships.services.health import recount
 from tests.conftest import client_for
-from tests.factories import PersonFactory, make_program
+from tests.factories import (
+    DepartmentFactory,
+    EnrolmentFactory,
+    GoalFactory,
+    MeetingFactory,
+    PersonFactory,
+    ProgramFactory,
+    RelationshipFactory,
+)
 
 NOW = timezone.now()
 
@@ -42,13 +48,10 @@ def world(coordinator):
     * C (Sales) + D (Sales): C accepted, D declined → declined match.
     * E (Tech) + F (Tech): accepted; no meetings; goal: E active.
     """
-    program = make_program(coordinator, name="Hand built", status="enrolling")
-    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE, cadence="biweekly")
-    program.refresh_from_db()
-    sales, tech = (
-        Department.objects.create(name="Sales X"),
-        Department.objects.create(name="Tech X"),
+    program = ProgramFactory(
+        name="Hand built", status="active", cadence="biweekly", coordinators=[coordinator]
     )
+    sales, tech = DepartmentFactory(name="Sales X"), DepartmentFactory(name="Tech X")
     people = {
         name: PersonFactory(user__email=f"{name.lower()}@hand.test", department=dept)
         for name, dept in (
@@ -61,55 +64,43 @@ def world(coordinator):
         )
     }
     for person in people.values():
-        Enrolment.objects.create(
-            program=program, person=person, accepted_guidelines_at=day(0), created_at=day(0)
-        )
+        EnrolmentFactory(program=program, person=person, accepted_guidelines_at=day(0))
 
-    def pair(first, second, status, accepted=(True, True)):
-        rel = Relationship.objects.create(
+    def pair(first, second, status):
+        relationship = RelationshipFactory(
             program=program,
             status=status,
             created_at=day(10),
-            activated_at=day(10) if status == "active" else None,
+            members=[people[first], people[second]],
+            members__accepted_at=day(11),
+            members__respond_by=day(15).date(),
         )
-        for person, ok in zip((people[first], people[second]), accepted, strict=True):
-            Membership.objects.create(
-                relationship=rel,
-                person=person,
-                respond_by=day(15).date(),
-                accepted_at=day(11) if ok else None,
-                declined_at=None if ok else day(12),
-            )
         Enrolment.objects.filter(
             program=program, person__in=[people[first], people[second]]
         ).update(first_matched_at=day(10))  # what publishing a match records
-        return rel
+        return relationship
 
     ab = pair("A", "B", "active")
-    pair("C", "D", "declined", (True, False))
+    cd = pair("C", "D", "declined")
+    cd.members.filter(person=people["D"]).update(accepted_at=None, declined_at=day(12))
     ef = pair("E", "F", "active")
     for n, (when, status) in enumerate(((12, "held"), (26, "held"), (38, "missed"))):
-        meeting = Meeting.objects.create(
-            relationship=ab,
-            starts_at=day(when),
-            ends_at=day(when) + timedelta(hours=1),
-            timezone="UTC",
-            status=status,
-            uid=f"hand-{n}@t",
-            organiser=people["A"],
+        meeting = MeetingFactory(
+            relationship=ab, starts_at=day(when), status=status, organiser=people["A"]
         )
         if status == "held":
             log = MeetingLog.objects.create(meeting=meeting, author=people["A"])
             LoggedTopic.objects.create(
                 log=log, title="t", brought_by=people["A" if n == 0 else "B"]
             )
-    for owner, rel, status in (("A", ab, "done"), ("B", ab, "dropped"), ("E", ef, "active")):
-        Goal.objects.create(
-            relationship=rel,
+    for owner, relationship, status in (
+        ("A", ab, "done"),
+        ("B", ab, "dropped"),
+        ("E", ef, "active"),
+    ):
+        GoalFactory(
+            relationship=relationship,
             owner=people[owner],
-            title="g",
-            metric="m",
-            target="t",
             target_date=day(90).date(),
             status=status,
         )
@@ -242,24 +233,10 @@ def test_dashboard_query_count_does_not_grow_with_the_program(
     client.get(f"/insights/programs/{program.pk}/")  # warm up (session, content types)
     with django_assert_max_num_queries(40) as small:
         client.get(f"/insights/programs/{program.pk}/")
-    for index in range(20):
-        first, second = PersonFactory(), PersonFactory()
-        rel = Relationship.objects.create(
-            program=program, status="active", activated_at=day(10), created_at=day(10)
-        )
-        for person in (first, second):
-            Enrolment.objects.create(program=program, person=person, accepted_guidelines_at=day(1))
-            Membership.objects.create(relationship=rel, person=person)
-        Meeting.objects.create(
-            relationship=rel,
-            starts_at=day(12),
-            ends_at=day(12),
-            timezone="UTC",
-            status="held",
-            uid=f"grow-{index}@t",
-            organiser=first,
-        )
-        recount(rel)
+    for _ in range(20):
+        relationship = RelationshipFactory(program=program, created_at=day(10))
+        MeetingFactory(relationship=relationship, starts_at=day(12), status="held")
+        recount(relationship)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(f"/insights/programs/{program.pk}/")
 

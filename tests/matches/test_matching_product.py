@@ -1,28 +1,18 @@
-"""Matching inside the product: runs, review edits, publish, answers, re-pair, rotations."""
+"""Matching as participants live it: answering a match, the re-match pool, reminders, re-pair
+requests and seeing only one's own match. Each coordinator use case has its own module:
+``test_criteria``, ``test_pair_rules``, ``test_runs``, ``test_solving``, ``test_review``,
+``test_publish``, ``test_rotations``."""
 
 from __future__ import annotations
 
-import itertools
-import json
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
-from tandem.core.errors import ApplicationError
-from tandem.matches.models import CriteriaVersion, MatchRun, PairRuleKind, ProposalMember, RunStatus
 from tandem.matches.selectors import pool
-from tandem.matches.services import publish
-from tandem.matches.services.criteria import criteria_save, current_criteria
-from tandem.matches.services.pair_rules import pair_rule_set
 from tandem.matches.services.publish import run_publish
-from tandem.matches.services.review import proposal_swap
-from tandem.matches.services.rotations import rotation_round
-from tandem.matches.services.runs import run_create
-from tandem.matches.solving import run_execute
 from tandem.notify.models import OutboxMessage
-from tandem.people.models import Person
-from tandem.programs.models import Program, ProgramStatus
+from tandem.programs.models import Program
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus, RepairRequest
 from tandem.relationships.services.answers import (
     answer_deadlines,
@@ -32,119 +22,7 @@ from tandem.relationships.services.answers import (
 )
 from tandem.relationships.services.lifecycle import relationship_end
 from tests.conftest import client_for
-
-
-def run_now(coordinator, program, **kwargs) -> MatchRun:
-    run = run_create(actor=coordinator, program=program, **kwargs)
-    run_execute(run.pk)
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE, run.error
-    return run
-
-
-def groups(run: MatchRun) -> list[set[int]]:
-    return [set(p.members.values_list("person_id", flat=True)) for p in run.proposals.all()]
-
-
-def test_a_run_records_its_criteria_version_and_statistics(coordinator, program_factory):
-    program = program_factory(12)
-    run = run_now(coordinator, program)
-    assert run.criteria == CriteriaVersion.objects.get(program=program, number=1)
-    assert run.stats["matched"] == 12 and run.stats["gap"] == pytest.approx(0, abs=1e-9)
-    assert {"objective", "bound", "worst_off", "seconds", "solver"} <= run.stats.keys()
-    assert all(len(g) == 2 for g in groups(run))
-    assert all(p.explanation for p in run.proposals.all())
-    same_again = run_now(coordinator, program, seed=run.seed)
-    assert sorted(map(sorted, groups(same_again))) == sorted(
-        map(sorted, groups(run))
-    )  # reproducible
-
-
-def test_saving_criteria_keeps_every_version(coordinator, program_factory):
-    program = program_factory(4)
-    v1 = current_criteria(program)
-    config = json.loads(json.dumps(v1.config))
-    config["criteria"][0]["weight"] = 9
-    v2 = criteria_save(actor=coordinator, program=program, config=config, note="more skills")
-    assert (v1.number, v2.number) == (1, 2)
-    assert CriteriaVersion.objects.get(pk=v1.pk).config != v2.config
-    with pytest.raises(ApplicationError) as caught:
-        criteria_save(
-            actor=coordinator,
-            program=program,
-            config={"criteria": [{"field": "level", "rule": "complementary", "weight": 1}]},
-        )
-    assert "rule 'complementary' does not apply to 'level'" in caught.value.errors[0].message
-
-
-def test_rerun_keeps_every_lock_and_no_forbidden_pair_appears(coordinator, program_factory):
-    program = program_factory(16)
-    first = run_now(coordinator, program)
-    pairs = [sorted(g) for g in groups(first)]
-    people = {p.pk: p for p in Person.objects.filter(enrolments__program=program)}
-    # forbid every pair the first run made, and lock two people who were not together
-    for a, b in pairs:
-        pair_rule_set(
-            actor=coordinator,
-            program=program,
-            first=people[a],
-            second=people[b],
-            kind=PairRuleKind.FORBID,
-        )
-    locked = (pairs[0][0], pairs[1][0])
-    pair_rule_set(
-        actor=coordinator,
-        program=program,
-        first=people[locked[0]],
-        second=people[locked[1]],
-        kind=PairRuleKind.LOCK,
-    )
-    second = run_now(coordinator, program, seed=1)
-    result = groups(second)
-    assert set(locked) in result
-    forbidden = {frozenset(p) for p in pairs} - {frozenset(locked)}
-    assert not any(frozenset(g) in forbidden for g in result)
-    assert second.rules["locks"] == [[str(min(locked)), str(max(locked))]]
-
-
-def test_swap_rescores_both_proposals(coordinator, program_factory):
-    program = program_factory(6)
-    run = run_now(coordinator, program)
-    a_group, b_group = [sorted(g) for g in groups(run)[:2]]
-    first, second = Person.objects.get(pk=a_group[0]), Person.objects.get(pk=b_group[0])
-    proposal_swap(actor=coordinator, run=run, first=first, second=second)
-    new_groups = groups(run)
-    assert {second.pk, a_group[1]} in new_groups and {first.pk, b_group[1]} in new_groups
-    assert run.proposals.filter(edited=True).count() == 2
-
-
-def test_publish_is_all_or_nothing(coordinator, program_factory, monkeypatch):
-    program = program_factory(8)
-    run = run_now(coordinator, program)
-    before = OutboxMessage.objects.count()
-
-    def explode(*args, **kwargs):
-        raise RuntimeError("mail template crashed")
-
-    monkeypatch.setattr(publish, "_notify_published", explode)
-    with pytest.raises(RuntimeError):
-        run_publish(actor=coordinator, run=run)
-    assert Relationship.objects.count() == 0
-    assert Membership.objects.count() == 0
-    assert OutboxMessage.objects.count() == before
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE
-    monkeypatch.undo()
-
-    relationships = run_publish(actor=coordinator, run=run)
-    assert len(relationships) == 4
-    assert Program.objects.get(pk=program.pk).status == ProgramStatus.ACTIVE
-    proposed = OutboxMessage.objects.filter(kind="match_proposed")
-    assert proposed.count() == 8
-    body = proposed.first().body_text
-    assert "Why this match:" in body and "/matches/m/" in body and "accept or decline" in body
-    with pytest.raises(ApplicationError, match="already published"):
-        run_publish(actor=coordinator, run=run)
+from tests.matches.conftest import groups, run_now
 
 
 def test_accept_decline_and_the_rematch_pool(coordinator, program_factory):
@@ -226,44 +104,6 @@ def test_repair_request_is_confidential_and_ending_returns_both_to_the_pool(
     assert {asker.person_id, partner.person_id} <= {e.person_id for e in pool(program)}
 
 
-def test_rotation_rounds_never_repeat_a_pair_within_the_cooldown(coordinator, program_factory):
-    program = program_factory(20, kind="coffee_rotation", repeat_cooldown_rounds=3)
-    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE)
-    program.refresh_from_db()
-    now = timezone.now()
-    history: list[list[frozenset[int]]] = []
-    for round_number in range(1, 9):
-        moment = now + timedelta(days=14 * round_number)
-        run = rotation_round(program=program, now=moment)
-        assert run is not None and run.status == RunStatus.PUBLISHED, run.error if run else None
-        assert run.round == round_number
-        assert rotation_round(program=program, now=moment) is None  # not due twice
-        MatchRun.objects.filter(pk=run.pk).update(created_at=moment)
-        pairs = [
-            frozenset(r.members.values_list("person_id", flat=True))
-            for r in Relationship.objects.filter(run=run)
-        ]
-        unpaired = OutboxMessage.objects.filter(
-            kind="not_matched", event_key__startswith=f"match-run:{run.pk}:"
-        )
-        assert len(pairs) * 2 + unpaired.count() == 20
-        history.append(pairs)
-    for index, pairs in enumerate(history):
-        recent = set(itertools.chain.from_iterable(history[max(0, index - 3) : index]))
-        assert not recent & set(pairs), f"round {index + 1} repeats a pair from the last 3 rounds"
-    live = Relationship.objects.filter(program=program, status__in=["proposed", "active"])
-    assert {r.round for r in live} == {8}
-
-
-def test_mentor_capacity_is_respected(coordinator, program_factory):
-    program = program_factory(12, kind="mentor_mentee")
-    run = run_now(coordinator, program)
-    per_mentor: dict[int, int] = {}
-    for member in ProposalMember.objects.filter(proposal__run=run, role="mentor"):
-        per_mentor[member.person_id] = per_mentor.get(member.person_id, 0) + 1
-    assert per_mentor and max(per_mentor.values()) <= 2
-
-
 def test_participants_see_only_their_own_match(coordinator, program_factory):
     program = program_factory(4)
     run_publish(actor=coordinator, run=run_now(coordinator, program))
@@ -277,46 +117,3 @@ def test_participants_see_only_their_own_match(coordinator, program_factory):
     assert [m["id"] for m in client.get("/api/matches").json()] == [mine.pk]
     assert client.get(f"/matches/runs/{mine.relationship.run_id}/").status_code == 404
     assert client.get(f"/api/runs/{mine.relationship.run_id}").status_code == 404
-
-
-def test_killed_run_shows_nothing_and_can_run_again(coordinator, program_factory, monkeypatch):
-    program = program_factory(10)
-    run = run_create(actor=coordinator, program=program)
-
-    def die(*args, **kwargs):
-        raise SystemExit("worker killed")  # like SIGTERM during the final write
-
-    monkeypatch.setattr(ProposalMember.objects, "bulk_create", die)
-    with pytest.raises(SystemExit):
-        run_execute(run.pk)
-    run.refresh_from_db()
-    assert run.status == RunStatus.RUNNING and not run.proposals.exists()
-    monkeypatch.undo()
-    assert run_execute(run.pk) is None  # the claim is still fresh: no double work
-    MatchRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
-    assert run_execute(run.pk) is not None
-    run.refresh_from_db()
-    assert run.status == RunStatus.DONE and run.proposals.count() == 5
-
-
-def test_a_run_stores_what_the_engines_check_finds_and_such_a_run_cannot_be_published(
-    coordinator, program_factory, monkeypatch
-):
-    from tandem.matches import solving
-
-    program = program_factory(6)
-    clean = run_now(coordinator, program)
-    assert clean.check_problems == []
-
-    monkeypatch.setattr(
-        solving, "check_solution", lambda problem, solution: ["1 and 2 share a manager"]
-    )
-    broken = run_now(coordinator, program, purpose="rematch")
-    assert broken.status == RunStatus.DONE
-    assert broken.check_problems == ["1 and 2 share a manager"]
-    with pytest.raises(ApplicationError, match="own check") as refused:
-        run_publish(actor=coordinator, run=broken)
-    assert [e.message for e in refused.value.errors] == ["1 and 2 share a manager"]
-    assert not Relationship.objects.filter(run=broken).exists()
-    page = client_for(coordinator).get(f"/matches/runs/{broken.pk}/")
-    assert "share a manager" in page.content.decode()

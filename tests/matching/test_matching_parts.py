@@ -64,6 +64,7 @@ def test_tfidf_similarity_is_offline_and_sensible():
             choose_backend("embedding", 10)
 
 
+@pytest.mark.slow
 def test_tfidf_projection_keeps_neighbours_for_large_vocabularies():
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(400)]

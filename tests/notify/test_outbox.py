@@ -200,6 +200,7 @@ def wait_for(condition, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_and_restarted_sends_each_message_once(smtp):
     write(*(make_email(n) for n in range(6)))
@@ -224,6 +225,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_each_message_once(smtp):
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_the_same_message_twice(smtp):
     write(*(make_email(n) for n in range(40)))
@@ -235,6 +237,7 @@ def test_two_workers_never_send_the_same_message_twice(smtp):
     assert len(recipients) == 40 and len(set(recipients)) == 40
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_worker_stops_cleanly_on_sigterm(smtp):
     worker = start_worker(smtp)

@@ -526,6 +526,7 @@ def selections(draw, table: AggregateTable):
     return selection
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300,
     deadline=None,
@@ -568,6 +569,7 @@ def dense_grids(draw):
     return {(f"r{r}", f"c{c}"): draw(sizes) for r in range(rows) for c in range(columns)}
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(counts=dense_grids(), k=st.sampled_from([3, 5, 10]))
 def test_dense_grids_leave_no_small_group_shown_or_derivable(counts, k):

@@ -356,31 +356,35 @@ def test_private_notes_reach_nobody_outside_the_pair(
             .content.decode()
         )
 
+    # Every page and endpoint where a coordinator or an admin reads about this program, with the
+    # answer each must get: a renamed or broken URL fails here instead of passing unseen.
+    program = pair.program_id
+    pages = {
+        f"/relationships/{pair.pk}/": (404, 404),  # the pair's own page: members only
+        f"/relationships/{pair.pk}/meetings/{meeting.pk}/": (404, 404),
+        f"/relationships/programs/{program}/health/": (200, 200),
+        f"/matches/programs/{program}/": (200, 200),
+        f"/programs/{program}/": (200, 200),
+        f"/programs/{program}/enrolments/": (200, 200),
+        "/audit/": (403, 200),  # admins only
+        "/outbox/": (403, 200),  # admins only
+        "/": (200, 200),
+        f"/api/programs/{program}/enrolments": (200, 200),
+        "/api/matches": (200, 200),
+        f"/api/programs/{program}/kpis": (200, 200),
+        f"/api/programs/{program}/health": (200, 200),
+        f"/insights/programs/{program}/": (200, 200),
+        f"/insights/programs/{program}/report/": (200, 200),
+        f"/insights/programs/{program}/export.csv": (200, 200),
+        f"/insights/programs/{program}/export.xlsx": (200, 200),
+    }
     seen = []
-    for viewer in (coordinator, admin):
+    for index, viewer in enumerate((coordinator, admin)):
         client = client_for(viewer)
-        for url in (
-            f"/relationships/{pair.pk}/",
-            f"/relationships/{pair.pk}/meetings/{meeting.pk}/",
-            f"/relationships/programs/{pair.program_id}/health/",
-            f"/matches/programs/{pair.program_id}/",
-            f"/programs/{pair.program_id}/",
-            f"/programs/{pair.program_id}/enrolments/",
-            "/audit/",
-            "/outbox/",
-            "/",
-            f"/api/programs/{pair.program_id}/enrolments",
-            "/api/matches",
-            f"/api/programs/{pair.program_id}/kpis",
-            f"/api/programs/{pair.program_id}/health",
-            f"/insights/programs/{pair.program_id}/",
-            f"/insights/programs/{pair.program_id}/report/",
-            f"/insights/programs/{pair.program_id}/export.csv",
-            f"/insights/programs/{pair.program_id}/export.xlsx",
-        ):
+        for url, expected in pages.items():
             response = client.get(url)
             seen.append(_readable(response))
-            assert response.status_code in (200, 302, 403, 404)
+            assert response.status_code == expected[index], f"{viewer.email} GET {url}"
     assert not any(CANARY in body for body in seen)
     assert client_for(coordinator).get(f"/relationships/{pair.pk}/").status_code == 404
     for message in OutboxMessage.objects.all():

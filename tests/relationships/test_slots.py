@@ -520,6 +520,7 @@ def _valid_grid_starts(request) -> list[datetime]:
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests())
 def test_every_suggestion_fits_everybody_and_none_is_missed(request):
@@ -563,6 +564,7 @@ def _clock_changes_in_2026() -> list[tuple[str, date]]:
 CLOCK_CHANGES = _clock_changes_in_2026()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     change=st.sampled_from(CLOCK_CHANGES),

@@ -7,6 +7,7 @@ from ninja.responses import Status
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError, FieldError
+from tandem.core.schemas import errors
 from tandem.feedback import results as r
 from tandem.feedback import selectors
 from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
@@ -16,11 +17,6 @@ from tandem.privacy import ALL, PublishedComments
 from tandem.programs.selectors import access_program_as_coordinator
 
 router = Router(tags=["feedback"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, object]]
 
 
 class MessageOut(Schema):
@@ -43,6 +39,18 @@ class SurveyOut(Schema):
     invited: int
     responded: int
     response_rate: int
+
+    @classmethod
+    def of(cls, survey: Survey) -> "SurveyOut":
+        rate = selectors.response_rate(survey)
+        return cls.model_validate(
+            {
+                **{f: getattr(survey, f) for f in cls.model_fields if hasattr(survey, f)},
+                "invited": rate.invited,
+                "responded": rate.responded,
+                "response_rate": rate.percent,
+            }
+        )
 
 
 class CellOut(Schema):
@@ -139,64 +147,55 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _survey_out(survey: Survey) -> dict[str, Any]:
-    rate = selectors.response_rate(survey)
-    return {
-        **{f: getattr(survey, f) for f in SurveyOut.model_fields if hasattr(survey, f)},
-        "invited": rate.invited,
-        "responded": rate.responded,
-        "response_rate": rate.percent,
-    }
-
-
-def _cell(cell: r.Cell, question: SurveyQuestion | None = None) -> dict[str, Any]:
+def _cell(cell: r.Cell, question: SurveyQuestion | None = None) -> CellOut:
     value = None if cell.value is ALL else str(cell.value)
-    out: dict[str, Any] = {"group": cell.label, "value": value, "shown": cell.shown}
+    out = CellOut(group=cell.label, value=value, shown=cell.shown)
     aggregate = cell.aggregate
     if aggregate is None:
-        return out | {"hidden_reason": cell.hidden_text}
-    out |= {"n": aggregate.n, "mean": aggregate.mean}
+        out.hidden_reason = cell.hidden_text
+        return out
+    out.n, out.mean = aggregate.n, aggregate.mean
     if question is not None:
-        out["distribution"] = {o.label: o.count for o in r.option_counts(question, aggregate)}
+        out.distribution = {o.label: o.count for o in r.option_counts(question, aggregate)}
         if question.kind == QuestionKind.NPS:
-            out["nps"] = cell.nps
+            out.nps = cell.nps
     return out
 
 
-def _view(view: r.View, question: SurveyQuestion | None = None) -> dict[str, Any]:
-    return {
-        "total": _cell(view.total, question),
-        "groups": [_cell(c, question) for c in view.groups],
-        "refused": view.refused.text if view.refused else None,
-    }
+def _view(view: r.View, question: SurveyQuestion | None = None) -> ViewOut:
+    return ViewOut(
+        total=_cell(view.total, question),
+        groups=[_cell(c, question) for c in view.groups],
+        refused=view.refused.text if view.refused else None,
+    )
 
 
-def _question_result(result: r.QuestionResult) -> dict[str, Any]:
+def _question_result(result: r.QuestionResult) -> QuestionResultOut:
     q = result.question
-    out: dict[str, Any] = {
-        "id": q.pk,
-        "text": q.text,
-        "kind": q.kind,
-        "hat": q.hat,
-        "measure": q.measure,
-        "result": _view(result.view, q) if result.view else None,
-    }
+    out = QuestionResultOut(
+        id=q.pk,
+        text=q.text,
+        kind=q.kind,
+        hat=q.hat,
+        measure=q.measure,
+        result=_view(result.view, q) if result.view else None,
+    )
     if isinstance(result.comments, PublishedComments):
-        out["comments"] = list(result.comments.texts)
+        out.comments = list(result.comments.texts)
     elif result.comments is not None:
-        out["comments_hidden_reason"] = result.comments.text
+        out.comments_hidden_reason = result.comments.text
     elif result.comments_note:
-        out["comments_hidden_reason"] = result.comments_note
+        out.comments_hidden_reason = result.comments_note
     return out
 
 
-def _measure(m: r.MeasureResult) -> dict[str, Any]:
+def _measure(m: r.MeasureResult) -> MeasureOut:
     view = _view(m.view)
     if m.scale == "nps":
-        view["total"]["nps"] = m.view.total.nps
-        for out, cell in zip(view["groups"], m.view.groups, strict=True):
-            out["nps"] = cell.nps
-    return {"measure": m.measure, "label": m.label, "scale": m.scale, "result": view}
+        view.total.nps = m.view.total.nps
+        for out, cell in zip(view.groups, m.view.groups, strict=True):
+            out.nps = cell.nps
+    return MeasureOut(measure=m.measure, label=m.label, scale=m.scale, result=view)
 
 
 def _only(raw: str | None) -> tuple[str, str] | None:
@@ -213,22 +212,22 @@ def _only(raw: str | None) -> tuple[str, str] | None:
 
 @router.get(
     "/programs/{program_id}/surveys",
-    response=list[SurveyOut],
+    response={200: list[SurveyOut], **errors(404)},
     summary="Surveys of a program with response rates (coordinators)",
 )
-def list_surveys(request: HttpRequest, program_id: int) -> list[dict[str, Any]]:
+def list_surveys(request: HttpRequest, program_id: int) -> list[SurveyOut]:
     program = access_program_as_coordinator(user=_user(request), program_id=program_id)
-    return [_survey_out(s) for s in selectors.program_surveys(program)]
+    return [SurveyOut.of(s) for s in selectors.program_surveys(program)]
 
 
 @router.get(
     "/surveys/{survey_id}/results",
-    response={200: ResultsOut, 422: ErrorOut},
+    response={200: ResultsOut, **errors(404, 422)},
     summary="Survey results, suppressed with the survey's thresholds (coordinators)",
 )
 def survey_results(
     request: HttpRequest, survey_id: int, breakdown: str | None = None, only: str | None = None
-) -> dict[str, Any]:
+) -> ResultsOut:
     """``breakdown``: department, level_band or role. ``only``: a filter such as
     ``role:mentor``. Groups below the threshold, and groups that would reveal them by
     subtraction, come back with ``shown: false`` and a reason instead of numbers."""
@@ -239,63 +238,68 @@ def survey_results(
         only=_only(only),
         request=request,
     )
-    return {
-        "survey": _survey_out(result.survey),
-        "breakdown": result.breakdown,
-        "only": ":".join(result.only) if result.only else None,
-        "respondents": _view(result.respondents),
-        "questions": [_question_result(q) for q in result.questions],
-        "measures": [_measure(m) for m in result.measures],
-        "skills": [
-            {
-                "skill": s.skill,
-                "before": _cell(s.before),
-                "after": _cell(s.after),
-                "growth": _cell(s.growth.total),
-            }
+    return ResultsOut(
+        survey=SurveyOut.of(result.survey),
+        breakdown=result.breakdown,
+        only=":".join(result.only) if result.only else None,
+        respondents=_view(result.respondents),
+        questions=[_question_result(q) for q in result.questions],
+        measures=[_measure(m) for m in result.measures],
+        skills=[
+            SkillGrowthOut(
+                skill=s.skill,
+                before=_cell(s.before),
+                after=_cell(s.after),
+                growth=_cell(s.growth.total),
+            )
             for s in result.skills
         ],
-    }
+    )
 
 
-def _my_question(question: SurveyQuestion) -> dict[str, Any]:
+def _my_question(question: SurveyQuestion) -> MyQuestionOut:
     scale = (
-        [{"value": v, "label": label} for v, label in r.scale_labels(question).items()]
+        [ScaleOption(value=v, label=label) for v, label in r.scale_labels(question).items()]
         if question.kind in (QuestionKind.LIKERT, QuestionKind.NPS)
         else []
     )
-    return {
-        **{f: getattr(question, f) for f in MyQuestionOut.model_fields if f != "scale"},
-        "id": question.pk,
-        "scale": scale,
-    }
+    fields = {f: getattr(question, f) for f in MyQuestionOut.model_fields if f != "scale"}
+    return MyQuestionOut.model_validate({**fields, "id": question.pk, "scale": scale})
 
 
-@router.get("/me/surveys", response=list[MySurveyOut], summary="My open surveys")
-def my_surveys(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/me/surveys", response={200: list[MySurveyOut], **errors()}, summary="My open surveys")
+def my_surveys(request: HttpRequest) -> list[MySurveyOut]:
     user = _user(request)
     person = person_for_user(user)
+    items = selectors.my_surveys(user)
+    unanswered = [i.survey for i in items if not i.answered]
+    asked = selectors.questions_for_surveys(unanswered, person) if person else {}
     out = []
-    for item in selectors.my_surveys(user):
+    for item in items:
         survey = item.survey
-        questions = [] if item.answered else selectors.questions_for(survey, person)
+        questions = asked.get(survey.pk, [])
+        fields = {f: getattr(survey, f) for f in MySurveyOut.model_fields if hasattr(survey, f)}
         out.append(
-            {
-                **{f: getattr(survey, f) for f in MySurveyOut.model_fields if hasattr(survey, f)},
-                "program": survey.program.name,
-                "answered": item.answered,
-                "questions": [_my_question(q) for q in questions],
-            }
+            MySurveyOut.model_validate(
+                {
+                    **fields,
+                    "program": survey.program.name,
+                    "answered": item.answered,
+                    "questions": [_my_question(q) for q in questions],
+                }
+            )
         )
     return out
 
 
 @router.post(
     "/surveys/{survey_id}/responses",
-    response={201: MessageOut, 400: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: MessageOut, **errors(400, 403, 404, 409, 422)},
     summary="Answer a survey (once)",
 )
-def submit_response(request: HttpRequest, survey_id: int, payload: ResponseIn) -> Status[Any]:
+def submit_response(
+    request: HttpRequest, survey_id: int, payload: ResponseIn
+) -> Status[MessageOut]:
     """Nothing identifying comes back: the response of an anonymous survey has no id to share."""
     user = _user(request)
     survey, _ = selectors.access_survey_as_respondent(user=user, survey_id=survey_id)
@@ -303,4 +307,6 @@ def submit_response(request: HttpRequest, survey_id: int, payload: ResponseIn) -
         raise ApplicationError("This survey is closed; answers can no longer be sent.")
     response_submit(actor=user, survey=survey, answers=payload.answers)
     thanks = "Thank you — your answers are saved"
-    return Status(201, {"detail": thanks + (" without your name." if survey.anonymous else ".")})
+    return Status(
+        201, MessageOut(detail=thanks + (" without your name." if survey.anonymous else "."))
+    )

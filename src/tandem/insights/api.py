@@ -1,10 +1,9 @@
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.responses import Status
 
 from tandem.accounts.models import User
+from tandem.core.errors import ApplicationError
+from tandem.core.schemas import errors
 from tandem.insights import kpis
 from tandem.programs.selectors import access_program_as_coordinator
 
@@ -31,14 +30,9 @@ class DashboardOut(Schema):
     charts: dict[str, list[PointOut]]
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, object]]
-
-
 @router.get(
     "/programs/{program_id}/kpis",
-    response={200: DashboardOut, 409: ErrorOut},
+    response={200: DashboardOut, **errors(404, 409, 422)},
     summary="The program's KPIs and chart series (coordinators; small groups refused)",
 )
 def program_kpis(
@@ -46,20 +40,23 @@ def program_kpis(
     program_id: int,
     department_id: int | None = None,
     level: int | None = None,
-) -> Any:
+) -> DashboardOut:
     user: User = request.user  # type: ignore[assignment]
     program = access_program_as_coordinator(user=user, program_id=program_id)
     board = kpis.dashboard(program, kpis.Filters(department_id=department_id, level=level))
     if board.refused:
-        return Status(409, {"detail": board.refused, "errors": []})
-    return {
-        "program_id": program.pk,
-        "kpis": board.kpis,
-        "charts": {
-            "signups": board.signups,
-            "meetings": board.meetings_histogram,
-            "reciprocity": board.reciprocity,
-            "health": board.health,
-            "goals": board.goals,
+        raise ApplicationError(board.refused, status=409)
+    return DashboardOut.model_validate(
+        {
+            "program_id": program.pk,
+            "kpis": board.kpis,
+            "charts": {
+                "signups": board.signups,
+                "meetings": board.meetings_histogram,
+                "reciprocity": board.reciprocity,
+                "health": board.health,
+                "goals": board.goals,
+            },
         },
-    }
+        from_attributes=True,
+    )

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -6,24 +6,30 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from tandem.accounts.models import User
-from tandem.core.errors import ApplicationError, NotFound
+from tandem.core.errors import ApplicationError
+from tandem.core.schemas import errors
 from tandem.matches import selectors
-from tandem.matches.models import MatchRun, PairRule, RunPurpose
+from tandem.matches.models import (
+    CriteriaVersion,
+    MatchRun,
+    PairRule,
+    Proposal,
+    ProposalMember,
+    RunPurpose,
+    UnmatchedPerson,
+)
 from tandem.matches.services.criteria import criteria_save, current_criteria
 from tandem.matches.services.pair_rules import pair_rule_remove, pair_rule_set
 from tandem.matches.services.publish import run_publish
 from tandem.matches.services.review import proposal_swap
 from tandem.matches.services.runs import run_create
 from tandem.people.models import Person
+from tandem.people.selectors import person_by_id
 from tandem.programs.selectors import access_program_as_coordinator
+from tandem.relationships.models import Membership
 from tandem.relationships.services.answers import membership_accept, membership_decline
 
 router = Router(tags=["matching"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, object]]
 
 
 class CriteriaOut(Schema):
@@ -68,6 +74,10 @@ class MemberOut(Schema):
     role: str
     explanation: list[str]
 
+    @staticmethod
+    def resolve_name(obj: ProposalMember) -> str:
+        return obj.person.user.name
+
 
 class ProposalOut(Schema):
     id: int
@@ -78,11 +88,23 @@ class ProposalOut(Schema):
     edited: bool
     members: list[MemberOut]
 
+    @staticmethod
+    def resolve_members(obj: Proposal) -> list[ProposalMember]:
+        return list(obj.members.all())
+
 
 class UnmatchedOut(Schema):
     person_id: int
     name: str
     reason: str
+
+    @staticmethod
+    def resolve_name(obj: UnmatchedPerson) -> str:
+        return obj.person.user.name
+
+
+class PublishOut(Schema):
+    relationships: int
 
 
 class RuleIn(Schema):
@@ -116,9 +138,21 @@ class MembershipOut(Schema):
     role: str
     explanation: list[str]
     partners: list[str]
-    respond_by: Any
+    respond_by: date | None
     accepted_at: datetime | None
     declined_at: datetime | None
+
+    @staticmethod
+    def resolve_program_id(obj: Membership) -> int:
+        return obj.relationship.program_id
+
+    @staticmethod
+    def resolve_status(obj: Membership) -> str:
+        return obj.relationship.status
+
+    @staticmethod
+    def resolve_partners(obj: Membership) -> list[str]:
+        return [m.person.user.name for m in obj.relationship.members.all() if m.pk != obj.pk]
 
 
 def _user(request: HttpRequest) -> User:
@@ -126,27 +160,31 @@ def _user(request: HttpRequest) -> User:
 
 
 def _person(person_id: int) -> Person:
-    person = Person.objects.filter(pk=person_id).first()
+    person = person_by_id(person_id)
     if person is None:
         raise ApplicationError("Unknown person.")
     return person
 
 
 @router.get(
-    "/programs/{program_id}/criteria", response=list[CriteriaOut], summary="Criteria versions"
+    "/programs/{program_id}/criteria",
+    response={200: list[CriteriaOut], **errors(404)},
+    summary="Criteria versions",
 )
-def list_criteria(request: HttpRequest, program_id: int) -> list[Any]:
+def list_criteria(request: HttpRequest, program_id: int) -> list[CriteriaVersion]:
     program = access_program_as_coordinator(user=_user(request), program_id=program_id)
     current_criteria(program)
-    return list(program.criteria_versions.all())
+    return list(selectors.criteria_versions(program))
 
 
 @router.post(
     "/programs/{program_id}/criteria",
-    response={201: CriteriaOut, 422: ErrorOut},
+    response={201: CriteriaOut, **errors(400, 403, 404, 422)},
     summary="Save a new criteria version",
 )
-def save_criteria(request: HttpRequest, program_id: int, payload: CriteriaIn) -> Status[Any]:
+def save_criteria(
+    request: HttpRequest, program_id: int, payload: CriteriaIn
+) -> Status[CriteriaVersion]:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
     version = criteria_save(
@@ -158,7 +196,11 @@ def save_criteria(request: HttpRequest, program_id: int, payload: CriteriaIn) ->
     return Status(201, version)
 
 
-@router.get("/programs/{program_id}/runs", response=list[RunOut], summary="Match runs")
+@router.get(
+    "/programs/{program_id}/runs",
+    response={200: list[RunOut], **errors(404)},
+    summary="Match runs",
+)
 def list_runs(request: HttpRequest, program_id: int) -> list[MatchRun]:
     program = access_program_as_coordinator(user=_user(request), program_id=program_id)
     return list(selectors.runs(program))
@@ -166,19 +208,15 @@ def list_runs(request: HttpRequest, program_id: int) -> list[MatchRun]:
 
 @router.post(
     "/programs/{program_id}/runs",
-    response={201: RunOut, 400: ErrorOut},
+    response={201: RunOut, **errors(400, 403, 404, 422)},
     summary="Start a run (small programs finish before the response)",
 )
 def create_run(request: HttpRequest, program_id: int, payload: RunIn) -> Status[MatchRun]:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
     criteria = (
-        program.criteria_versions.filter(pk=payload.criteria_id).first()
-        if payload.criteria_id
-        else None
+        selectors.criteria_version(program, payload.criteria_id) if payload.criteria_id else None
     )
-    if payload.criteria_id and criteria is None:
-        raise NotFound()
     run = run_create(
         actor=user,
         program=program,
@@ -190,104 +228,76 @@ def create_run(request: HttpRequest, program_id: int, payload: RunIn) -> Status[
     return Status(201, run)
 
 
-@router.get("/runs/{run_id}", response=RunOut, summary="One run, with its progress and statistics")
+@router.get(
+    "/runs/{run_id}",
+    response={200: RunOut, **errors(404)},
+    summary="One run, with its progress and statistics",
+)
 def get_run(request: HttpRequest, run_id: int) -> MatchRun:
-    run = selectors.access_run(user=_user(request), run_id=run_id)
-    run.refresh_from_db()
-    return run
+    return selectors.access_run(user=_user(request), run_id=run_id)
 
 
-@router.get("/runs/{run_id}/proposals", response=list[ProposalOut], summary="Proposals of a run")
-def list_proposals(request: HttpRequest, run_id: int, sort: str = "score") -> list[dict[str, Any]]:
+@router.get(
+    "/runs/{run_id}/proposals",
+    response={200: list[ProposalOut], **errors(404, 422)},
+    summary="Proposals of a run",
+)
+def list_proposals(request: HttpRequest, run_id: int, sort: str = "score") -> list[Proposal]:
     run = selectors.access_run(user=_user(request), run_id=run_id)
-    return [
-        {
-            "id": p.pk,
-            "score": p.score,
-            "min_pair_score": p.min_pair_score,
-            "explanation": p.explanation,
-            "locked": p.locked,
-            "edited": p.edited,
-            "members": [
-                {
-                    "person_id": m.person_id,
-                    "name": m.person.user.name,
-                    "role": m.role,
-                    "explanation": m.explanation,
-                }
-                for m in p.members.all()
-            ],
-        }
-        for p in selectors.proposals(run, sort=sort)
-    ]
+    return selectors.proposals(run, sort=sort)
 
 
 @router.get(
     "/runs/{run_id}/unmatched",
-    response=list[UnmatchedOut],
+    response={200: list[UnmatchedOut], **errors(404)},
     summary="People left unmatched, with why",
 )
-def list_unmatched(request: HttpRequest, run_id: int) -> list[dict[str, Any]]:
+def list_unmatched(request: HttpRequest, run_id: int) -> list[UnmatchedPerson]:
     run = selectors.access_run(user=_user(request), run_id=run_id)
-    return [
-        {"person_id": u.person_id, "name": u.person.user.name, "reason": u.reason}
-        for u in selectors.unmatched(run)
-    ]
+    return list(selectors.unmatched(run))
 
 
 @router.post(
     "/runs/{run_id}/swap",
-    response={200: list[ProposalOut], 400: ErrorOut},
+    response={200: list[ProposalOut], **errors(400, 403, 404, 422)},
     summary="Swap two people between proposals and rescore",
 )
-def swap(request: HttpRequest, run_id: int, payload: SwapIn) -> list[dict[str, Any]]:
+def swap(request: HttpRequest, run_id: int, payload: SwapIn) -> list[Proposal]:
     user = _user(request)
     run = selectors.access_run(user=user, run_id=run_id)
     changed = proposal_swap(
         actor=user, run=run, first=_person(payload.first), second=_person(payload.second)
     )
-    return [
-        {
-            "id": p.pk,
-            "score": p.score,
-            "min_pair_score": p.min_pair_score,
-            "explanation": p.explanation,
-            "locked": p.locked,
-            "edited": p.edited,
-            "members": [
-                {
-                    "person_id": m.person_id,
-                    "name": m.person.user.name,
-                    "role": m.role,
-                    "explanation": m.explanation,
-                }
-                for m in p.members.select_related("person__user")
-            ],
-        }
-        for p in changed
-    ]
+    ids = [p.pk for p in changed]
+    return sorted(
+        (p for p in selectors.proposals(run) if p.pk in ids), key=lambda p: ids.index(p.pk)
+    )
 
 
 @router.post(
     "/runs/{run_id}/publish",
-    response={200: dict[str, int], 400: ErrorOut},
+    response={200: PublishOut, **errors(400, 403, 404)},
     summary="Publish a run: relationships and notifications, all or nothing",
 )
-def publish(request: HttpRequest, run_id: int) -> dict[str, int]:
+def publish(request: HttpRequest, run_id: int) -> PublishOut:
     user = _user(request)
     run = selectors.access_run(user=user, run_id=run_id)
-    return {"relationships": len(run_publish(actor=user, run=run))}
+    return PublishOut(relationships=len(run_publish(actor=user, run=run)))
 
 
-@router.get("/programs/{program_id}/rules", response=list[RuleOut], summary="Locks and forbids")
+@router.get(
+    "/programs/{program_id}/rules",
+    response={200: list[RuleOut], **errors(404)},
+    summary="Locks and forbids",
+)
 def list_rules(request: HttpRequest, program_id: int) -> list[PairRule]:
     program = access_program_as_coordinator(user=_user(request), program_id=program_id)
-    return list(PairRule.objects.filter(program=program))
+    return list(selectors.pair_rules(program))
 
 
 @router.post(
     "/programs/{program_id}/rules",
-    response={201: RuleOut, 400: ErrorOut},
+    response={201: RuleOut, **errors(400, 403, 404, 422)},
     summary="Lock two people together, or forbid them",
 )
 def add_rule(request: HttpRequest, program_id: int, payload: RuleIn) -> Status[PairRule]:
@@ -305,7 +315,7 @@ def add_rule(request: HttpRequest, program_id: int, payload: RuleIn) -> Status[P
 
 @router.delete(
     "/programs/{program_id}/rules/{rule_id}",
-    response={204: None},
+    response={204: None, **errors(403, 404)},
     summary="Remove a lock or forbid",
 )
 def remove_rule(request: HttpRequest, program_id: int, rule_id: int) -> Status[None]:
@@ -315,37 +325,21 @@ def remove_rule(request: HttpRequest, program_id: int, rule_id: int) -> Status[N
     return Status(204, None)
 
 
-def _membership_out(membership: Any) -> dict[str, Any]:
-    relationship = membership.relationship
-    return {
-        "id": membership.pk,
-        "relationship_id": relationship.pk,
-        "program_id": relationship.program_id,
-        "status": relationship.status,
-        "role": membership.role,
-        "explanation": membership.explanation,
-        "partners": [m.person.user.name for m in selectors.partners(membership)],
-        "respond_by": membership.respond_by,
-        "accepted_at": membership.accepted_at,
-        "declined_at": membership.declined_at,
-    }
-
-
-@router.get("/matches", response=list[MembershipOut], summary="My matches")
-def my_matches(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_membership_out(m) for m in selectors.memberships_of(_user(request))]
+@router.get("/matches", response={200: list[MembershipOut], **errors()}, summary="My matches")
+def my_matches(request: HttpRequest) -> list[Membership]:
+    return list(selectors.my_match_list(_user(request)))
 
 
 @router.post(
     "/matches/{membership_id}/answer",
-    response={200: MembershipOut, 400: ErrorOut},
+    response={200: MembershipOut, **errors(400, 403, 404, 422)},
     summary="Accept or decline my match",
 )
-def answer(request: HttpRequest, membership_id: int, payload: AnswerIn) -> dict[str, Any]:
+def answer(request: HttpRequest, membership_id: int, payload: AnswerIn) -> Membership:
     user = _user(request)
     membership = selectors.access_membership(user=user, membership_id=membership_id)
     if payload.accept:
         membership_accept(actor=user, membership=membership)
     else:
         membership_decline(actor=user, membership=membership, reason=payload.reason)
-    return _membership_out(selectors.access_membership(user=user, membership_id=membership_id))
+    return selectors.my_match(user, membership_id)

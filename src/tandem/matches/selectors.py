@@ -12,7 +12,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
 from tandem.matches.models import (
+    CriteriaVersion,
     MatchRun,
+    PairRule,
     Proposal,
     ProposalMember,
     RunPurpose,
@@ -274,3 +276,34 @@ def rotation_due(program: Program, now: datetime) -> bool:
         .first()
     )
     return last is None or last.created_at + ROUND_EVERY[program.cadence] <= now
+
+
+def criteria_versions(program: Program) -> QuerySet[CriteriaVersion]:
+    return program.criteria_versions.order_by("-number")
+
+
+def criteria_version(program: Program, criteria_id: int) -> CriteriaVersion:
+    """A criteria version of this program; another program's version is not found."""
+    version = program.criteria_versions.filter(pk=criteria_id).first()
+    if version is None:
+        raise NotFound()
+    return version
+
+
+def pair_rules(program: Program) -> QuerySet[PairRule]:
+    return PairRule.objects.filter(program=program)
+
+
+def my_match_list(user: User) -> QuerySet[Membership]:
+    """The user's memberships with everyone in each relationship, for the list of my matches."""
+    members = Membership.objects.select_related("person__user")
+    return memberships_of(user).prefetch_related(
+        Prefetch("relationship__members", queryset=members)
+    )
+
+
+def my_match(user: User, membership_id: int) -> Membership:
+    membership = my_match_list(user).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound()
+    return membership

@@ -1,6 +1,7 @@
 import json
 from datetime import date, datetime, time
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -9,10 +10,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound
+from tandem.core.schemas import errors
 from tandem.people import selectors, services
 from tandem.people.importing import parse
 from tandem.people.importing.fields import override_mapping
 from tandem.people.models import ImportBatch, Person, Skill
+from tandem.people.services import ImportOutcome
 
 router = Router(tags=["people"])
 
@@ -80,11 +83,6 @@ class DirectoryFilter(Schema):
     status: str = "active"
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, object]]
-
-
 class ImportBatchOut(Schema):
     id: int
     file_name: str
@@ -101,12 +99,24 @@ class ImportResultOut(Schema):
     batch_id: int | None
     summary: dict[str, int]
 
+    @staticmethod
+    def resolve_batch_id(obj: ImportOutcome) -> int | None:
+        return obj.batch.pk if obj.batch else None
+
+    @staticmethod
+    def resolve_summary(obj: ImportOutcome) -> dict[str, int]:
+        return obj.plan.summary()
+
 
 def _viewer(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-@router.get("/people", response=list[PersonOut], summary="List people in the directory")
+@router.get(
+    "/people",
+    response={200: list[PersonOut], **errors(403, 422)},
+    summary="List people in the directory",
+)
 @paginate(LimitOffsetPagination)
 def list_people(request: HttpRequest, filters: Query[DirectoryFilter]) -> object:
     """Coordinators and admins only."""
@@ -119,7 +129,7 @@ def list_people(request: HttpRequest, filters: Query[DirectoryFilter]) -> object
     )
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+@router.get("/people/{person_id}", response={200: PersonOut, **errors(404)}, summary="One person")
 def get_person(request: HttpRequest, person_id: int) -> Person:
     person = selectors.access_person(viewer=_viewer(request), person_id=person_id)
     if person.user_id != request.user.pk:
@@ -134,23 +144,25 @@ def _my_person(request: HttpRequest) -> Person:
     return person
 
 
-@router.get("/me", response=ProfileOut, summary="My profile")
+@router.get("/me", response={200: ProfileOut, **errors(404)}, summary="My profile")
 def get_me(request: HttpRequest) -> Person:
     return _my_person(request)
 
 
 @router.patch(
-    "/me", response={200: ProfileOut, 422: ErrorOut}, summary="Update my mentoring profile"
+    "/me",
+    response={200: ProfileOut, **errors(403, 404, 422)},
+    summary="Update my mentoring profile",
 )
 def update_me(request: HttpRequest, payload: ProfileIn) -> Person:
     person = _my_person(request)
-    errors = []
+    problems: list[FieldError] = []
     timezone_name = person.timezone
     if payload.timezone is not None:
         try:
             timezone_name = parse.timezone_name(payload.timezone) or "UTC"
         except parse.CellError as exc:
-            errors.append(
+            problems.append(
                 FieldError(f"Time zone {exc.message}.", field="timezone", value=payload.timezone)
             )
     languages = person.languages
@@ -158,19 +170,19 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> Person:
         try:
             languages = parse.languages(";".join(payload.languages))
         except parse.CellError as exc:
-            errors.append(FieldError(f"This list {exc.message}.", field="languages"))
+            problems.append(FieldError(f"This list {exc.message}.", field="languages"))
     skills = (
-        _skills(payload.skills, "skills", errors)
+        _skills(payload.skills, "skills", problems)
         if payload.skills is not None
         else list(person.skills.all())
     )
     learning = (
-        _skills(payload.learning, "learning", errors)
+        _skills(payload.learning, "learning", problems)
         if payload.learning is not None
         else list(person.learning.all())
     )
-    if errors:
-        raise ApplicationError("Some fields need attention.", errors=errors)
+    if problems:
+        raise ApplicationError("Some fields need attention.", errors=problems)
     return services.profile_update(
         actor=_viewer(request),
         person=person,
@@ -184,16 +196,13 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> Person:
     )
 
 
-def _skills(names: list[str], field: str, errors: list[FieldError]) -> list[Skill]:
-    found = {s.name.lower(): s for s in Skill.objects.all()}
-    for known in list(found.values()):
-        for synonym in known.synonyms:
-            found.setdefault(str(synonym).lower(), known)
+def _skills(names: list[str], field: str, problems: list[FieldError]) -> list[Skill]:
+    found = selectors.skills_by_name()
     result: list[Skill] = []
     for name in names:
         skill = found.get(name.strip().lower())
         if skill is None:
-            errors.append(
+            problems.append(
                 FieldError(f"“{name}” is not in the skills vocabulary.", field=field, value=name)
             )
         elif skill not in result:
@@ -203,7 +212,7 @@ def _skills(names: list[str], field: str, errors: list[FieldError]) -> list[Skil
 
 @router.post(
     "/imports",
-    response={200: ImportResultOut, 422: ErrorOut},
+    response={200: ImportResultOut, **errors(400, 403, 422)},
     summary="Import people from an HR file (CSV or XLSX)",
 )
 def create_import(
@@ -213,14 +222,12 @@ def create_import(
     full_export: Form[bool] = False,
     send_invitations: Form[bool] = False,
     mapping: Form[str] = "",
-) -> dict[str, object]:
+) -> ImportOutcome:
     """Admins only. Every row is validated first; with any error nothing is written and the
     response lists each error's row, column and value. ``mapping`` optionally maps field names to
     column headers as JSON, e.g. ``{"email": "Work Email"}``; otherwise it is detected."""
     viewer = _viewer(request)
     if not viewer.is_admin:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     data = services.read_upload(file, size=file.size or 0)
     column_mapping = (
@@ -228,7 +235,7 @@ def create_import(
         if mapping
         else None
     )
-    outcome = services.import_people(
+    return services.import_people(
         data=data,
         file_name=file.name or "upload.csv",
         actor=viewer,
@@ -238,11 +245,6 @@ def create_import(
         send_invitations=send_invitations,
         source="api",
     )
-    return {
-        "applied": outcome.applied,
-        "batch_id": outcome.batch.pk if outcome.batch else None,
-        "summary": outcome.plan.summary(),
-    }
 
 
 def _parse_mapping(raw: str, headers: list[str]) -> dict[str, int]:
@@ -264,12 +266,18 @@ def _parse_mapping(raw: str, headers: list[str]) -> dict[str, int]:
     return mapping
 
 
-@router.get("/imports", response=list[ImportBatchOut], summary="Recent imports")
+@router.get(
+    "/imports",
+    response={200: list[ImportBatchOut], **errors(403, 422)},
+    summary="Recent imports",
+)
 @paginate(LimitOffsetPagination)
 def list_imports(request: HttpRequest) -> object:
     return selectors.import_batches(viewer=_viewer(request))
 
 
-@router.get("/imports/{batch_id}", response=ImportBatchOut, summary="One import")
+@router.get(
+    "/imports/{batch_id}", response={200: ImportBatchOut, **errors(404)}, summary="One import"
+)
 def get_import(request: HttpRequest, batch_id: int) -> ImportBatch:
     return selectors.access_import_batch(viewer=_viewer(request), batch_id=batch_id)

@@ -168,3 +168,24 @@ def access_import_batch(*, viewer: User, batch_id: int) -> ImportBatch:
 def skill_names() -> dict[int, str]:
     """Every skill's name by id (answers store skill ids)."""
     return dict(Skill.objects.values_list("pk", "name"))
+
+
+def skills_by_name() -> dict[str, Skill]:
+    """The skills vocabulary keyed by lower-cased name and synonym (names win over synonyms)."""
+    found = {s.name.lower(): s for s in Skill.objects.all()}
+    for known in list(found.values()):
+        for synonym in known.synonyms:
+            found.setdefault(str(synonym).lower(), known)
+    return found
+
+
+def departments_by_name() -> dict[str, Department]:
+    return {d.name.lower(): d for d in Department.objects.all()}
+
+
+def departments_with_ids(ids: list[int]) -> list[Department]:
+    return list(Department.objects.filter(pk__in=ids))
+
+
+def person_by_id(person_id: int) -> Person | None:
+    return Person.objects.select_related("user").filter(pk=person_id).first()

@@ -9,11 +9,17 @@ from ninja.responses import Status
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
-from tandem.people.models import Department, Skill
-from tandem.people.selectors import person_for_user
+from tandem.core.schemas import errors
+from tandem.people.selectors import (
+    departments_by_name,
+    departments_with_ids,
+    person_for_user,
+    skills_by_name,
+)
 from tandem.programs import selectors
 from tandem.programs.models import Enrolment, Program, ProgramKind, Question, QuestionKind
 from tandem.programs.questionnaire.enrolment import EnrolmentForm, consent_field_name, field_name
+from tandem.programs.selectors import RosterRow
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw
 from tandem.programs.services.questionnaire import question_delete, question_save
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
@@ -130,6 +136,10 @@ class EnrolmentOut(Schema):
     created_at: datetime
     answers: dict[str, Any]
 
+    @staticmethod
+    def resolve_answers(obj: Enrolment) -> dict[str, Any]:
+        return selectors.answers_by_key(obj)
+
 
 class RosterEntry(Schema):
     id: int
@@ -142,11 +152,6 @@ class RosterEntry(Schema):
     answers: dict[str, Any]
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, object]]
-
-
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -155,7 +160,7 @@ def _program_fields(payload: ProgramIn) -> dict[str, Any]:
     fields = payload.dict(exclude_unset=True)
     department_ids = fields.pop("eligible_department_ids", None)
     if department_ids is not None:
-        departments = list(Department.objects.filter(pk__in=department_ids))
+        departments = departments_with_ids(department_ids)
         if len(departments) != len(set(department_ids)):
             raise ApplicationError(
                 "Unknown department.",
@@ -165,7 +170,11 @@ def _program_fields(payload: ProgramIn) -> dict[str, Any]:
     return fields
 
 
-@router.get("/programs", response=list[ProgramOut], summary="Programs you coordinate, or can join")
+@router.get(
+    "/programs",
+    response={200: list[ProgramOut], **errors()},
+    summary="Programs you coordinate, or can join",
+)
 def list_programs(request: HttpRequest) -> list[Program]:
     user = _user(request)
     if user.is_coordinator:
@@ -175,20 +184,28 @@ def list_programs(request: HttpRequest) -> list[Program]:
     return list({p.pk: p for p in [*selectors.open_programs_for(person), *enrolled]}.values())
 
 
-@router.post("/programs", response={201: ProgramOut, 422: ErrorOut}, summary="Create a program")
+@router.post(
+    "/programs",
+    response={201: ProgramOut, **errors(400, 403, 422)},
+    summary="Create a program",
+)
 def create_program(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
     fields = _program_fields(payload)
     name, kind = fields.pop("name", "") or "", fields.pop("kind", "") or ""
     return Status(201, program_create(actor=_user(request), name=name, kind=kind, **fields))
 
 
-@router.get("/programs/{program_id}", response=ProgramOut, summary="One program")
+@router.get(
+    "/programs/{program_id}", response={200: ProgramOut, **errors(404)}, summary="One program"
+)
 def get_program(request: HttpRequest, program_id: int) -> Program:
     return selectors.access_program_as_participant(user=_user(request), program_id=program_id)
 
 
 @router.patch(
-    "/programs/{program_id}", response={200: ProgramOut, 422: ErrorOut}, summary="Change settings"
+    "/programs/{program_id}",
+    response={200: ProgramOut, **errors(400, 403, 404, 422)},
+    summary="Change settings",
 )
 def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) -> Program:
     user = _user(request)
@@ -198,7 +215,7 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) ->
 
 @router.post(
     "/programs/{program_id}/transition",
-    response={200: ProgramOut, 400: ErrorOut},
+    response={200: ProgramOut, **errors(400, 403, 404, 422)},
     summary="Move to another stage (draft → enrolling → matching → active → closed)",
 )
 def transition_program(request: HttpRequest, program_id: int, payload: TransitionIn) -> Program:
@@ -208,7 +225,9 @@ def transition_program(request: HttpRequest, program_id: int, payload: Transitio
 
 
 @router.post(
-    "/programs/{program_id}/duplicate", response={201: ProgramOut}, summary="Copy as a new draft"
+    "/programs/{program_id}/duplicate",
+    response={201: ProgramOut, **errors(403, 404)},
+    summary="Copy as a new draft",
 )
 def duplicate_program(request: HttpRequest, program_id: int) -> Status[Program]:
     user = _user(request)
@@ -217,7 +236,9 @@ def duplicate_program(request: HttpRequest, program_id: int) -> Status[Program]:
 
 
 @router.get(
-    "/programs/{program_id}/questions", response=list[QuestionOut], summary="The questionnaire"
+    "/programs/{program_id}/questions",
+    response={200: list[QuestionOut], **errors(404)},
+    summary="The questionnaire",
 )
 def list_questions(request: HttpRequest, program_id: int) -> list[Question]:
     program = selectors.access_program_as_participant(user=_user(request), program_id=program_id)
@@ -226,7 +247,7 @@ def list_questions(request: HttpRequest, program_id: int) -> list[Question]:
 
 @router.post(
     "/programs/{program_id}/questions",
-    response={201: QuestionOut, 422: ErrorOut, 400: ErrorOut},
+    response={201: QuestionOut, **errors(400, 403, 404, 422)},
     summary="Add a question (drafts only)",
 )
 def add_question(request: HttpRequest, program_id: int, payload: QuestionIn) -> Status[Question]:
@@ -234,81 +255,57 @@ def add_question(request: HttpRequest, program_id: int, payload: QuestionIn) -> 
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     fields = payload.dict()
     show_if_key = fields.pop("show_if_key")
-    fields["show_if"] = program.questions.filter(key=show_if_key).first() if show_if_key else None
+    fields["show_if"] = selectors.question_with_key(program, show_if_key) if show_if_key else None
     return Status(201, question_save(actor=user, program=program, **fields))
 
 
 @router.delete(
     "/programs/{program_id}/questions/{question_id}",
-    response={204: None, 400: ErrorOut},
+    response={204: None, **errors(400, 403, 404)},
     summary="Delete a question (drafts only)",
 )
 def delete_question(request: HttpRequest, program_id: int, question_id: int) -> Status[None]:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    question = program.questions.filter(pk=question_id).first()
-    if question is None:
-        raise NotFound()
+    question = selectors.question_of(program, question_id)
     question_delete(actor=user, question=question)
     return Status(204, None)
 
 
 @router.get(
     "/programs/{program_id}/enrolments",
-    response=list[RosterEntry],
+    response={200: list[RosterEntry], **errors(404, 422)},
     summary="Enrolment list (coordinators; never private answers)",
 )
 @paginate(LimitOffsetPagination)
 def list_enrolments(
     request: HttpRequest, program_id: int, status: str = "active"
-) -> list[dict[str, Any]]:
+) -> list[RosterRow]:
     user = _user(request)
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    enrolments = list(selectors.enrolment_list(user=user, program=program, status=status))
-    answers = selectors.visible_answers(enrolments)
-    return [
-        {
-            "id": e.pk,
-            "name": e.person.user.name,
-            "department": e.person.department.name if e.person.department else None,
-            "level": e.person.level,
-            "role": e.role,
-            "status": e.status,
-            "created_at": e.created_at,
-            "answers": answers.get(e.pk, {}),
-        }
-        for e in enrolments
-    ]
+    return selectors.roster(user=user, program=program, status=status)
 
 
-def _own_enrolment_out(enrolment: Enrolment) -> dict[str, Any]:
-    keys = dict(Question.objects.filter(program=enrolment.program).values_list("pk", "key"))
-    return {
-        "id": enrolment.pk,
-        "program_id": enrolment.program_id,
-        "status": enrolment.status,
-        "role": enrolment.role,
-        "created_at": enrolment.created_at,
-        "answers": {keys[qid]: value for qid, value in selectors.stored_answers(enrolment).items()},
-    }
-
-
-@router.get("/programs/{program_id}/enrolment", response=EnrolmentOut, summary="My enrolment")
-def get_my_enrolment(request: HttpRequest, program_id: int) -> dict[str, Any]:
+@router.get(
+    "/programs/{program_id}/enrolment",
+    response={200: EnrolmentOut, **errors(404)},
+    summary="My enrolment",
+)
+def get_my_enrolment(request: HttpRequest, program_id: int) -> Enrolment:
     user = _user(request)
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     enrolment = selectors.own_enrolment(user=user, program=program)
     if enrolment is None:
         raise NotFound("You are not enrolled in this program.")
-    return _own_enrolment_out(enrolment)
+    return enrolment
 
 
 @router.put(
     "/programs/{program_id}/enrolment",
-    response={200: EnrolmentOut, 422: ErrorOut, 400: ErrorOut},
+    response={200: EnrolmentOut, **errors(400, 403, 404, 422)},
     summary="Enrol, or change my answers while enrolment is open",
 )
-def put_my_enrolment(request: HttpRequest, program_id: int, payload: EnrolmentIn) -> dict[str, Any]:
+def put_my_enrolment(request: HttpRequest, program_id: int, payload: EnrolmentIn) -> Enrolment:
     """``answers`` maps question keys to values: skills and departments by name or id, levels as
     numbers, lists as JSON arrays, people as emails (comma-separated or a list)."""
     user = _user(request)
@@ -325,17 +322,14 @@ def put_my_enrolment(request: HttpRequest, program_id: int, payload: EnrolmentIn
             for message in messages
         ]
         raise ApplicationError("Some answers need attention.", errors=errors)
-    enrolment = enrolment_submit(
-        actor=user, program=program, answers=form.answers(), role=form.role()
-    )
-    return _own_enrolment_out(enrolment)
+    return enrolment_submit(actor=user, program=program, answers=form.answers(), role=form.role())
 
 
 def _form_data(program: Program, payload: EnrolmentIn) -> dict[str, Any]:
-    skills = {s.name.lower(): s.pk for s in Skill.objects.all()}
-    departments = {d.name.lower(): d.pk for d in Department.objects.all()}
+    skills = {name: skill.pk for name, skill in skills_by_name().items()}
+    departments = {name: department.pk for name, department in departments_by_name().items()}
     data: dict[str, Any] = {"accept": "on" if payload.accept else ""}
-    for question in program.questions.all():
+    for question in selectors.questions(program):
         if question.key not in payload.answers:
             continue
         value = payload.answers[question.key]
@@ -360,13 +354,13 @@ def _form_data(program: Program, payload: EnrolmentIn) -> dict[str, Any]:
 
 @router.delete(
     "/programs/{program_id}/enrolment",
-    response={200: EnrolmentOut, 400: ErrorOut},
+    response={200: EnrolmentOut, **errors(400, 403, 404)},
     summary="Withdraw",
 )
-def withdraw(request: HttpRequest, program_id: int) -> dict[str, Any]:
+def withdraw(request: HttpRequest, program_id: int) -> Enrolment:
     user = _user(request)
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     enrolment = selectors.own_enrolment(user=user, program=program)
     if enrolment is None:
         raise NotFound("You are not enrolled in this program.")
-    return _own_enrolment_out(enrolment_withdraw(actor=user, enrolment=enrolment))
+    return enrolment_withdraw(actor=user, enrolment=enrolment)

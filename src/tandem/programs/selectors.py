@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -190,13 +190,62 @@ def questions(program: Program) -> QuerySet[Question]:
     return program.questions.select_related("show_if")
 
 
-def access_question(*, user: User, program_id: int, question_id: int) -> tuple[Program, Question]:
-    """A question of a program the user coordinates; anything else answers 404."""
-    program = access_program_as_coordinator(user=user, program_id=program_id)
+def question_with_key(program: Program, key: str) -> Question | None:
+    return program.questions.filter(key=key).first()
+
+
+def question_of(program: Program, question_id: int) -> Question:
+    """One question of a program the caller already may coordinate; others are not found."""
     question = program.questions.filter(pk=question_id).first()
     if question is None:
         raise NotFound()
-    return program, question
+    return question
+
+
+def answers_by_key(enrolment: Enrolment) -> dict[str, Any]:
+    """The owner's own answers keyed by question key, private ones included (for the owner)."""
+    keys = dict(Question.objects.filter(program_id=enrolment.program_id).values_list("pk", "key"))
+    return {keys[pk]: value for pk, value in stored_answers(enrolment).items() if pk in keys}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One line of a program's enrolment list, as coordinators see it (no private answers)."""
+
+    id: int
+    name: str
+    department: str | None
+    level: int | None
+    role: str
+    status: str
+    created_at: datetime
+    answers: dict[str, Any]
+
+
+def roster(
+    *, user: User, program: Program, status: str = EnrolmentStatus.ACTIVE
+) -> list[RosterRow]:
+    enrolments = list(enrolment_list(user=user, program=program, status=status))
+    answers = visible_answers(enrolments)
+    return [
+        RosterRow(
+            id=e.pk,
+            name=e.person.user.name,
+            department=e.person.department.name if e.person.department else None,
+            level=e.person.level,
+            role=e.role,
+            status=e.status,
+            created_at=e.created_at,
+            answers=answers.get(e.pk, {}),
+        )
+        for e in enrolments
+    ]
+
+
+def access_question(*, user: User, program_id: int, question_id: int) -> tuple[Program, Question]:
+    """A question of a program the user coordinates; anything else answers 404."""
+    program = access_program_as_coordinator(user=user, program_id=program_id)
+    return program, question_of(program, question_id)
 
 
 def coordinated_program(*, user: User, program_id: int) -> Program | None:

@@ -7,10 +7,19 @@ from ninja.responses import Status
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError
-from tandem.people.models import Person
+from tandem.core.schemas import errors
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.relationships import selectors
-from tandem.relationships.models import Goal, Meeting, PrivateNote, Relationship
+from tandem.relationships.models import (
+    AgendaItem,
+    ClosingSummary,
+    Concern,
+    Goal,
+    Meeting,
+    MeetingLog,
+    PrivateNote,
+    Relationship,
+)
 from tandem.relationships.services import goals as goal_services
 from tandem.relationships.services.closing import closing_submit
 from tandem.relationships.services.concerns import concern_raise
@@ -22,13 +31,9 @@ from tandem.relationships.services.meetings import (
     meeting_reschedule,
     meeting_schedule,
 )
+from tandem.relationships.slots import Slot
 
 router = Router(tags=["relationships"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: list[dict[str, object]]
 
 
 class RelationshipOut(Schema):
@@ -38,6 +43,34 @@ class RelationshipOut(Schema):
     partners: list[str]
     activated_at: datetime | None
     ended_at: datetime | None
+
+    @staticmethod
+    def resolve_partners(obj: Relationship, context: dict[str, Any]) -> list[str]:
+        """Everyone in the match but the person asking."""
+        viewer = context["request"].user
+        return [m.person.user.name for m in obj.members.all() if m.person.user_id != viewer.pk]
+
+
+class LogOut(Schema):
+    log_id: int
+    topics: int
+
+    @staticmethod
+    def resolve_log_id(obj: MeetingLog) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_topics(obj: MeetingLog) -> int:
+        return selectors.topic_count(obj)
+
+
+class ConcernOut(Schema):
+    id: int
+
+
+class ClosingOut(Schema):
+    id: int
+    next_step: str
 
 
 class MeetingOut(Schema):
@@ -178,53 +211,45 @@ def _meeting(request: HttpRequest, relationship_id: int, meeting_id: int) -> Mee
     return meeting
 
 
-def _out(relationship: Relationship, user: User) -> dict[str, Any]:
-    return {
-        "id": relationship.pk,
-        "program_id": relationship.program_id,
-        "status": relationship.status,
-        "partners": [
-            m.person.user.name for m in relationship.members.all() if m.person.user_id != user.pk
-        ],
-        "activated_at": relationship.activated_at,
-        "ended_at": relationship.ended_at,
-    }
-
-
-@router.get("/relationships", response=list[RelationshipOut], summary="My matches")
-def list_relationships(request: HttpRequest) -> list[dict[str, Any]]:
-    user = _user(request)
-    return [_out(r, user) for r in selectors.my_relationships(user)]
+@router.get(
+    "/relationships", response={200: list[RelationshipOut], **errors()}, summary="My matches"
+)
+def list_relationships(request: HttpRequest) -> list[Relationship]:
+    return selectors.my_relationships(_user(request))
 
 
 @router.get(
-    "/relationships/{relationship_id}", response=RelationshipOut, summary="One of my matches"
+    "/relationships/{relationship_id}",
+    response={200: RelationshipOut, **errors(404)},
+    summary="One of my matches",
 )
-def get_relationship(request: HttpRequest, relationship_id: int) -> dict[str, Any]:
-    return _out(_relationship(request, relationship_id), _user(request))
+def get_relationship(request: HttpRequest, relationship_id: int) -> Relationship:
+    return _relationship(request, relationship_id)
 
 
 @router.get(
     "/relationships/{relationship_id}/slots",
-    response=list[SlotOut],
+    response={200: list[SlotOut], **errors(404, 422)},
     summary="Five times that suit everyone's working hours and availability",
 )
-def slots(request: HttpRequest, relationship_id: int, duration_minutes: int = 60) -> list[Any]:
+def slots(request: HttpRequest, relationship_id: int, duration_minutes: int = 60) -> list[Slot]:
     relationship = _relationship(request, relationship_id)
     minutes = max(15, min(duration_minutes, 240))
     return list(selectors.suggested_slots(relationship, duration=timedelta(minutes=minutes)))
 
 
 @router.get(
-    "/relationships/{relationship_id}/meetings", response=list[MeetingOut], summary="Meetings"
+    "/relationships/{relationship_id}/meetings",
+    response={200: list[MeetingOut], **errors(404)},
+    summary="Meetings",
 )
 def list_meetings(request: HttpRequest, relationship_id: int) -> list[Meeting]:
-    return list(_relationship(request, relationship_id).meetings.all())
+    return list(selectors.meetings(_relationship(request, relationship_id)))
 
 
 @router.post(
     "/relationships/{relationship_id}/meetings",
-    response={201: list[MeetingOut], 400: ErrorOut},
+    response={201: list[MeetingOut], **errors(400, 403, 404, 422)},
     summary="Schedule a meeting (or a series) and send invitations",
 )
 def create_meeting(
@@ -246,7 +271,7 @@ def create_meeting(
 
 @router.patch(
     "/relationships/{relationship_id}/meetings/{meeting_id}",
-    response={200: MeetingOut, 400: ErrorOut},
+    response={200: MeetingOut, **errors(400, 403, 404, 422)},
     summary="Move a meeting (the invitation's SEQUENCE rises)",
 )
 def reschedule(
@@ -262,7 +287,7 @@ def reschedule(
 
 @router.post(
     "/relationships/{relationship_id}/meetings/{meeting_id}/cancel",
-    response={200: MeetingOut, 400: ErrorOut},
+    response={200: MeetingOut, **errors(400, 403, 404)},
     summary="Cancel (METHOD:CANCEL to everyone)",
 )
 def cancel(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
@@ -273,7 +298,7 @@ def cancel(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeti
 
 @router.post(
     "/relationships/{relationship_id}/meetings/{meeting_id}/mark",
-    response={200: MeetingOut, 400: ErrorOut},
+    response={200: MeetingOut, **errors(400, 403, 404, 422)},
     summary="Mark held or missed",
 )
 def mark(request: HttpRequest, relationship_id: int, meeting_id: int, payload: MarkIn) -> Meeting:
@@ -286,21 +311,21 @@ def mark(request: HttpRequest, relationship_id: int, meeting_id: int, payload: M
 
 @router.get(
     "/relationships/{relationship_id}/meetings/{meeting_id}/agenda",
-    response=list[AgendaOut],
+    response={200: list[AgendaOut], **errors(404)},
     summary="Agenda (the pair only)",
 )
-def agenda(request: HttpRequest, relationship_id: int, meeting_id: int) -> list[Any]:
-    return list(_meeting(request, relationship_id, meeting_id).agenda.all())
+def agenda(request: HttpRequest, relationship_id: int, meeting_id: int) -> list[AgendaItem]:
+    return list(selectors.agenda(_meeting(request, relationship_id, meeting_id)))
 
 
 @router.post(
     "/relationships/{relationship_id}/meetings/{meeting_id}/agenda",
-    response={201: AgendaOut, 400: ErrorOut},
+    response={201: AgendaOut, **errors(400, 403, 404, 422)},
     summary="Add an agenda item",
 )
 def add_agenda(
     request: HttpRequest, relationship_id: int, meeting_id: int, payload: TextIn
-) -> Status[Any]:
+) -> Status[AgendaItem]:
     item = agenda_add(
         actor=_user(request),
         meeting=_meeting(request, relationship_id, meeting_id),
@@ -311,22 +336,20 @@ def add_agenda(
 
 @router.put(
     "/relationships/{relationship_id}/meetings/{meeting_id}/log",
-    response={200: dict[str, int], 400: ErrorOut},
+    response={200: LogOut, **errors(400, 403, 404, 422)},
     summary="Log the meeting: topics and hats",
 )
 def put_log(
     request: HttpRequest, relationship_id: int, meeting_id: int, payload: LogIn
-) -> dict[str, int]:
+) -> MeetingLog:
     meeting = _meeting(request, relationship_id, meeting_id)
-    people = {
-        p.pk: p for p in Person.objects.filter(memberships__relationship=meeting.relationship)
-    }
+    people = selectors.member_people(meeting.relationship)
     topics = []
     for topic in payload.topics:
         if topic.brought_by not in people:
             raise ApplicationError("Each topic was brought by someone in this match.")
         topics.append((topic.title, people[topic.brought_by]))
-    log = log_save(
+    return log_save(
         actor=_user(request),
         meeting=meeting,
         topics=topics,
@@ -334,12 +357,11 @@ def put_log(
         next_steps=payload.next_steps,
         private_note=payload.private_note,
     )
-    return {"log_id": log.pk, "topics": log.topics.count()}
 
 
 @router.get(
     "/relationships/{relationship_id}/notes",
-    response=list[NoteOut],
+    response={200: list[NoteOut], **errors(404)},
     summary="Private notes (the pair only)",
 )
 def list_notes(request: HttpRequest, relationship_id: int) -> list[PrivateNote]:
@@ -348,7 +370,7 @@ def list_notes(request: HttpRequest, relationship_id: int) -> list[PrivateNote]:
 
 @router.post(
     "/relationships/{relationship_id}/notes",
-    response={201: NoteOut, 400: ErrorOut},
+    response={201: NoteOut, **errors(400, 403, 404, 422)},
     summary="Add a private note",
 )
 def add_note(request: HttpRequest, relationship_id: int, payload: TextIn) -> Status[PrivateNote]:
@@ -360,14 +382,18 @@ def add_note(request: HttpRequest, relationship_id: int, payload: TextIn) -> Sta
     return Status(201, note)
 
 
-@router.get("/relationships/{relationship_id}/goals", response=list[GoalOut], summary="Goals")
+@router.get(
+    "/relationships/{relationship_id}/goals",
+    response={200: list[GoalOut], **errors(404)},
+    summary="Goals",
+)
 def list_goals(request: HttpRequest, relationship_id: int) -> list[Goal]:
     return list(selectors.goals(_relationship(request, relationship_id)))
 
 
 @router.post(
     "/relationships/{relationship_id}/goals",
-    response={201: GoalOut, 422: ErrorOut, 400: ErrorOut},
+    response={201: GoalOut, **errors(400, 403, 404, 422)},
     summary="Set a SMART goal",
 )
 def add_goal(request: HttpRequest, relationship_id: int, payload: GoalIn) -> Status[Goal]:
@@ -386,7 +412,7 @@ def add_goal(request: HttpRequest, relationship_id: int, payload: GoalIn) -> Sta
 
 @router.post(
     "/relationships/{relationship_id}/goals/{goal_id}/progress",
-    response={200: GoalOut, 422: ErrorOut, 400: ErrorOut},
+    response={200: GoalOut, **errors(400, 403, 404, 422)},
     summary="Update progress",
 )
 def goal_progress(
@@ -402,29 +428,29 @@ def goal_progress(
 
 @router.post(
     "/relationships/{relationship_id}/concerns",
-    response={201: dict[str, int], 422: ErrorOut},
+    response={201: ConcernOut, **errors(400, 403, 404, 422)},
     summary="Raise a concern with the coordinators (confidential)",
 )
 def raise_concern(
     request: HttpRequest, relationship_id: int, payload: ConcernIn
-) -> Status[dict[str, int]]:
+) -> Status[Concern]:
     concern = concern_raise(
         actor=_user(request),
         relationship=_relationship(request, relationship_id),
         kind=payload.kind,
         text=payload.text,
     )
-    return Status(201, {"id": concern.pk})
+    return Status(201, concern)
 
 
 @router.post(
     "/relationships/{relationship_id}/closing",
-    response={201: dict[str, Any], 400: ErrorOut, 422: ErrorOut},
+    response={201: ClosingOut, **errors(400, 403, 404, 422)},
     summary="Write my closing summary (ends the match if it is still active)",
 )
 def closing(
     request: HttpRequest, relationship_id: int, payload: ClosingIn
-) -> Status[dict[str, Any]]:
+) -> Status[ClosingSummary]:
     summary = closing_submit(
         actor=_user(request),
         relationship=_relationship(request, relationship_id),
@@ -434,12 +460,12 @@ def closing(
         would_do_again=payload.would_do_again,
         next_step=payload.next_step,
     )
-    return Status(201, {"id": summary.pk, "next_step": summary.next_step})
+    return Status(201, summary)
 
 
 @router.get(
     "/programs/{program_id}/health",
-    response=list[HealthOut],
+    response={200: list[HealthOut], **errors(404, 422)},
     summary="Relationship health: status and counts only (coordinators)",
 )
 def program_health(

@@ -31,11 +31,13 @@ from tandem.programs.selectors import can_coordinate
 from tandem.relationships import health
 from tandem.relationships.models import (
     LIVE_STATUSES,
+    AgendaItem,
     Concern,
     Goal,
     GoalStatus,
     LoggedTopic,
     Meeting,
+    MeetingLog,
     MeetingStatus,
     Membership,
     PrivateNote,
@@ -184,6 +186,7 @@ def due_items(user: User) -> list[DueItem]:
         )
     for relationship in (
         Relationship.objects.filter(members__person=person, status=RelationshipStatus.ACTIVE)
+        .select_related("program")
         .annotate(mine=Count("goals", filter=Q(goals__owner=person)))
         .filter(mine=0)
     ):
@@ -405,3 +408,20 @@ def health_facts(relationship: Relationship, now: datetime) -> health.Facts:
         topic_bringers=topic_bringers(relationship),
         members=list(relationship.members.values_list("person_id", flat=True)),
     )
+
+
+def meetings(relationship: Relationship) -> QuerySet[Meeting]:
+    return relationship.meetings.all()
+
+
+def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.agenda.all()
+
+
+def member_people(relationship: Relationship) -> dict[int, Person]:
+    """The people in a relationship by id (who may have brought a logged topic)."""
+    return {m.person_id: m.person for m in relationship.members.select_related("person__user")}
+
+
+def topic_count(log: MeetingLog) -> int:
+    return log.topics.count()
