@@ -39,6 +39,7 @@ people:import_upload              get     login  403         403      403       
 people:import_preview             get     login  403         403      403         200
 people:import_result              get     login  403         403      403         200
 people:import_discard             post    login  403         403      403         302
+people:import_apply               post    login  403         403      403         200
 notify:outbox                     get     login  403         403      403         200
 notify:message                    get     login  403         403      403         200
 notify:retry                      post    login  403         403      403         302
@@ -260,6 +261,7 @@ def world(admin, coordinator, participant, outsider):
             "people:import_preview": {"batch_id": batch.pk},
             "people:import_result": {"batch_id": applied.pk},
             "people:import_discard": {"batch_id": batch.pk},
+            "people:import_apply": {"batch_id": batch.pk},
             "notify:message": {"message_id": message.pk},
             "accounts:token_revoke": {"token_id": token.pk},
             **{
