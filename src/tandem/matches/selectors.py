@@ -10,7 +10,14 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
-from tandem.matches.models import MatchRun, Proposal, ProposalMember, UnmatchedPerson
+from tandem.matches import engine_input
+from tandem.matches.models import (
+    CriteriaVersion,
+    MatchRun,
+    Proposal,
+    ProposalMember,
+    UnmatchedPerson,
+)
 from tandem.people.models import Person
 from tandem.privacy import Aggregate, AggregateTable, suppress
 from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
@@ -30,6 +37,32 @@ def access_run(*, user: User, run_id: int) -> MatchRun:
 
 def runs(program: Program) -> QuerySet[MatchRun]:
     return program.runs.select_related("criteria", "created_by").order_by("-created_at")
+
+
+# --- criteria ----------------------------------------------------------------------------------
+
+
+def latest_criteria(program: Program) -> CriteriaVersion:
+    """The latest saved criteria version; before the first save or run, the defaults for the
+    program's kind as an *unsaved* version 1 (a page that only shows them writes nothing;
+    ``services.criteria.current_criteria`` keeps them when a write needs a saved version)."""
+    version = program.criteria_versions.order_by("-number").first()
+    if version is not None:
+        return version
+    return CriteriaVersion(
+        program=program,
+        number=1,
+        config=engine_input.default_config(program),
+        note="Defaults for this kind of program",
+    )
+
+
+def criteria_versions(program: Program) -> QuerySet[CriteriaVersion]:
+    return program.criteria_versions.select_related("created_by").order_by("-number")
+
+
+def criteria_version(program: Program, version_id: int) -> CriteriaVersion | None:
+    return program.criteria_versions.filter(pk=version_id).first()
 
 
 def proposals(run: MatchRun, *, sort: str = "score", department: str = "") -> list[Proposal]:

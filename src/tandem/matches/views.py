@@ -13,7 +13,7 @@ from tandem.matches import selectors
 from tandem.matches.forms import CriteriaForm, DeclineForm, EndRelationshipForm, RepairForm
 from tandem.matches.models import PairRule, PairRuleKind, RunPurpose, RunStatus
 from tandem.matches.selectors import pool
-from tandem.matches.services.criteria import criteria_save, current_criteria
+from tandem.matches.services.criteria import criteria_save
 from tandem.matches.services.pair_rules import pair_rule_remove, pair_rule_set
 from tandem.matches.services.publish import run_publish
 from tandem.matches.services.review import proposal_swap
@@ -46,7 +46,7 @@ def _fail(request: HttpRequest, exc: ApplicationError) -> None:
 def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    criteria = current_criteria(program)
+    criteria = selectors.latest_criteria(program)
     relationships = list(selectors.program_relationships(program))
     log_action("matching.overview_viewed", actor=user, target=program, request=request)
     return render(
@@ -74,7 +74,7 @@ def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse
 def criteria_view(request: HttpRequest, program_id: int) -> HttpResponse:
     user = _user(request)
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    current = current_criteria(program)
+    current = selectors.latest_criteria(program)
     form = CriteriaForm(program, current.config, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
