@@ -64,6 +64,9 @@ programs:withdraw                 post    login  302         404      302       
 programs:opt_out                  post    login  302         404      302         302
 matches:mine                      get     login  200         200      200         200
 matches:my_match                  get     login  200         404      404         404
+matches:my_match_accept           post    login  302         404      404         404
+matches:my_match_decline          post    login  302         404      404         404
+matches:my_match_repair           post    login  302         404      404         404
 matches:program                   get     login  404         404      200         200
 matches:criteria                  get     login  404         404      200         200
 matches:run_create                post    login  404         404      302         302
@@ -71,7 +74,12 @@ matches:compare                   get     login  404         404      200       
 matches:rule_remove               post    login  404         404      302         302
 matches:relationship_end          get     login  404         404      200         200
 matches:run                       get     login  404         404      200         200
-matches:run_action                post    login  404         404      302         302
+matches:run_publish               post    login  404         404      302         302
+matches:run_discard               post    login  404         404      302         302
+matches:run_rerun                 post    login  404         404      302         302
+matches:run_swap                  post    login  404         404      302         302
+matches:run_lock                  post    login  404         404      302         302
+matches:run_forbid                post    login  404         404      302         302
 matches:fairness                  get     login  404         404      200         200
 relationships:calendar            get     login  200         200      200         200
 relationships:program_health      get     login  404         404      200         200
@@ -270,7 +278,11 @@ def world(admin, coordinator, participant, outsider):
                 if name.startswith("programs:") and name not in ("programs:list", "programs:create")
             },
             "programs:question": {"program_id": program.pk, "question_id": question.pk},
-            "matches:my_match": {"membership_id": membership.pk},
+            **{
+                name: {"membership_id": membership.pk}
+                for name in PAGES
+                if name.startswith("matches:my_match")
+            },
             "matches:program": {"program_id": program.pk},
             "matches:criteria": {"program_id": program.pk},
             "matches:run_create": {"program_id": program.pk},
@@ -281,7 +293,10 @@ def world(admin, coordinator, participant, outsider):
                 "relationship_id": relationship.pk,
             },
             "matches:run": {"run_id": run.pk},
-            "matches:run_action": {"run_id": run.pk},
+            **{
+                f"matches:run_{action}": {"run_id": run.pk}
+                for action in ("publish", "discard", "rerun", "swap", "lock", "forbid")
+            },
             "matches:fairness": {"run_id": run.pk},
             "relationships:program_health": {"program_id": program.pk},
             "insights:dashboard": {"program_id": program.pk},
@@ -309,6 +324,14 @@ def world(admin, coordinator, participant, outsider):
             "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
         },
+        # what a form posts, where an empty POST would be refused before access is decided
+        "data": {
+            f"matches:run_{action}": {
+                "first": participant.person.pk,
+                "second": coordinator.person.pk,
+            }
+            for action in ("swap", "lock", "forbid")
+        },
         "api_ids": {
             "person_id": participant.person.pk,
             "batch_id": applied.pk,
@@ -334,7 +357,7 @@ def _client(world, role: str) -> Client:
 def test_page_access(world, name, role):
     method, expected = PAGES[name]
     url = reverse(name, kwargs=world["kwargs"].get(name))
-    response = getattr(_client(world, role), method)(url)
+    response = getattr(_client(world, role), method)(url, world["data"].get(name, {}))
     if expected[role] == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))

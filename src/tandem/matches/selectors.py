@@ -14,8 +14,10 @@ from tandem.matches import engine_input
 from tandem.matches.models import (
     CriteriaVersion,
     MatchRun,
+    PairRule,
     Proposal,
     ProposalMember,
+    RunStatus,
     UnmatchedPerson,
 )
 from tandem.people.models import Person
@@ -37,6 +39,17 @@ def access_run(*, user: User, run_id: int) -> MatchRun:
 
 def runs(program: Program) -> QuerySet[MatchRun]:
     return program.runs.select_related("criteria", "created_by").order_by("-created_at")
+
+
+def finished_runs(program: Program) -> QuerySet[MatchRun]:
+    """Runs with results to look at or compare: done, or done and published."""
+    return program.runs.filter(status__in=[RunStatus.DONE, RunStatus.PUBLISHED]).select_related(
+        "criteria"
+    )
+
+
+def finished_run(program: Program, run_id: int) -> MatchRun | None:
+    return finished_runs(program).filter(pk=run_id).first()
 
 
 # --- criteria ----------------------------------------------------------------------------------
@@ -63,6 +76,34 @@ def criteria_versions(program: Program) -> QuerySet[CriteriaVersion]:
 
 def criteria_version(program: Program, version_id: int) -> CriteriaVersion | None:
     return program.criteria_versions.filter(pk=version_id).first()
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def pair_rules(program: Program) -> QuerySet[PairRule]:
+    return PairRule.objects.filter(program=program).select_related("first__user", "second__user")
+
+
+def pair(first_id: int, second_id: int) -> tuple[Person, Person]:
+    """The two people a coordinator picked on the review screen (the services check that both
+    are enrolled); an id that does not exist is a 404."""
+    people = Person.objects.select_related("user").in_bulk([first_id, second_id])
+    if first_id not in people or second_id not in people:
+        raise NotFound()
+    return people[first_id], people[second_id]
+
+
+def proposal_departments(run: MatchRun) -> list[str]:
+    """The departments of everyone in the run's proposals (the review screen's filter)."""
+    return sorted(
+        {
+            m.person.department.name
+            for p in proposals(run)
+            for m in p.members.all()
+            if m.person.department
+        }
+    )
 
 
 def proposals(run: MatchRun, *, sort: str = "score", department: str = "") -> list[Proposal]:
@@ -238,6 +279,24 @@ def program_relationships(program: Program) -> QuerySet[Relationship]:
     return program.relationships.prefetch_related(
         Prefetch("members", queryset=Membership.objects.select_related("person__user"))
     ).order_by("status", "-created_at")
+
+
+def program_relationship(program: Program, relationship_id: int) -> Relationship:
+    """One match of the program (the caller has checked the program is the viewer's to run)."""
+    relationship = program.relationships.filter(pk=relationship_id).first()
+    if relationship is None:
+        raise NotFound()
+    return relationship
+
+
+def repair_requests(relationship: Relationship) -> QuerySet[RepairRequest]:
+    return relationship.repair_requests.select_related("requested_by__user")
+
+
+def has_open_repair_request(membership: Membership) -> bool:
+    return membership.relationship.repair_requests.filter(
+        requested_by_id=membership.person_id, handled_at__isnull=True
+    ).exists()
 
 
 def open_repair_requests(program: Program) -> QuerySet[RepairRequest]:

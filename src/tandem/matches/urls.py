@@ -7,6 +7,9 @@ app_name = "matches"
 urlpatterns = [
     path("", views.my_matches_view, name="mine"),
     path("m/<int:membership_id>/", views.my_match_view, name="my_match"),
+    path("m/<int:membership_id>/accept/", views.my_match_accept_view, name="my_match_accept"),
+    path("m/<int:membership_id>/decline/", views.my_match_decline_view, name="my_match_decline"),
+    path("m/<int:membership_id>/repair/", views.my_match_repair_view, name="my_match_repair"),
     path("programs/<int:program_id>/", views.program_matching_view, name="program"),
     path("programs/<int:program_id>/criteria/", views.criteria_view, name="criteria"),
     path("programs/<int:program_id>/runs/", views.run_create_view, name="run_create"),
@@ -22,6 +25,11 @@ urlpatterns = [
         name="relationship_end",
     ),
     path("runs/<int:run_id>/", views.run_view, name="run"),
-    path("runs/<int:run_id>/action/", views.run_action_view, name="run_action"),
+    path("runs/<int:run_id>/publish/", views.run_publish_view, name="run_publish"),
+    path("runs/<int:run_id>/discard/", views.run_discard_view, name="run_discard"),
+    path("runs/<int:run_id>/rerun/", views.run_rerun_view, name="run_rerun"),
+    path("runs/<int:run_id>/swap/", views.run_swap_view, name="run_swap"),
+    path("runs/<int:run_id>/lock/", views.run_lock_view, name="run_lock"),
+    path("runs/<int:run_id>/forbid/", views.run_forbid_view, name="run_forbid"),
     path("runs/<int:run_id>/fairness/", views.fairness_view, name="fairness"),
 ]

@@ -1,18 +1,24 @@
+"""Matching screens: coordinators run, review, adjust and publish; participants answer.
+
+Each action is its own POST URL (``runs/<id>/publish/``, ``m/<id>/accept/``…); the views parse
+the request, call one service and answer with a redirect and a message, or the page again with
+the form's errors.
+"""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
 from tandem.matches import selectors
 from tandem.matches.forms import CriteriaForm, DeclineForm, EndRelationshipForm, RepairForm
-from tandem.matches.models import PairRule, PairRuleKind, RunPurpose, RunStatus
-from tandem.matches.selectors import pool
+from tandem.matches.models import MatchRun, PairRuleKind, RunPurpose, RunStatus
 from tandem.matches.services.criteria import criteria_save
 from tandem.matches.services.pair_rules import pair_rule_remove, pair_rule_set
 from tandem.matches.services.publish import run_publish
@@ -20,7 +26,7 @@ from tandem.matches.services.review import proposal_swap
 from tandem.matches.services.runs import run_create, run_discard
 from tandem.people.models import Person
 from tandem.programs.selectors import access_program_as_coordinator
-from tandem.relationships.models import LIVE_STATUSES, Relationship
+from tandem.relationships.models import LIVE_STATUSES, Membership
 from tandem.relationships.services.answers import (
     membership_accept,
     membership_decline,
@@ -29,24 +35,19 @@ from tandem.relationships.services.answers import (
 from tandem.relationships.services.lifecycle import relationship_end
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _int(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
 
 
-def _fail(request: HttpRequest, exc: ApplicationError) -> None:
+def _fail(request: AuthenticatedHttpRequest, exc: ApplicationError) -> None:
     details = " ".join(e.message for e in exc.errors)
     messages.error(request, f"{exc.message} {details}".strip())
 
 
 @login_required
-def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def program_matching_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    criteria = selectors.latest_criteria(program)
     relationships = list(selectors.program_relationships(program))
     log_action("matching.overview_viewed", actor=user, target=program, request=request)
     return render(
@@ -54,15 +55,13 @@ def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse
         "matches/program.html",
         {
             "program": program,
-            "criteria": criteria,
+            "criteria": selectors.latest_criteria(program),
             "runs": selectors.runs(program)[:20],
-            "pool": pool(program),
+            "pool": selectors.pool(program),
             "relationships": relationships,
             "live": [r for r in relationships if r.status in LIVE_STATUSES],
             "repairs": selectors.open_repair_requests(program),
-            "rules": PairRule.objects.filter(program=program).select_related(
-                "first__user", "second__user"
-            ),
+            "rules": selectors.pair_rules(program),
             "people": selectors.enrolled_people(program),
             "section": "programs",
         },
@@ -71,8 +70,8 @@ def program_matching_view(request: HttpRequest, program_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def criteria_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def criteria_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     current = selectors.latest_criteria(program)
     form = CriteriaForm(program, current.config, request.POST or None)
@@ -94,7 +93,7 @@ def criteria_view(request: HttpRequest, program_id: int) -> HttpResponse:
             "program": program,
             "form": form,
             "current": current,
-            "versions": program.criteria_versions.select_related("created_by")[:10],
+            "versions": selectors.criteria_versions(program)[:10],
             "section": "programs",
         },
     )
@@ -102,46 +101,40 @@ def criteria_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_create_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
+def run_create_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    version_id = request.POST.get("criteria")
-    criteria = program.criteria_versions.filter(pk=version_id).first() if version_id else None
-    purpose = RunPurpose.REMATCH if request.POST.get("purpose") == "rematch" else RunPurpose.MATCH
+    version_id = _int(request.POST.get("criteria"))
+    try:
+        seed = int(request.POST.get("seed") or 0)
+    except ValueError:
+        messages.error(request, "Invalid seed.")
+        return redirect("matches:program", program_id=program.pk)
     try:
         run = run_create(
             actor=user,
             program=program,
-            criteria=criteria,
-            purpose=purpose,
+            criteria=selectors.criteria_version(program, version_id) if version_id else None,
+            purpose=RunPurpose.REMATCH
+            if request.POST.get("purpose") == "rematch"
+            else RunPurpose.MATCH,
             label=request.POST.get("label", ""),
-            seed=int(request.POST.get("seed") or 0),
+            seed=seed,
         )
-    except (ApplicationError, ValueError) as exc:
-        _fail(
-            request, exc if isinstance(exc, ApplicationError) else ApplicationError("Invalid seed.")
-        )
+    except ApplicationError as exc:
+        _fail(request, exc)
         return redirect("matches:program", program_id=program.pk)
     return redirect("matches:run", run_id=run.pk)
 
 
 @login_required
-def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    user = _user(request)
+def run_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    user = request.user
     run = selectors.access_run(user=user, run_id=run_id)
-    if request.htmx and run.status in (RunStatus.QUEUED, RunStatus.RUNNING):  # type: ignore[attr-defined]
+    if request.htmx and run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
         return render(request, "matches/_progress.html", {"run": run})
     sort = request.GET.get("sort", "score")
     department = request.GET.get("department", "")
-    proposals = selectors.proposals(run, sort=sort, department=department)
-    departments = sorted(
-        {
-            m.person.department.name
-            for p in selectors.proposals(run)
-            for m in p.members.all()
-            if m.person.department
-        }
-    )
     log_action(
         "matching.run_viewed", actor=user, target=run.program, request=request, data={"run": run.pk}
     )
@@ -151,72 +144,130 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
         {
             "run": run,
             "program": run.program,
-            "proposals": proposals,
+            "proposals": selectors.proposals(run, sort=sort, department=department),
             "metrics": selectors.metrics(run),
             "histogram": selectors.histogram(run),
             "unmatched": selectors.unmatched(run),
             "sort": sort,
             "department": department,
-            "departments": departments,
+            "departments": selectors.proposal_departments(run),
             "people": selectors.enrolled_people(run.program),
             "section": "programs",
-            "others": run.program.runs.filter(
-                status__in=[RunStatus.DONE, RunStatus.PUBLISHED]
-            ).exclude(pk=run.pk),
         },
     )
 
 
-@login_required
-@require_POST
-def run_action_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    user = _user(request)
-    run = selectors.access_run(user=user, run_id=run_id)
-    action = request.POST.get("action")
-    try:
-        if action == "publish":
-            relationships = run_publish(actor=user, run=run)
-            messages.success(
-                request, f"Published {len(relationships)} matches; everyone has been told."
-            )
-            return redirect("matches:program", program_id=run.program_id)
-        if action == "discard":
-            run_discard(actor=user, run=run)
-            return redirect("matches:program", program_id=run.program_id)
-        if action == "rerun":
-            new = run_create(
-                actor=user,
-                program=run.program,
-                criteria=run.criteria,
-                purpose=run.purpose,
-                label="re-run with locks",
-                seed=run.seed + 1,
-            )
-            return redirect("matches:run", run_id=new.pk)
-        if action == "swap":
-            first = get_object_or_404(Person, pk=_int(request.POST.get("first")))
-            second = get_object_or_404(Person, pk=_int(request.POST.get("second")))
-            proposal_swap(actor=user, run=run, first=first, second=second)
-            messages.success(
-                request, f"Swapped {first.name} and {second.name}; both matches were rescored."
-            )
-        if action in (PairRuleKind.LOCK, PairRuleKind.FORBID):
-            first = get_object_or_404(Person, pk=_int(request.POST.get("first")))
-            second = get_object_or_404(Person, pk=_int(request.POST.get("second")))
-            pair_rule_set(actor=user, program=run.program, first=first, second=second, kind=action)
-            verb = "always be matched" if action == PairRuleKind.LOCK else "never be matched"
-            messages.success(
-                request, f"{first.name} and {second.name} will {verb}. Re-run to apply it."
-            )
-    except ApplicationError as exc:
-        _fail(request, exc)
+# --- one URL per review action: runs/<id>/publish/, discard/, rerun/, swap/, lock/, forbid/ -----
+
+
+def _run(request: AuthenticatedHttpRequest, run_id: int) -> MatchRun:
+    return selectors.access_run(user=request.user, run_id=run_id)
+
+
+def _pair(request: AuthenticatedHttpRequest) -> tuple[Person, Person]:
+    return selectors.pair(_int(request.POST.get("first")), _int(request.POST.get("second")))
+
+
+def _back_to(run: MatchRun) -> HttpResponse:
     return redirect("matches:run", run_id=run.pk)
 
 
 @login_required
 @require_POST
-def rule_remove_view(request: HttpRequest, program_id: int, rule_id: int) -> HttpResponse:
-    user = _user(request)
+def run_publish_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    try:
+        relationships = run_publish(actor=request.user, run=run)
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return _back_to(run)
+    messages.success(request, f"Published {len(relationships)} matches; everyone has been told.")
+    return redirect("matches:program", program_id=run.program_id)
+
+
+@login_required
+@require_POST
+def run_discard_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    try:
+        run_discard(actor=request.user, run=run)
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return _back_to(run)
+    return redirect("matches:program", program_id=run.program_id)
+
+
+@login_required
+@require_POST
+def run_rerun_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    """The same criteria again with the locks and forbids added since, and the next seed."""
+    run = _run(request, run_id)
+    try:
+        new = run_create(
+            actor=request.user,
+            program=run.program,
+            criteria=run.criteria,
+            purpose=run.purpose,
+            label="re-run with locks",
+            seed=run.seed + 1,
+        )
+    except ApplicationError as exc:
+        _fail(request, exc)
+        return _back_to(run)
+    return _back_to(new)
+
+
+@login_required
+@require_POST
+def run_swap_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    first, second = _pair(request)
+    try:
+        proposal_swap(actor=request.user, run=run, first=first, second=second)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(
+            request, f"Swapped {first.name} and {second.name}; both matches were rescored."
+        )
+    return _back_to(run)
+
+
+def _pair_rule(request: AuthenticatedHttpRequest, run_id: int, kind: PairRuleKind) -> HttpResponse:
+    run = _run(request, run_id)
+    first, second = _pair(request)
+    try:
+        pair_rule_set(
+            actor=request.user, program=run.program, first=first, second=second, kind=kind
+        )
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        verb = "always be matched" if kind == PairRuleKind.LOCK else "never be matched"
+        messages.success(
+            request, f"{first.name} and {second.name} will {verb}. Re-run to apply it."
+        )
+    return _back_to(run)
+
+
+@login_required
+@require_POST
+def run_lock_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    return _pair_rule(request, run_id, PairRuleKind.LOCK)
+
+
+@login_required
+@require_POST
+def run_forbid_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    return _pair_rule(request, run_id, PairRuleKind.FORBID)
+
+
+@login_required
+@require_POST
+def rule_remove_view(
+    request: AuthenticatedHttpRequest, program_id: int, rule_id: int
+) -> HttpResponse:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     try:
         pair_rule_remove(actor=user, program=program, rule_id=rule_id)
@@ -226,31 +277,27 @@ def rule_remove_view(request: HttpRequest, program_id: int, rule_id: int) -> Htt
 
 
 @login_required
-def compare_view(request: HttpRequest, program_id: int) -> HttpResponse:
-    user = _user(request)
-    program = access_program_as_coordinator(user=user, program_id=program_id)
-    candidates = program.runs.filter(status__in=[RunStatus.DONE, RunStatus.PUBLISHED])
-    chosen = [candidates.filter(pk=_int(request.GET.get(k))).first() for k in ("a", "b")]
-    columns = [(run, selectors.metrics(run)) for run in chosen if run is not None]
+def compare_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    chosen = [selectors.finished_run(program, _int(request.GET.get(k))) for k in ("a", "b")]
     return render(
         request,
         "matches/compare.html",
         {
             "program": program,
-            "runs": candidates.select_related("criteria"),
-            "columns": columns,
+            "runs": selectors.finished_runs(program),
+            "columns": [(run, selectors.metrics(run)) for run in chosen if run is not None],
             "section": "programs",
         },
     )
 
 
 @login_required
-def fairness_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    user = _user(request)
-    run = selectors.access_run(user=user, run_id=run_id)
+def fairness_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
     log_action(
         "matching.fairness_viewed",
-        actor=user,
+        actor=request.user,
         target=run.program,
         request=request,
         data={"run": run.pk},
@@ -271,11 +318,11 @@ def fairness_view(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def relationship_end_view(
-    request: HttpRequest, program_id: int, relationship_id: int
+    request: AuthenticatedHttpRequest, program_id: int, relationship_id: int
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
-    relationship = get_object_or_404(Relationship, pk=relationship_id, program=program)
+    relationship = selectors.program_relationship(program, relationship_id)
     form = EndRelationshipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -299,57 +346,36 @@ def relationship_end_view(
             "program": program,
             "relationship": relationship,
             "form": form,
-            "requests": relationship.repair_requests.select_related("requested_by__user"),
+            "requests": selectors.repair_requests(relationship),
             "section": "programs",
         },
     )
 
 
-# --- participants ------------------------------------------------------------------------------
+# --- participants: m/<id>/ and its answers m/<id>/accept/, decline/, repair/ -------------------
 
 
 @login_required
-def my_matches_view(request: HttpRequest) -> HttpResponse:
+def my_matches_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "matches/mine.html",
-        {
-            "memberships": selectors.memberships_of(_user(request)),
-            "section": "matches",
-        },
+        {"memberships": selectors.memberships_of(request.user), "section": "matches"},
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_match_view(request: HttpRequest, membership_id: int) -> HttpResponse:
-    user = _user(request)
-    membership = selectors.access_membership(user=user, membership_id=membership_id)
+def _membership(request: AuthenticatedHttpRequest, membership_id: int) -> Membership:
+    return selectors.access_membership(user=request.user, membership_id=membership_id)
+
+
+def _my_match_page(
+    request: AuthenticatedHttpRequest,
+    membership: Membership,
+    *,
+    decline_form: DeclineForm | None = None,
+    repair_form: RepairForm | None = None,
+) -> HttpResponse:
     relationship = membership.relationship
-    decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
-    repair_form = RepairForm(request.POST if request.POST.get("action") == "repair" else None)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "accept":
-                membership_accept(actor=user, membership=membership)
-                messages.success(request, "You accepted. We will let you know when everyone has.")
-            elif action == "decline" and decline_form.is_valid():
-                membership_decline(
-                    actor=user,
-                    membership=membership,
-                    reason=decline_form.cleaned_data["reason"],
-                )
-                messages.info(request, "You declined. You are back in the pool for the next match.")
-            elif action == "repair" and repair_form.is_valid():
-                repair_request(
-                    actor=user, relationship=relationship, reason=repair_form.cleaned_data["reason"]
-                )
-                messages.info(request, "Your request went to the coordinators, confidentially.")
-        except ApplicationError as exc:
-            _fail(request, exc)
-        return redirect("matches:my_match", membership_id=membership.pk)
-    membership.refresh_from_db()
     return render(
         request,
         "matches/my_match.html",
@@ -358,11 +384,70 @@ def my_match_view(request: HttpRequest, membership_id: int) -> HttpResponse:
             "relationship": relationship,
             "program": relationship.program,
             "partners": selectors.partners(membership),
-            "decline_form": decline_form,
-            "repair_form": repair_form,
+            "decline_form": decline_form or DeclineForm(),
+            "repair_form": repair_form or RepairForm(),
             "section": "matches",
-            "pending_request": relationship.repair_requests.filter(
-                requested_by=membership.person, handled_at__isnull=True
-            ).exists(),
+            "pending_request": selectors.has_open_repair_request(membership),
         },
     )
+
+
+def _back_to_match(membership: Membership) -> HttpResponse:
+    return redirect("matches:my_match", membership_id=membership.pk)
+
+
+@login_required
+def my_match_view(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
+    """The page linked from the "you have a match" email: who, why, and the answer buttons."""
+    return _my_match_page(request, _membership(request, membership_id))
+
+
+@login_required
+@require_POST
+def my_match_accept_view(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
+    membership = _membership(request, membership_id)
+    try:
+        membership_accept(actor=request.user, membership=membership)
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, "You accepted. We will let you know when everyone has.")
+    return _back_to_match(membership)
+
+
+@login_required
+@require_POST
+def my_match_decline_view(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
+    membership = _membership(request, membership_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _my_match_page(request, membership, decline_form=form)
+    try:
+        membership_decline(
+            actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.info(request, "You declined. You are back in the pool for the next match.")
+    return _back_to_match(membership)
+
+
+@login_required
+@require_POST
+def my_match_repair_view(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
+    membership = _membership(request, membership_id)
+    form = RepairForm(request.POST)
+    if not form.is_valid():
+        return _my_match_page(request, membership, repair_form=form)
+    try:
+        repair_request(
+            actor=request.user,
+            relationship=membership.relationship,
+            reason=form.cleaned_data["reason"],
+        )
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.info(request, "Your request went to the coordinators, confidentially.")
+    return _back_to_match(membership)
