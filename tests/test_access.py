@@ -19,7 +19,15 @@ from tandem.matches.services.criteria import current_criteria
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
 from tandem.programs import services
-from tandem.relationships.models import Goal, Meeting, Membership, Relationship
+from tandem.relationships.models import (
+    AgendaItem,
+    Concern,
+    Goal,
+    Meeting,
+    Membership,
+    Milestone,
+    Relationship,
+)
 from tests.conftest import client_for
 from tests.factories import PersonFactory, make_program
 from tests.feedback.access import feedback_world
@@ -82,14 +90,28 @@ matches:run_lock                  post    login  404         404      302       
 matches:run_forbid                post    login  404         404      302         302
 matches:fairness                  get     login  404         404      200         200
 relationships:calendar            get     login  200         200      200         200
+relationships:calendar_create     post    login  200         200      200         200
+relationships:calendar_revoke     post    login  302         302      302         302
 relationships:program_health      get     login  404         404      200         200
+relationships:concern_handled     post    login  404         404      302         302
 relationships:detail              get     login  200         404      404         404
 relationships:kickoff             get     login  200         404      404         404
 relationships:schedule            get     login  200         404      404         404
 relationships:meeting             get     login  200         404      404         404
 relationships:meeting_ics         get     login  200         404      404         404
+relationships:meeting_agenda_add  post    login  200         404      404         404
+relationships:meeting_agenda_remove post  login  302         404      404         404
+relationships:meeting_held        post    login  302         404      404         404
+relationships:meeting_missed      post    login  302         404      404         404
+relationships:meeting_reschedule  post    login  200         404      404         404
+relationships:meeting_cancel      post    login  302         404      404         404
+relationships:meeting_log         post    login  200         404      404         404
 relationships:goal_new            get     login  200         404      404         404
 relationships:goal                get     login  200         404      404         404
+relationships:goal_progress       post    login  200         404      404         404
+relationships:goal_done           post    login  302         404      404         404
+relationships:goal_drop           post    login  302         404      404         404
+relationships:milestone_toggle    post    login  302         404      404         404
 relationships:note                post    login  302         404      404         404
 relationships:concern             get     login  200         404      404         404
 relationships:close               get     login  200         404      404         404
@@ -252,6 +274,11 @@ def world(admin, coordinator, participant, outsider):
         target="2",
         target_date=timezone.localdate() + timedelta(days=30),
     )
+    milestone = Milestone.objects.create(goal=goal, title="Outline")
+    item = AgendaItem.objects.create(meeting=meeting, added_by=participant.person, text="Talks")
+    concern = Concern.objects.create(
+        program=program, relationship=relationship, raised_by=participant.person, text="Hm"
+    )
     rule = PairRule.objects.create(
         program=program, kind="forbid", first=participant.person, second=coordinator.person
     )
@@ -299,6 +326,7 @@ def world(admin, coordinator, participant, outsider):
             },
             "matches:fairness": {"run_id": run.pk},
             "relationships:program_health": {"program_id": program.pk},
+            "relationships:concern_handled": {"program_id": program.pk, "concern_id": concern.pk},
             "insights:dashboard": {"program_id": program.pk},
             "insights:export": {"program_id": program.pk, "fmt": "csv"},
             "insights:report": {"program_id": program.pk},
@@ -315,12 +343,26 @@ def world(admin, coordinator, participant, outsider):
                     "relationships:close",
                 )
             },
-            "relationships:meeting": {"relationship_id": relationship.pk, "meeting_id": meeting.pk},
-            "relationships:meeting_ics": {
+            **{
+                name: {"relationship_id": relationship.pk, "meeting_id": meeting.pk}
+                for name in PAGES
+                if name.startswith("relationships:meeting")
+            },
+            "relationships:meeting_agenda_remove": {
                 "relationship_id": relationship.pk,
                 "meeting_id": meeting.pk,
+                "item_id": item.pk,
             },
-            "relationships:goal": {"relationship_id": relationship.pk, "goal_id": goal.pk},
+            **{
+                name: {"relationship_id": relationship.pk, "goal_id": goal.pk}
+                for name in PAGES
+                if name.startswith("relationships:goal") and name != "relationships:goal_new"
+            },
+            "relationships:milestone_toggle": {
+                "relationship_id": relationship.pk,
+                "goal_id": goal.pk,
+                "milestone_id": milestone.pk,
+            },
             "programs:question_action": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
         },
