@@ -20,7 +20,15 @@ from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
 from tandem.programs.services.enrolment import enrolment_submit
 from tandem.programs.services.stages import program_transition
-from tandem.relationships.models import Goal, Meeting, Membership, Relationship
+from tandem.relationships.models import (
+    AgendaItem,
+    Concern,
+    Goal,
+    Meeting,
+    Membership,
+    Milestone,
+    Relationship,
+)
 from tests.conftest import client_for
 from tests.factories import PersonFactory, make_program
 from tests.feedback.access import feedback_world
@@ -40,6 +48,7 @@ people:import_upload              get     login  403         403      403       
 people:import_preview             get     login  403         403      403         200
 people:import_result              get     login  403         403      403         200
 people:import_discard             post    login  403         403      403         302
+people:import_apply               post    login  403         403      403         200
 notify:outbox                     get     login  403         403      403         200
 notify:message                    get     login  403         403      403         200
 notify:retry                      post    login  403         403      403         302
@@ -66,6 +75,9 @@ programs:withdraw                 post    login  302         404      302       
 programs:opt_out                  post    login  302         404      302         302
 matches:mine                      get     login  200         200      200         200
 matches:my_match                  get     login  200         404      404         404
+matches:my_match_accept           post    login  302         404      404         404
+matches:my_match_decline          post    login  302         404      404         404
+matches:my_match_repair           post    login  302         404      404         404
 matches:program                   get     login  404         404      200         200
 matches:criteria                  get     login  404         404      200         200
 matches:run_create                post    login  404         404      302         302
@@ -73,17 +85,36 @@ matches:compare                   get     login  404         404      200       
 matches:rule_remove               post    login  404         404      302         302
 matches:relationship_end          get     login  404         404      200         200
 matches:run                       get     login  404         404      200         200
-matches:run_action                post    login  404         404      302         302
+matches:run_publish               post    login  404         404      302         302
+matches:run_discard               post    login  404         404      302         302
+matches:run_rerun                 post    login  404         404      302         302
+matches:run_swap                  post    login  404         404      302         302
+matches:run_lock                  post    login  404         404      302         302
+matches:run_forbid                post    login  404         404      302         302
 matches:fairness                  get     login  404         404      200         200
 relationships:calendar            get     login  200         200      200         200
+relationships:calendar_create     post    login  200         200      200         200
+relationships:calendar_revoke     post    login  302         302      302         302
 relationships:program_health      get     login  404         404      200         200
+relationships:concern_handled     post    login  404         404      302         302
 relationships:detail              get     login  200         404      404         404
 relationships:kickoff             get     login  200         404      404         404
 relationships:schedule            get     login  200         404      404         404
 relationships:meeting             get     login  200         404      404         404
 relationships:meeting_ics         get     login  200         404      404         404
+relationships:meeting_agenda_add  post    login  200         404      404         404
+relationships:meeting_agenda_remove post  login  302         404      404         404
+relationships:meeting_held        post    login  302         404      404         404
+relationships:meeting_missed      post    login  302         404      404         404
+relationships:meeting_reschedule  post    login  200         404      404         404
+relationships:meeting_cancel      post    login  302         404      404         404
+relationships:meeting_log         post    login  200         404      404         404
 relationships:goal_new            get     login  200         404      404         404
 relationships:goal                get     login  200         404      404         404
+relationships:goal_progress       post    login  200         404      404         404
+relationships:goal_done           post    login  302         404      404         404
+relationships:goal_drop           post    login  302         404      404         404
+relationships:milestone_toggle    post    login  302         404      404         404
 relationships:note                post    login  302         404      404         404
 relationships:concern             get     login  200         404      404         404
 relationships:close               get     login  200         404      404         404
@@ -250,6 +281,11 @@ def world(admin, coordinator, participant, outsider):
         target="2",
         target_date=timezone.localdate() + timedelta(days=30),
     )
+    milestone = Milestone.objects.create(goal=goal, title="Outline")
+    item = AgendaItem.objects.create(meeting=meeting, added_by=participant.person, text="Talks")
+    concern = Concern.objects.create(
+        program=program, relationship=relationship, raised_by=participant.person, text="Hm"
+    )
     rule = PairRule.objects.create(
         program=program, kind="forbid", first=participant.person, second=coordinator.person
     )
@@ -267,6 +303,7 @@ def world(admin, coordinator, participant, outsider):
             "people:import_preview": {"batch_id": batch.pk},
             "people:import_result": {"batch_id": applied.pk},
             "people:import_discard": {"batch_id": batch.pk},
+            "people:import_apply": {"batch_id": batch.pk},
             "notify:message": {"message_id": message.pk},
             "accounts:token_revoke": {"token_id": token.pk},
             **{
@@ -275,7 +312,11 @@ def world(admin, coordinator, participant, outsider):
                 if name.startswith("programs:") and name not in ("programs:list", "programs:create")
             },
             "programs:question": {"program_id": program.pk, "question_id": question.pk},
-            "matches:my_match": {"membership_id": membership.pk},
+            **{
+                name: {"membership_id": membership.pk}
+                for name in PAGES
+                if name.startswith("matches:my_match")
+            },
             "matches:program": {"program_id": program.pk},
             "matches:criteria": {"program_id": program.pk},
             "matches:run_create": {"program_id": program.pk},
@@ -286,9 +327,13 @@ def world(admin, coordinator, participant, outsider):
                 "relationship_id": relationship.pk,
             },
             "matches:run": {"run_id": run.pk},
-            "matches:run_action": {"run_id": run.pk},
+            **{
+                f"matches:run_{action}": {"run_id": run.pk}
+                for action in ("publish", "discard", "rerun", "swap", "lock", "forbid")
+            },
             "matches:fairness": {"run_id": run.pk},
             "relationships:program_health": {"program_id": program.pk},
+            "relationships:concern_handled": {"program_id": program.pk, "concern_id": concern.pk},
             "insights:dashboard": {"program_id": program.pk},
             "insights:export": {"program_id": program.pk, "fmt": "csv"},
             "insights:report": {"program_id": program.pk},
@@ -305,16 +350,38 @@ def world(admin, coordinator, participant, outsider):
                     "relationships:close",
                 )
             },
-            "relationships:meeting": {"relationship_id": relationship.pk, "meeting_id": meeting.pk},
-            "relationships:meeting_ics": {
+            **{
+                name: {"relationship_id": relationship.pk, "meeting_id": meeting.pk}
+                for name in PAGES
+                if name.startswith("relationships:meeting")
+            },
+            "relationships:meeting_agenda_remove": {
                 "relationship_id": relationship.pk,
                 "meeting_id": meeting.pk,
+                "item_id": item.pk,
             },
-            "relationships:goal": {"relationship_id": relationship.pk, "goal_id": goal.pk},
+            **{
+                name: {"relationship_id": relationship.pk, "goal_id": goal.pk}
+                for name in PAGES
+                if name.startswith("relationships:goal") and name != "relationships:goal_new"
+            },
+            "relationships:milestone_toggle": {
+                "relationship_id": relationship.pk,
+                "goal_id": goal.pk,
+                "milestone_id": milestone.pk,
+            },
             "programs:question_up": {"program_id": program.pk, "question_id": question.pk},
             "programs:question_down": {"program_id": program.pk, "question_id": question.pk},
             "programs:question_delete": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
+        },
+        # what a form posts, where an empty POST would be refused before access is decided
+        "data": {
+            f"matches:run_{action}": {
+                "first": participant.person.pk,
+                "second": coordinator.person.pk,
+            }
+            for action in ("swap", "lock", "forbid")
         },
         "api_ids": {
             "person_id": participant.person.pk,
@@ -341,7 +408,7 @@ def _client(world, role: str) -> Client:
 def test_page_access(world, name, role):
     method, expected = PAGES[name]
     url = reverse(name, kwargs=world["kwargs"].get(name))
-    response = getattr(_client(world, role), method)(url)
+    response = getattr(_client(world, role), method)(url, world["data"].get(name, {}))
     if expected[role] == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))

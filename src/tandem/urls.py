@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from tandem.api import api
-from tandem.relationships.views import calendar_feed_view
+from tandem.relationships.views.calendar import calendar_feed_view
 
 urlpatterns = [
     path("", include("tandem.web.urls")),

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.accounts import services
+from tandem.accounts import selectors, services
 from tandem.accounts.forms import ApiTokenForm, InvitationAcceptForm, LoginForm
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 
 
@@ -68,8 +68,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_tokens_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def api_tokens_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     form = ApiTokenForm(data=request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
@@ -79,7 +79,7 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
             form.add_error("name", exc.message)
         else:
             form = ApiTokenForm()
-    tokens = user.api_tokens.all()
+    tokens = selectors.api_tokens(user)
     return render(
         request,
         "accounts/tokens.html",
@@ -89,7 +89,7 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+def api_token_revoke_view(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    services.api_token_revoke(user=request.user, token_id=token_id)
     messages.success(request, "The token is revoked; clients using it are refused from now on.")
     return redirect("accounts:tokens")

@@ -2,63 +2,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.exports import spreadsheet_response
 from tandem.feedback.selectors import program_survey_kpis
 from tandem.insights import kpis
+from tandem.insights.forms import FilterForm
 from tandem.insights.report import report_pdf
-from tandem.people.models import Department
 from tandem.programs.models import Program
 from tandem.programs.selectors import access_program_as_coordinator, coordinated_programs
 from tandem.relationships.selectors import health_counts, program_health
+from tandem.ui.htmx import render_page_or_partial
 
 
-class FilterForm(forms.Form):
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.all(), required=False, empty_label="All departments"
-    )
-    level = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        label="Career level",
-        choices=[("", "All levels")] + [(str(i), f"Level {i}") for i in range(1, 9)],
-    )
-
-    def filters(self) -> kpis.Filters:
-        if not self.is_valid():
-            return kpis.Filters()
-        department = self.cleaned_data.get("department")
-        return kpis.Filters(
-            department_id=department.pk if department else None,
-            level=self.cleaned_data.get("level"),
-        )
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _board(request: HttpRequest, program_id: int) -> tuple[Program, FilterForm, kpis.Dashboard]:
-    user = _user(request)
-    program = access_program_as_coordinator(user=user, program_id=program_id)
+def _board(
+    request: AuthenticatedHttpRequest, program_id: int
+) -> tuple[Program, FilterForm, kpis.Dashboard]:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
     form = FilterForm(request.GET or None)
     board = kpis.dashboard(program, form.filters())
     return program, form, board
 
 
 @login_required
-def dashboard_view(request: HttpRequest, program_id: int) -> HttpResponse:
+def dashboard_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program, form, board = _board(request, program_id)
-    user = _user(request)
+    user = request.user
     rows = program_health(user=user, program=program, limit=25)
     log_action(
         "insights.dashboard_viewed",
@@ -76,13 +51,14 @@ def dashboard_view(request: HttpRequest, program_id: int) -> HttpResponse:
         "section": "programs",
         "survey": program_survey_kpis(program),
     }
-    template = "insights/_board.html" if request.htmx else "insights/dashboard.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render_page_or_partial(
+        request, "insights/dashboard.html", "insights/_board.html", context
+    )
 
 
 @login_required
-def organisation_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def organisation_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not user.is_admin:
         raise PermissionDenied
     rows = kpis.organisation(coordinated_programs(user))
@@ -111,7 +87,7 @@ def _table(board: kpis.Dashboard) -> tuple[list[str], list[list[Any]]]:
 
 
 @login_required
-def export_view(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
+def export_view(request: AuthenticatedHttpRequest, program_id: int, fmt: str) -> HttpResponse:
     """KPI tables as CSV or XLSX: aggregates only, every cell neutralised against formulas."""
     program, _, board = _board(request, program_id)
     if board.refused:
@@ -133,7 +109,7 @@ def export_view(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse
     filename = f"tandem-{program.pk}-kpis-{stamp}"
     log_action(
         "insights.exported",
-        actor=_user(request),
+        actor=request.user,
         target=program,
         request=request,
         data={"format": fmt},
@@ -146,9 +122,9 @@ def export_view(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse
 
 
 @login_required
-def report_view(request: HttpRequest, program_id: int) -> HttpResponse:
+def report_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program, form, board = _board(request, program_id)
-    log_action("insights.report_viewed", actor=_user(request), target=program, request=request)
+    log_action("insights.report_viewed", actor=request.user, target=program, request=request)
     return render(
         request,
         "insights/report.html",
@@ -163,9 +139,9 @@ def report_view(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def report_pdf_view(request: HttpRequest, program_id: int) -> HttpResponse:
+def report_pdf_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program, _, board = _board(request, program_id)
-    log_action("insights.report_downloaded", actor=_user(request), target=program, request=request)
+    log_action("insights.report_downloaded", actor=request.user, target=program, request=request)
     response = HttpResponse(
         report_pdf(board, survey=program_survey_kpis(program)), content_type="application/pdf"
     )

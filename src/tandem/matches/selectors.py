@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
+from tandem.matches import engine_input
 from tandem.matches.models import (
     CriteriaVersion,
     MatchRun,
@@ -40,6 +41,67 @@ def access_run(*, user: User, run_id: int) -> MatchRun:
 
 def runs(program: Program) -> QuerySet[MatchRun]:
     return program.runs.select_related("criteria", "created_by").order_by("-created_at")
+
+
+def finished_runs(program: Program) -> QuerySet[MatchRun]:
+    """Runs with results to look at or compare: done, or done and published."""
+    return program.runs.filter(status__in=[RunStatus.DONE, RunStatus.PUBLISHED]).select_related(
+        "criteria"
+    )
+
+
+def finished_run(program: Program, run_id: int) -> MatchRun | None:
+    return finished_runs(program).filter(pk=run_id).first()
+
+
+# --- criteria ----------------------------------------------------------------------------------
+
+
+def latest_criteria(program: Program) -> CriteriaVersion:
+    """The latest saved criteria version; before the first save or run, the defaults for the
+    program's kind as an *unsaved* version 1 (a page that only shows them writes nothing;
+    ``services.criteria.current_criteria`` keeps them when a write needs a saved version)."""
+    version = program.criteria_versions.order_by("-number").first()
+    if version is not None:
+        return version
+    return CriteriaVersion(
+        program=program,
+        number=1,
+        config=engine_input.default_config(program),
+        note="Defaults for this kind of program",
+    )
+
+
+def criteria_versions(program: Program) -> QuerySet[CriteriaVersion]:
+    return program.criteria_versions.select_related("created_by").order_by("-number")
+
+
+# --- review ------------------------------------------------------------------------------------
+
+
+def pair_rules(program: Program) -> QuerySet[PairRule]:
+    return PairRule.objects.filter(program=program).select_related("first__user", "second__user")
+
+
+def pair(first_id: int, second_id: int) -> tuple[Person, Person]:
+    """The two people a coordinator picked on the review screen (the services check that both
+    are enrolled); an id that does not exist is a 404."""
+    people = Person.objects.select_related("user").in_bulk([first_id, second_id])
+    if first_id not in people or second_id not in people:
+        raise NotFound()
+    return people[first_id], people[second_id]
+
+
+def proposal_departments(run: MatchRun) -> list[str]:
+    """The departments of everyone in the run's proposals (the review screen's filter)."""
+    return sorted(
+        {
+            m.person.department.name
+            for p in proposals(run)
+            for m in p.members.all()
+            if m.person.department
+        }
+    )
 
 
 def proposals(run: MatchRun, *, sort: str = "score", department: str = "") -> list[Proposal]:
@@ -217,6 +279,24 @@ def program_relationships(program: Program) -> QuerySet[Relationship]:
     ).order_by("status", "-created_at")
 
 
+def program_relationship(program: Program, relationship_id: int) -> Relationship:
+    """One match of the program (the caller has checked the program is the viewer's to run)."""
+    relationship = program.relationships.filter(pk=relationship_id).first()
+    if relationship is None:
+        raise NotFound()
+    return relationship
+
+
+def repair_requests(relationship: Relationship) -> QuerySet[RepairRequest]:
+    return relationship.repair_requests.select_related("requested_by__user")
+
+
+def has_open_repair_request(membership: Membership) -> bool:
+    return membership.relationship.repair_requests.filter(
+        requested_by_id=membership.person_id, handled_at__isnull=True
+    ).exists()
+
+
 def open_repair_requests(program: Program) -> QuerySet[RepairRequest]:
     return RepairRequest.objects.filter(
         relationship__program=program, handled_at__isnull=True
@@ -278,20 +358,12 @@ def rotation_due(program: Program, now: datetime) -> bool:
     return last is None or last.created_at + ROUND_EVERY[program.cadence] <= now
 
 
-def criteria_versions(program: Program) -> QuerySet[CriteriaVersion]:
-    return program.criteria_versions.order_by("-number")
-
-
 def criteria_version(program: Program, criteria_id: int) -> CriteriaVersion:
     """A criteria version of this program; another program's version is not found."""
     version = program.criteria_versions.filter(pk=criteria_id).first()
     if version is None:
         raise NotFound()
     return version
-
-
-def pair_rules(program: Program) -> QuerySet[PairRule]:
-    return PairRule.objects.filter(program=program)
 
 
 def my_match_list(user: User) -> QuerySet[Membership]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from tandem.core.errors import NotFound
 from tandem.notify.models import OutboxMessage, Status
 
 
@@ -24,3 +25,15 @@ def outbox_messages(
     if search:
         messages = messages.filter(Q(recipient__icontains=search) | Q(subject__icontains=search))
     return messages
+
+
+def outbox_message(message_id: int) -> OutboxMessage:
+    """One message of the outbox (the views check that the viewer is an admin)."""
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    if message is None:
+        raise NotFound()
+    return message
+
+
+def failed_message_ids() -> list[int]:
+    return list(OutboxMessage.objects.filter(status=Status.FAILED).values_list("id", flat=True))

@@ -1,3 +1,6 @@
+"""The outbox screens (admins only). notify sits below accounts in the layer map, so these views
+take a plain ``HttpRequest`` and ask the user object only for ``is_admin``."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -5,13 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.audit.services import log_action
-from tandem.notify.models import OutboxMessage, Status
+from tandem.notify.models import Status
 from tandem.notify.outbox import retry_now
-from tandem.notify.selectors import outbox_counts, outbox_messages
+from tandem.notify.selectors import (
+    failed_message_ids,
+    outbox_counts,
+    outbox_message,
+    outbox_messages,
+)
 
 
 def _admin(request: HttpRequest) -> None:
@@ -43,7 +51,7 @@ def outbox_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def outbox_message_view(request: HttpRequest, message_id: int) -> HttpResponse:
     _admin(request)
-    message = get_object_or_404(OutboxMessage, pk=message_id)
+    message = outbox_message(message_id)
     log_action("notify.message_viewed", actor=request.user, target=message, request=request)
     return render(request, "notify/message.html", {"message": message, "section": "outbox"})
 
@@ -54,7 +62,7 @@ def outbox_retry_view(request: HttpRequest) -> HttpResponse:
     _admin(request)
     ids = [int(i) for i in request.POST.getlist("message") if i.isdigit()]
     if request.POST.get("all_failed"):
-        ids = list(outbox_messages(status=Status.FAILED).values_list("id", flat=True))
+        ids = failed_message_ids()
     count = retry_now(ids)
     log_action("notify.retry", actor=request.user, data={"messages": count})
     messages.success(request, f"{count} message{'s' if count != 1 else ''} queued again.")

@@ -70,6 +70,13 @@ def person_for_user(user: User) -> Person | None:
     )
 
 
+def person_timezone(user_id: int | None) -> str | None:
+    """The time zone of the user's directory entry, if they have one."""
+    if user_id is None:
+        return None
+    return Person.objects.filter(user_id=user_id).values_list("timezone", flat=True).first()
+
+
 def departments_with_counts() -> QuerySet[Department]:
     return Department.objects.annotate(
         active=Count("people", filter=Q(people__status=PersonStatus.ACTIVE))

@@ -132,6 +132,25 @@ def batch_table(batch: ImportBatch) -> Table:
     return parse_file(bytes(batch.content), batch.file_name)
 
 
+def import_plan(
+    *,
+    batch: ImportBatch,
+    actor: User | None = None,
+    mapping: Mapping | None = None,
+    full_export: bool | None = None,
+) -> tuple[Table, ImportPlan]:
+    """What applying the batch would do, with the stored or the given mapping — saving nothing
+    (the preview page's GET, and the page shown again when an import is refused)."""
+    table = batch_table(batch)
+    plan = plan_import(
+        table,
+        batch.mapping if mapping is None else mapping,
+        full_export=batch.full_export if full_export is None else full_export,
+        actor=actor,
+    )
+    return table, plan
+
+
 def import_preview(
     *,
     batch: ImportBatch,
@@ -139,6 +158,8 @@ def import_preview(
     mapping: Mapping | None = None,
     full_export: bool | None = None,
 ) -> tuple[Table, ImportPlan]:
+    """Plan the import with a new mapping and keep the mapping (and the error count) on the
+    batch, so the next preview and the apply start from it."""
     table = batch_table(batch)
     if mapping is not None:
         batch.mapping = mapping

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
@@ -19,9 +20,11 @@ from tandem.people.forms import (
     ProfileForm,
 )
 from tandem.people.importing.fields import FIELDS
-from tandem.people.importing.reader import Row
-from tandem.people.models import ImportBatch
+from tandem.people.importing.plan import ImportPlan
+from tandem.people.importing.reader import Row, Table
+from tandem.people.models import ImportBatch, ImportStatus
 from tandem.people.services import ImportRejected
+from tandem.ui.htmx import render_page_or_partial
 
 PAGE_SIZE = 50
 
@@ -32,8 +35,8 @@ def _admin_only(user: User) -> None:
 
 
 @login_required
-def directory_view(request: HttpRequest) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def directory_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    viewer = request.user
     if not selectors.can_view_directory(viewer):
         raise PermissionDenied
     form = DirectoryFilterForm(request.GET or {"status": "active"})
@@ -53,13 +56,14 @@ def directory_view(request: HttpRequest) -> HttpResponse:
         "section": "people",
         "stats": selectors.directory_stats(),
     }
-    template = "people/_directory_table.html" if request.htmx else "people/directory.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render_page_or_partial(
+        request, "people/directory.html", "people/_directory_table.html", context
+    )
 
 
 @login_required
-def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def person_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    viewer = request.user
     person = selectors.access_person(viewer=viewer, person_id=person_id)
     if person.user_id != viewer.pk:
         log_action("people.person_viewed", actor=viewer, target=person, request=request)
@@ -68,8 +72,8 @@ def person_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def me_view(request: HttpRequest) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def me_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    viewer = request.user
     person = selectors.person_for_user(viewer)
     if person is None:
         return render(request, "people/no_profile.html", {"section": "profile"})
@@ -103,8 +107,8 @@ def me_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload_view(request: HttpRequest) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def import_upload_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    viewer = request.user
     _admin_only(viewer)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -126,44 +130,80 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_preview_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def import_preview_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
+    """The mapping and its preview; a POST (htmx, on every change) keeps a new mapping."""
+    viewer = request.user
     _admin_only(viewer)
     batch = selectors.access_import_batch(viewer=viewer, batch_id=batch_id)
-    if batch.status != "uploaded":
+    if batch.status != ImportStatus.UPLOADED:
         return redirect("people:import_result", batch_id=batch.pk)
     try:
-        table, plan = services.import_preview(batch=batch, actor=viewer)
+        table, plan = services.import_plan(batch=batch, actor=viewer)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("people:import_upload")
-    form = ImportMappingForm(
+    form = _mapping_form(batch, table, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        table, plan = services.import_preview(
+            batch=batch,
+            actor=viewer,
+            mapping=form.mapping(),
+            full_export=form.cleaned_data["full_export"],
+        )
+    return _preview_page(request, batch, table, plan, form)
+
+
+@login_required
+@require_POST
+def import_apply_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
+    """Import with the posted mapping, everything or nothing; a refused file shows its problems."""
+    viewer = request.user
+    _admin_only(viewer)
+    batch = selectors.access_import_batch(viewer=viewer, batch_id=batch_id)
+    if batch.status != ImportStatus.UPLOADED:
+        return redirect("people:import_result", batch_id=batch.pk)
+    try:
+        table, plan = services.import_plan(batch=batch, actor=viewer)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("people:import_upload")
+    form = _mapping_form(batch, table, request.POST)
+    mapping = form.mapping() if form.is_valid() else {}
+    if not form.is_valid():  # mapping() adds an error when two columns fill one field
+        return _preview_page(request, batch, table, plan, form)
+    try:
+        services.import_apply(
+            actor=viewer,
+            batch=batch,
+            mapping=mapping,
+            full_export=form.cleaned_data["full_export"],
+            send_invitations=form.cleaned_data["send_invitations"],
+        )
+    except ImportRejected as exc:
+        messages.error(request, exc.message)
+        return _preview_page(request, batch, table, exc.plan, form)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("people:import_preview", batch_id=batch.pk)
+    return redirect("people:import_result", batch_id=batch.pk)
+
+
+def _mapping_form(batch: ImportBatch, table: Table, data: QueryDict | None) -> ImportMappingForm:
+    return ImportMappingForm(
         table.headers,
         batch.mapping,
-        request.POST or None,
+        data,
         initial={"full_export": batch.full_export, "send_invitations": True},
     )
-    if request.method == "POST" and form.is_valid():
-        mapping = form.mapping()
-        full_export = form.cleaned_data["full_export"]
-        if request.POST.get("action") == "apply" and form.is_valid():
-            try:
-                services.import_apply(
-                    actor=viewer,
-                    batch=batch,
-                    mapping=mapping,
-                    full_export=full_export,
-                    send_invitations=form.cleaned_data["send_invitations"],
-                )
-            except ImportRejected as exc:
-                plan = exc.plan
-                messages.error(request, exc.message)
-            else:
-                return redirect("people:import_result", batch_id=batch.pk)
-        else:
-            table, plan = services.import_preview(
-                batch=batch, actor=viewer, mapping=mapping, full_export=full_export
-            )
+
+
+def _preview_page(
+    request: AuthenticatedHttpRequest,
+    batch: ImportBatch,
+    table: Table,
+    plan: ImportPlan,
+    form: ImportMappingForm,
+) -> HttpResponse:
     columns = [
         (
             field,
@@ -185,14 +225,15 @@ def import_preview_view(request: HttpRequest, batch_id: int) -> HttpResponse:
         "fields": FIELDS,
         "section": "import",
     }
-    template = "people/_import_preview_panel.html" if request.htmx else "people/import_preview.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render_page_or_partial(
+        request, "people/import_preview.html", "people/_import_preview_panel.html", context
+    )
 
 
 @login_required
 @require_POST
-def import_discard_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def import_discard_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
+    viewer = request.user
     _admin_only(viewer)
     batch = selectors.access_import_batch(viewer=viewer, batch_id=batch_id)
     services.import_discard(actor=viewer, batch=batch)
@@ -201,10 +242,10 @@ def import_discard_view(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @login_required
-def import_result_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def import_result_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
+    viewer = request.user
     _admin_only(viewer)
-    batch: ImportBatch = selectors.access_import_batch(viewer=viewer, batch_id=batch_id)
+    batch = selectors.access_import_batch(viewer=viewer, batch_id=batch_id)
     return render(request, "people/import_result.html", {"batch": batch, "section": "import"})
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from tandem.people.models import Person, Skill
-from tandem.relationships.models import ConcernKind, MeetingKind, NextStep
+from tandem.relationships.models import ConcernKind, MeetingKind, MeetingLog, NextStep
 from tandem.relationships.slots import Slot
 
 DURATIONS = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours")]
@@ -128,6 +128,17 @@ class LogForm(forms.Form):
             if title and person:
                 rows.append((title, person))
         return rows
+
+
+def log_initial(log: MeetingLog | None) -> dict[str, str]:
+    """A saved log as the log form's initial values, so saving again edits it."""
+    if log is None:
+        return {}
+    initial = {"takeaways": log.takeaways, "next_steps": log.next_steps}
+    for index, topic in enumerate(log.topics.all()[: LogForm.ROWS]):
+        initial[f"topic_{index}"] = topic.title
+        initial[f"by_{index}"] = str(topic.brought_by_id)
+    return initial
 
 
 class GoalForm(forms.Form):

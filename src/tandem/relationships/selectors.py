@@ -32,14 +32,19 @@ from tandem.relationships import health
 from tandem.relationships.models import (
     LIVE_STATUSES,
     AgendaItem,
+    CalendarFeed,
+    ClosingSummary,
     Concern,
     Goal,
     GoalStatus,
+    GoalUpdate,
     LoggedTopic,
     Meeting,
+    MeetingKind,
     MeetingLog,
     MeetingStatus,
     Membership,
+    Milestone,
     PrivateNote,
     Relationship,
     RelationshipStatus,
@@ -76,6 +81,41 @@ def access_goal(*, user: User, relationship_id: int, goal_id: int) -> tuple[Goal
     if goal is None:
         raise NotFound()
     return goal, membership
+
+
+def access_own_goal(*, user: User, relationship_id: int, goal_id: int) -> Goal:
+    """A goal its owner may change; its owner's partners (who may read it) get ``NotFound``."""
+    goal, membership = access_goal(user=user, relationship_id=relationship_id, goal_id=goal_id)
+    if goal.owner_id != membership.person_id:
+        raise NotFound()
+    return goal
+
+
+def access_milestone(*, goal: Goal, milestone_id: int) -> Milestone:
+    milestone = goal.milestones.filter(pk=milestone_id).first()
+    if milestone is None:
+        raise NotFound()
+    milestone.goal = goal
+    return milestone
+
+
+def access_agenda_item(*, meeting: Meeting, item_id: int) -> AgendaItem:
+    item = meeting.agenda.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    item.meeting = meeting
+    return item
+
+
+def access_concern(*, user: User, program: Program, concern_id: int) -> Concern:
+    """A concern raised in a program the user coordinates; any other id is ``NotFound``."""
+    if not can_coordinate(user, program):
+        raise NotFound()
+    concern = Concern.objects.filter(program=program, pk=concern_id).first()
+    if concern is None:
+        raise NotFound()
+    concern.program = program
+    return concern
 
 
 def members(relationship: Relationship) -> list[Membership]:
@@ -130,6 +170,36 @@ def past(relationship: Relationship) -> QuerySet[Meeting]:
 
 def goals(relationship: Relationship) -> QuerySet[Goal]:
     return relationship.goals.select_related("owner__user", "skill").prefetch_related("milestones")
+
+
+def active_goals(relationship: Relationship) -> QuerySet[Goal]:
+    return goals(relationship).filter(status=GoalStatus.ACTIVE)
+
+
+def goal_updates(goal: Goal, limit: int = 20) -> list[GoalUpdate]:
+    return list(goal.updates.all()[:limit])
+
+
+def kickoff_meeting(relationship: Relationship) -> Meeting | None:
+    """The kickoff that is planned or was held (a cancelled one does not count)."""
+    return (
+        relationship.meetings.filter(kind=MeetingKind.KICKOFF)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .first()
+    )
+
+
+def own_log(meeting: Meeting, person: Person) -> MeetingLog | None:
+    """The person's own log of the meeting, with its topics, to edit it again."""
+    return meeting.logs.filter(author=person).prefetch_related("topics").first()
+
+
+def closing_of(membership: Membership) -> ClosingSummary | None:
+    return ClosingSummary.objects.filter(membership=membership).first()
+
+
+def has_active_calendar_feed(user: User) -> bool:
+    return CalendarFeed.objects.filter(person__user=user, revoked_at__isnull=True).exists()
 
 
 def notes(relationship: Relationship) -> QuerySet[PrivateNote]:

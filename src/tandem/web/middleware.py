@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from tandem.core.errors import ApplicationError
-from tandem.people.models import Person
+from tandem.people.selectors import person_timezone
 from tandem.web import errors
 
 
@@ -64,8 +64,7 @@ class PersonTimezoneMiddleware:
 
 
 def _person_zone(request: HttpRequest) -> ZoneInfo | None:
-    user_id: int = request.user.pk  # type: ignore[assignment]
-    name = Person.objects.filter(user_id=user_id).values_list("timezone", flat=True).first()
+    name = person_timezone(request.user.pk)
     if not name:
         return None
     try:

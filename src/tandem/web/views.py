@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.notify.selectors import outbox_counts
 from tandem.people import selectors as people
 from tandem.relationships import selectors as relationships
 
 
 @login_required
-def home_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     context: dict[str, object] = {
         "section": "home",
         "person": people.person_for_user(user),

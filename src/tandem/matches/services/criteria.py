@@ -9,10 +9,10 @@ from django.db import transaction
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError
-from tandem.matches import engine_input
 from tandem.matches.models import (
     CriteriaVersion,
 )
+from tandem.matches.selectors import latest_criteria
 from tandem.matches.services.common import require_coordinator
 from tandem.matching import (
     ConfigError,
@@ -24,14 +24,14 @@ from tandem.programs.models import (
 
 
 def current_criteria(program: Program) -> CriteriaVersion:
-    version = program.criteria_versions.order_by("-number").first()
-    if version is None:
-        version = CriteriaVersion.objects.create(
-            program=program,
-            number=1,
-            config=engine_input.default_config(program),
-            note="Defaults for this kind of program",
-        )
+    """The latest criteria version, saving the defaults as version 1 first if there is none yet.
+
+    For write use cases (saving criteria, starting a run, a rotation round) that need a version
+    a run can point at; pages that only show the criteria use ``selectors.latest_criteria``.
+    """
+    version = latest_criteria(program)
+    if version.pk is None:
+        version.save()
     return version
 
 
