@@ -11,6 +11,7 @@ import pytest
 from tandem.core.errors import ApplicationError
 from tandem.matches.models import CriteriaVersion
 from tandem.matches.services.criteria import criteria_save, current_criteria
+from tests.conftest import client_for
 from tests.factories import ProgramFactory, UserFactory
 from tests.matches.conftest import audited
 
@@ -126,3 +127,11 @@ def test_only_the_programs_coordinators_save_criteria(coordinator, program_facto
     with pytest.raises(ApplicationError) as caught:
         criteria_save(actor=other, program=program, config=dict(current_criteria(program).config))
     assert caught.value.status == 403
+
+
+def test_reading_the_criteria_through_the_api_writes_nothing(coordinator, program_factory):
+    program = program_factory(4)
+    response = client_for(coordinator).get(f"/api/programs/{program.pk}/criteria")
+    assert response.status_code == 200
+    assert [(v["id"], v["number"]) for v in response.json()] == [(None, 1)]
+    assert not CriteriaVersion.objects.filter(program=program).exists()

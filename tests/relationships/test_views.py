@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.programs.models import Enrolment, Program, ProgramStatus
 from tandem.relationships.models import (
     AgendaItem,
     CalendarFeed,
@@ -18,32 +16,11 @@ from tandem.relationships.models import (
     Goal,
     Meeting,
     MeetingStatus,
-    Membership,
     Milestone,
-    Relationship,
-    RelationshipStatus,
 )
 from tests.conftest import client_for
 from tests.factories import make_program
 from tests.writes import no_writes
-
-
-@pytest.fixture
-def pair(coordinator, participant, outsider):
-    """An active peer pair of ``participant`` and ``outsider``."""
-    program = make_program(coordinator, status="enrolling")
-    Program.objects.filter(pk=program.pk).update(status=ProgramStatus.ACTIVE)
-    relationship = Relationship.objects.create(
-        program=program, status=RelationshipStatus.ACTIVE, activated_at=timezone.now()
-    )
-    for user in (participant, outsider):
-        Enrolment.objects.create(
-            program=program, person=user.person, accepted_guidelines_at=timezone.now()
-        )
-        Membership.objects.create(
-            relationship=relationship, person=user.person, accepted_at=timezone.now()
-        )
-    return relationship
 
 
 def _meeting(pair, organiser, *, hours_from_now: int) -> Meeting:

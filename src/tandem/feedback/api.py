@@ -1,11 +1,10 @@
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError, FieldError
 from tandem.core.schemas import errors
 from tandem.feedback import results as r
@@ -143,10 +142,6 @@ class ResponseIn(Schema):
     answers: dict[int, Any]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _cell(cell: r.Cell, question: SurveyQuestion | None = None) -> CellOut:
     value = None if cell.value is ALL else str(cell.value)
     out = CellOut(group=cell.label, value=value, shown=cell.shown)
@@ -215,8 +210,8 @@ def _only(raw: str | None) -> tuple[str, str] | None:
     response={200: list[SurveyOut], **errors(404)},
     summary="Surveys of a program with response rates (coordinators)",
 )
-def list_surveys(request: HttpRequest, program_id: int) -> list[SurveyOut]:
-    program = access_program_as_coordinator(user=_user(request), program_id=program_id)
+def list_surveys(request: AuthenticatedHttpRequest, program_id: int) -> list[SurveyOut]:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
     return [SurveyOut.of(s) for s in selectors.program_surveys(program)]
 
 
@@ -226,13 +221,16 @@ def list_surveys(request: HttpRequest, program_id: int) -> list[SurveyOut]:
     summary="Survey results, suppressed with the survey's thresholds (coordinators)",
 )
 def survey_results(
-    request: HttpRequest, survey_id: int, breakdown: str | None = None, only: str | None = None
+    request: AuthenticatedHttpRequest,
+    survey_id: int,
+    breakdown: str | None = None,
+    only: str | None = None,
 ) -> ResultsOut:
     """``breakdown``: department, level_band or role. ``only``: a filter such as
     ``role:mentor``. Groups below the threshold, and groups that would reveal them by
     subtraction, come back with ``shown: false`` and a reason instead of numbers."""
     result = selectors.survey_results(
-        user=_user(request),
+        user=request.user,
         survey_id=survey_id,
         breakdown=breakdown or None,
         only=_only(only),
@@ -268,8 +266,8 @@ def _my_question(question: SurveyQuestion) -> MyQuestionOut:
 
 
 @router.get("/me/surveys", response={200: list[MySurveyOut], **errors()}, summary="My open surveys")
-def my_surveys(request: HttpRequest) -> list[MySurveyOut]:
-    user = _user(request)
+def my_surveys(request: AuthenticatedHttpRequest) -> list[MySurveyOut]:
+    user = request.user
     person = person_for_user(user)
     items = selectors.my_surveys(user)
     unanswered = [i.survey for i in items if not i.answered]
@@ -298,10 +296,10 @@ def my_surveys(request: HttpRequest) -> list[MySurveyOut]:
     summary="Answer a survey (once)",
 )
 def submit_response(
-    request: HttpRequest, survey_id: int, payload: ResponseIn
+    request: AuthenticatedHttpRequest, survey_id: int, payload: ResponseIn
 ) -> Status[MessageOut]:
     """Nothing identifying comes back: the response of an anonymous survey has no id to share."""
-    user = _user(request)
+    user = request.user
     survey, _ = selectors.access_survey_as_respondent(user=user, survey_id=survey_id)
     if survey.status != SurveyStatus.OPEN:
         raise ApplicationError("This survey is closed; answers can no longer be sent.")

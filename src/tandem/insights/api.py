@@ -1,7 +1,6 @@
-from django.http import HttpRequest
 from ninja import Router, Schema
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 from tandem.core.schemas import errors
 from tandem.insights import kpis
@@ -36,12 +35,12 @@ class DashboardOut(Schema):
     summary="The program's KPIs and chart series (coordinators; small groups refused)",
 )
 def program_kpis(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     program_id: int,
     department_id: int | None = None,
     level: int | None = None,
 ) -> DashboardOut:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     board = kpis.dashboard(program, kpis.Filters(department_id=department_id, level=level))
     if board.refused:

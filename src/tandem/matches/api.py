@@ -1,11 +1,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 from tandem.core.schemas import errors
 from tandem.matches import selectors
@@ -18,7 +17,7 @@ from tandem.matches.models import (
     RunPurpose,
     UnmatchedPerson,
 )
-from tandem.matches.services.criteria import criteria_save, current_criteria
+from tandem.matches.services.criteria import criteria_save
 from tandem.matches.services.pair_rules import pair_rule_remove, pair_rule_set
 from tandem.matches.services.publish import run_publish
 from tandem.matches.services.review import proposal_swap
@@ -33,7 +32,9 @@ router = Router(tags=["matching"])
 
 
 class CriteriaOut(Schema):
-    id: int
+    id: int | None = Field(
+        None, description="None for the unsaved defaults, before any save or run."
+    )
     number: int
     config: dict[str, Any]
     note: str
@@ -155,10 +156,6 @@ class MembershipOut(Schema):
         return [m.person.user.name for m in obj.relationship.members.all() if m.pk != obj.pk]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _person(person_id: int) -> Person:
     person = person_by_id(person_id)
     if person is None:
@@ -171,10 +168,10 @@ def _person(person_id: int) -> Person:
     response={200: list[CriteriaOut], **errors(404)},
     summary="Criteria versions",
 )
-def list_criteria(request: HttpRequest, program_id: int) -> list[CriteriaVersion]:
-    program = access_program_as_coordinator(user=_user(request), program_id=program_id)
-    current_criteria(program)
-    return list(selectors.criteria_versions(program))
+def list_criteria(request: AuthenticatedHttpRequest, program_id: int) -> list[CriteriaVersion]:
+    """Newest first; before the first save or run, only the defaults (not yet saved)."""
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    return list(selectors.criteria_versions(program)) or [selectors.latest_criteria(program)]
 
 
 @router.post(
@@ -183,9 +180,9 @@ def list_criteria(request: HttpRequest, program_id: int) -> list[CriteriaVersion
     summary="Save a new criteria version",
 )
 def save_criteria(
-    request: HttpRequest, program_id: int, payload: CriteriaIn
+    request: AuthenticatedHttpRequest, program_id: int, payload: CriteriaIn
 ) -> Status[CriteriaVersion]:
-    user = _user(request)
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     version = criteria_save(
         actor=user,
@@ -201,8 +198,8 @@ def save_criteria(
     response={200: list[RunOut], **errors(404)},
     summary="Match runs",
 )
-def list_runs(request: HttpRequest, program_id: int) -> list[MatchRun]:
-    program = access_program_as_coordinator(user=_user(request), program_id=program_id)
+def list_runs(request: AuthenticatedHttpRequest, program_id: int) -> list[MatchRun]:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
     return list(selectors.runs(program))
 
 
@@ -211,8 +208,10 @@ def list_runs(request: HttpRequest, program_id: int) -> list[MatchRun]:
     response={201: RunOut, **errors(400, 403, 404, 422)},
     summary="Start a run (small programs finish before the response)",
 )
-def create_run(request: HttpRequest, program_id: int, payload: RunIn) -> Status[MatchRun]:
-    user = _user(request)
+def create_run(
+    request: AuthenticatedHttpRequest, program_id: int, payload: RunIn
+) -> Status[MatchRun]:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     criteria = (
         selectors.criteria_version(program, payload.criteria_id) if payload.criteria_id else None
@@ -233,8 +232,8 @@ def create_run(request: HttpRequest, program_id: int, payload: RunIn) -> Status[
     response={200: RunOut, **errors(404)},
     summary="One run, with its progress and statistics",
 )
-def get_run(request: HttpRequest, run_id: int) -> MatchRun:
-    return selectors.access_run(user=_user(request), run_id=run_id)
+def get_run(request: AuthenticatedHttpRequest, run_id: int) -> MatchRun:
+    return selectors.access_run(user=request.user, run_id=run_id)
 
 
 @router.get(
@@ -242,8 +241,10 @@ def get_run(request: HttpRequest, run_id: int) -> MatchRun:
     response={200: list[ProposalOut], **errors(404, 422)},
     summary="Proposals of a run",
 )
-def list_proposals(request: HttpRequest, run_id: int, sort: str = "score") -> list[Proposal]:
-    run = selectors.access_run(user=_user(request), run_id=run_id)
+def list_proposals(
+    request: AuthenticatedHttpRequest, run_id: int, sort: str = "score"
+) -> list[Proposal]:
+    run = selectors.access_run(user=request.user, run_id=run_id)
     return selectors.proposals(run, sort=sort)
 
 
@@ -252,8 +253,8 @@ def list_proposals(request: HttpRequest, run_id: int, sort: str = "score") -> li
     response={200: list[UnmatchedOut], **errors(404)},
     summary="People left unmatched, with why",
 )
-def list_unmatched(request: HttpRequest, run_id: int) -> list[UnmatchedPerson]:
-    run = selectors.access_run(user=_user(request), run_id=run_id)
+def list_unmatched(request: AuthenticatedHttpRequest, run_id: int) -> list[UnmatchedPerson]:
+    run = selectors.access_run(user=request.user, run_id=run_id)
     return list(selectors.unmatched(run))
 
 
@@ -262,8 +263,8 @@ def list_unmatched(request: HttpRequest, run_id: int) -> list[UnmatchedPerson]:
     response={200: list[ProposalOut], **errors(400, 403, 404, 422)},
     summary="Swap two people between proposals and rescore",
 )
-def swap(request: HttpRequest, run_id: int, payload: SwapIn) -> list[Proposal]:
-    user = _user(request)
+def swap(request: AuthenticatedHttpRequest, run_id: int, payload: SwapIn) -> list[Proposal]:
+    user = request.user
     run = selectors.access_run(user=user, run_id=run_id)
     changed = proposal_swap(
         actor=user, run=run, first=_person(payload.first), second=_person(payload.second)
@@ -279,8 +280,8 @@ def swap(request: HttpRequest, run_id: int, payload: SwapIn) -> list[Proposal]:
     response={200: PublishOut, **errors(400, 403, 404)},
     summary="Publish a run: relationships and notifications, all or nothing",
 )
-def publish(request: HttpRequest, run_id: int) -> PublishOut:
-    user = _user(request)
+def publish(request: AuthenticatedHttpRequest, run_id: int) -> PublishOut:
+    user = request.user
     run = selectors.access_run(user=user, run_id=run_id)
     return PublishOut(relationships=len(run_publish(actor=user, run=run)))
 
@@ -290,8 +291,8 @@ def publish(request: HttpRequest, run_id: int) -> PublishOut:
     response={200: list[RuleOut], **errors(404)},
     summary="Locks and forbids",
 )
-def list_rules(request: HttpRequest, program_id: int) -> list[PairRule]:
-    program = access_program_as_coordinator(user=_user(request), program_id=program_id)
+def list_rules(request: AuthenticatedHttpRequest, program_id: int) -> list[PairRule]:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
     return list(selectors.pair_rules(program))
 
 
@@ -300,8 +301,10 @@ def list_rules(request: HttpRequest, program_id: int) -> list[PairRule]:
     response={201: RuleOut, **errors(400, 403, 404, 422)},
     summary="Lock two people together, or forbid them",
 )
-def add_rule(request: HttpRequest, program_id: int, payload: RuleIn) -> Status[PairRule]:
-    user = _user(request)
+def add_rule(
+    request: AuthenticatedHttpRequest, program_id: int, payload: RuleIn
+) -> Status[PairRule]:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     rule = pair_rule_set(
         actor=user,
@@ -318,16 +321,16 @@ def add_rule(request: HttpRequest, program_id: int, payload: RuleIn) -> Status[P
     response={204: None, **errors(403, 404)},
     summary="Remove a lock or forbid",
 )
-def remove_rule(request: HttpRequest, program_id: int, rule_id: int) -> Status[None]:
-    user = _user(request)
+def remove_rule(request: AuthenticatedHttpRequest, program_id: int, rule_id: int) -> Status[None]:
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     pair_rule_remove(actor=user, program=program, rule_id=rule_id)
     return Status(204, None)
 
 
 @router.get("/matches", response={200: list[MembershipOut], **errors()}, summary="My matches")
-def my_matches(request: HttpRequest) -> list[Membership]:
-    return list(selectors.my_match_list(_user(request)))
+def my_matches(request: AuthenticatedHttpRequest) -> list[Membership]:
+    return list(selectors.my_match_list(request.user))
 
 
 @router.post(
@@ -335,8 +338,8 @@ def my_matches(request: HttpRequest) -> list[Membership]:
     response={200: MembershipOut, **errors(400, 403, 404, 422)},
     summary="Accept or decline my match",
 )
-def answer(request: HttpRequest, membership_id: int, payload: AnswerIn) -> Membership:
-    user = _user(request)
+def answer(request: AuthenticatedHttpRequest, membership_id: int, payload: AnswerIn) -> Membership:
+    user = request.user
     membership = selectors.access_membership(user=user, membership_id=membership_id)
     if payload.accept:
         membership_accept(actor=user, membership=membership)

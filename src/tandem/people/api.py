@@ -2,12 +2,11 @@ import json
 from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound
 from tandem.core.schemas import errors
@@ -108,20 +107,16 @@ class ImportResultOut(Schema):
         return obj.plan.summary()
 
 
-def _viewer(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @router.get(
     "/people",
     response={200: list[PersonOut], **errors(403, 422)},
     summary="List people in the directory",
 )
 @paginate(LimitOffsetPagination)
-def list_people(request: HttpRequest, filters: Query[DirectoryFilter]) -> object:
+def list_people(request: AuthenticatedHttpRequest, filters: Query[DirectoryFilter]) -> object:
     """Coordinators and admins only."""
     return selectors.directory(
-        viewer=_viewer(request),
+        viewer=request.user,
         search=filters.q,
         department_id=filters.department_id,
         level=filters.level,
@@ -130,22 +125,22 @@ def list_people(request: HttpRequest, filters: Query[DirectoryFilter]) -> object
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **errors(404)}, summary="One person")
-def get_person(request: HttpRequest, person_id: int) -> Person:
-    person = selectors.access_person(viewer=_viewer(request), person_id=person_id)
+def get_person(request: AuthenticatedHttpRequest, person_id: int) -> Person:
+    person = selectors.access_person(viewer=request.user, person_id=person_id)
     if person.user_id != request.user.pk:
         log_action("people.person_viewed", actor=request.user, target=person, request=request)
     return person
 
 
-def _my_person(request: HttpRequest) -> Person:
-    person = selectors.person_for_user(_viewer(request))
+def _my_person(request: AuthenticatedHttpRequest) -> Person:
+    person = selectors.person_for_user(request.user)
     if person is None:
         raise NotFound("Your account has no directory profile.")
     return person
 
 
 @router.get("/me", response={200: ProfileOut, **errors(404)}, summary="My profile")
-def get_me(request: HttpRequest) -> Person:
+def get_me(request: AuthenticatedHttpRequest) -> Person:
     return _my_person(request)
 
 
@@ -154,7 +149,7 @@ def get_me(request: HttpRequest) -> Person:
     response={200: ProfileOut, **errors(403, 404, 422)},
     summary="Update my mentoring profile",
 )
-def update_me(request: HttpRequest, payload: ProfileIn) -> Person:
+def update_me(request: AuthenticatedHttpRequest, payload: ProfileIn) -> Person:
     person = _my_person(request)
     problems: list[FieldError] = []
     timezone_name = person.timezone
@@ -184,7 +179,7 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> Person:
     if problems:
         raise ApplicationError("Some fields need attention.", errors=problems)
     return services.profile_update(
-        actor=_viewer(request),
+        actor=request.user,
         person=person,
         timezone_name=timezone_name,
         languages=languages,
@@ -216,7 +211,7 @@ def _skills(names: list[str], field: str, problems: list[FieldError]) -> list[Sk
     summary="Import people from an HR file (CSV or XLSX)",
 )
 def create_import(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     file: File[UploadedFile],
     dry_run: Form[bool] = False,
     full_export: Form[bool] = False,
@@ -226,7 +221,7 @@ def create_import(
     """Admins only. Every row is validated first; with any error nothing is written and the
     response lists each error's row, column and value. ``mapping`` optionally maps field names to
     column headers as JSON, e.g. ``{"email": "Work Email"}``; otherwise it is detected."""
-    viewer = _viewer(request)
+    viewer = request.user
     if not viewer.is_admin:
         raise PermissionDenied
     data = services.read_upload(file, size=file.size or 0)
@@ -272,12 +267,12 @@ def _parse_mapping(raw: str, headers: list[str]) -> dict[str, int]:
     summary="Recent imports",
 )
 @paginate(LimitOffsetPagination)
-def list_imports(request: HttpRequest) -> object:
-    return selectors.import_batches(viewer=_viewer(request))
+def list_imports(request: AuthenticatedHttpRequest) -> object:
+    return selectors.import_batches(viewer=request.user)
 
 
 @router.get(
     "/imports/{batch_id}", response={200: ImportBatchOut, **errors(404)}, summary="One import"
 )
-def get_import(request: HttpRequest, batch_id: int) -> ImportBatch:
-    return selectors.access_import_batch(viewer=_viewer(request), batch_id=batch_id)
+def get_import(request: AuthenticatedHttpRequest, batch_id: int) -> ImportBatch:
+    return selectors.access_import_batch(viewer=request.user, batch_id=batch_id)

@@ -2,12 +2,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
 from tandem.core.schemas import errors
 from tandem.people.selectors import (
@@ -152,10 +151,6 @@ class RosterEntry(Schema):
     answers: dict[str, Any]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _program_fields(payload: ProgramIn) -> dict[str, Any]:
     fields = payload.dict(exclude_unset=True)
     department_ids = fields.pop("eligible_department_ids", None)
@@ -175,8 +170,8 @@ def _program_fields(payload: ProgramIn) -> dict[str, Any]:
     response={200: list[ProgramOut], **errors()},
     summary="Programs you coordinate, or can join",
 )
-def list_programs(request: HttpRequest) -> list[Program]:
-    user = _user(request)
+def list_programs(request: AuthenticatedHttpRequest) -> list[Program]:
+    user = request.user
     if user.is_coordinator:
         return list(selectors.coordinated_programs(user))
     person = person_for_user(user)
@@ -189,17 +184,17 @@ def list_programs(request: HttpRequest) -> list[Program]:
     response={201: ProgramOut, **errors(400, 403, 422)},
     summary="Create a program",
 )
-def create_program(request: HttpRequest, payload: ProgramIn) -> Status[Program]:
+def create_program(request: AuthenticatedHttpRequest, payload: ProgramIn) -> Status[Program]:
     fields = _program_fields(payload)
     name, kind = fields.pop("name", "") or "", fields.pop("kind", "") or ""
-    return Status(201, program_create(actor=_user(request), name=name, kind=kind, **fields))
+    return Status(201, program_create(actor=request.user, name=name, kind=kind, **fields))
 
 
 @router.get(
     "/programs/{program_id}", response={200: ProgramOut, **errors(404)}, summary="One program"
 )
-def get_program(request: HttpRequest, program_id: int) -> Program:
-    return selectors.access_program_as_participant(user=_user(request), program_id=program_id)
+def get_program(request: AuthenticatedHttpRequest, program_id: int) -> Program:
+    return selectors.access_program_as_participant(user=request.user, program_id=program_id)
 
 
 @router.patch(
@@ -207,8 +202,10 @@ def get_program(request: HttpRequest, program_id: int) -> Program:
     response={200: ProgramOut, **errors(400, 403, 404, 422)},
     summary="Change settings",
 )
-def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) -> Program:
-    user = _user(request)
+def update_program(
+    request: AuthenticatedHttpRequest, program_id: int, payload: ProgramIn
+) -> Program:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     return program_update(actor=user, program=program, **_program_fields(payload))
 
@@ -218,8 +215,10 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramIn) ->
     response={200: ProgramOut, **errors(400, 403, 404, 422)},
     summary="Move to another stage (draft → enrolling → matching → active → closed)",
 )
-def transition_program(request: HttpRequest, program_id: int, payload: TransitionIn) -> Program:
-    user = _user(request)
+def transition_program(
+    request: AuthenticatedHttpRequest, program_id: int, payload: TransitionIn
+) -> Program:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     return program_transition(actor=user, program=program, to=payload.to)
 
@@ -229,8 +228,8 @@ def transition_program(request: HttpRequest, program_id: int, payload: Transitio
     response={201: ProgramOut, **errors(403, 404)},
     summary="Copy as a new draft",
 )
-def duplicate_program(request: HttpRequest, program_id: int) -> Status[Program]:
-    user = _user(request)
+def duplicate_program(request: AuthenticatedHttpRequest, program_id: int) -> Status[Program]:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     return Status(201, program_duplicate(actor=user, program=program))
 
@@ -240,8 +239,8 @@ def duplicate_program(request: HttpRequest, program_id: int) -> Status[Program]:
     response={200: list[QuestionOut], **errors(404)},
     summary="The questionnaire",
 )
-def list_questions(request: HttpRequest, program_id: int) -> list[Question]:
-    program = selectors.access_program_as_participant(user=_user(request), program_id=program_id)
+def list_questions(request: AuthenticatedHttpRequest, program_id: int) -> list[Question]:
+    program = selectors.access_program_as_participant(user=request.user, program_id=program_id)
     return list(selectors.questions(program))
 
 
@@ -250,8 +249,10 @@ def list_questions(request: HttpRequest, program_id: int) -> list[Question]:
     response={201: QuestionOut, **errors(400, 403, 404, 422)},
     summary="Add a question (drafts only)",
 )
-def add_question(request: HttpRequest, program_id: int, payload: QuestionIn) -> Status[Question]:
-    user = _user(request)
+def add_question(
+    request: AuthenticatedHttpRequest, program_id: int, payload: QuestionIn
+) -> Status[Question]:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     fields = payload.dict()
     show_if_key = fields.pop("show_if_key")
@@ -264,8 +265,10 @@ def add_question(request: HttpRequest, program_id: int, payload: QuestionIn) -> 
     response={204: None, **errors(400, 403, 404)},
     summary="Delete a question (drafts only)",
 )
-def delete_question(request: HttpRequest, program_id: int, question_id: int) -> Status[None]:
-    user = _user(request)
+def delete_question(
+    request: AuthenticatedHttpRequest, program_id: int, question_id: int
+) -> Status[None]:
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     question = selectors.question_of(program, question_id)
     question_delete(actor=user, question=question)
@@ -279,9 +282,9 @@ def delete_question(request: HttpRequest, program_id: int, question_id: int) -> 
 )
 @paginate(LimitOffsetPagination)
 def list_enrolments(
-    request: HttpRequest, program_id: int, status: str = "active"
+    request: AuthenticatedHttpRequest, program_id: int, status: str = "active"
 ) -> list[RosterRow]:
-    user = _user(request)
+    user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     return selectors.roster(user=user, program=program, status=status)
 
@@ -291,8 +294,8 @@ def list_enrolments(
     response={200: EnrolmentOut, **errors(404)},
     summary="My enrolment",
 )
-def get_my_enrolment(request: HttpRequest, program_id: int) -> Enrolment:
-    user = _user(request)
+def get_my_enrolment(request: AuthenticatedHttpRequest, program_id: int) -> Enrolment:
+    user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     enrolment = selectors.own_enrolment(user=user, program=program)
     if enrolment is None:
@@ -305,10 +308,12 @@ def get_my_enrolment(request: HttpRequest, program_id: int) -> Enrolment:
     response={200: EnrolmentOut, **errors(400, 403, 404, 422)},
     summary="Enrol, or change my answers while enrolment is open",
 )
-def put_my_enrolment(request: HttpRequest, program_id: int, payload: EnrolmentIn) -> Enrolment:
+def put_my_enrolment(
+    request: AuthenticatedHttpRequest, program_id: int, payload: EnrolmentIn
+) -> Enrolment:
     """``answers`` maps question keys to values: skills and departments by name or id, levels as
     numbers, lists as JSON arrays, people as emails (comma-separated or a list)."""
-    user = _user(request)
+    user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     person = person_for_user(user)
     if person is None:
@@ -357,8 +362,8 @@ def _form_data(program: Program, payload: EnrolmentIn) -> dict[str, Any]:
     response={200: EnrolmentOut, **errors(400, 403, 404)},
     summary="Withdraw",
 )
-def withdraw(request: HttpRequest, program_id: int) -> Enrolment:
-    user = _user(request)
+def withdraw(request: AuthenticatedHttpRequest, program_id: int) -> Enrolment:
+    user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     enrolment = selectors.own_enrolment(user=user, program=program)
     if enrolment is None:

@@ -1,11 +1,10 @@
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from tandem.accounts.models import User
+from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 from tandem.core.schemas import errors
 from tandem.programs.selectors import access_program_as_coordinator
@@ -193,20 +192,16 @@ class HealthOut(Schema):
     goals: int
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _relationship(request: HttpRequest, relationship_id: int) -> Relationship:
+def _relationship(request: AuthenticatedHttpRequest, relationship_id: int) -> Relationship:
     relationship, _ = selectors.access_relationship(
-        user=_user(request), relationship_id=relationship_id
+        user=request.user, relationship_id=relationship_id
     )
     return relationship
 
 
-def _meeting(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
+def _meeting(request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
     meeting, _ = selectors.access_meeting(
-        user=_user(request), relationship_id=relationship_id, meeting_id=meeting_id
+        user=request.user, relationship_id=relationship_id, meeting_id=meeting_id
     )
     return meeting
 
@@ -214,8 +209,8 @@ def _meeting(request: HttpRequest, relationship_id: int, meeting_id: int) -> Mee
 @router.get(
     "/relationships", response={200: list[RelationshipOut], **errors()}, summary="My matches"
 )
-def list_relationships(request: HttpRequest) -> list[Relationship]:
-    return selectors.my_relationships(_user(request))
+def list_relationships(request: AuthenticatedHttpRequest) -> list[Relationship]:
+    return selectors.my_relationships(request.user)
 
 
 @router.get(
@@ -223,7 +218,7 @@ def list_relationships(request: HttpRequest) -> list[Relationship]:
     response={200: RelationshipOut, **errors(404)},
     summary="One of my matches",
 )
-def get_relationship(request: HttpRequest, relationship_id: int) -> Relationship:
+def get_relationship(request: AuthenticatedHttpRequest, relationship_id: int) -> Relationship:
     return _relationship(request, relationship_id)
 
 
@@ -232,7 +227,9 @@ def get_relationship(request: HttpRequest, relationship_id: int) -> Relationship
     response={200: list[SlotOut], **errors(404, 422)},
     summary="Five times that suit everyone's working hours and availability",
 )
-def slots(request: HttpRequest, relationship_id: int, duration_minutes: int = 60) -> list[Slot]:
+def slots(
+    request: AuthenticatedHttpRequest, relationship_id: int, duration_minutes: int = 60
+) -> list[Slot]:
     relationship = _relationship(request, relationship_id)
     minutes = max(15, min(duration_minutes, 240))
     return list(selectors.suggested_slots(relationship, duration=timedelta(minutes=minutes)))
@@ -243,7 +240,7 @@ def slots(request: HttpRequest, relationship_id: int, duration_minutes: int = 60
     response={200: list[MeetingOut], **errors(404)},
     summary="Meetings",
 )
-def list_meetings(request: HttpRequest, relationship_id: int) -> list[Meeting]:
+def list_meetings(request: AuthenticatedHttpRequest, relationship_id: int) -> list[Meeting]:
     return list(selectors.meetings(_relationship(request, relationship_id)))
 
 
@@ -253,10 +250,10 @@ def list_meetings(request: HttpRequest, relationship_id: int) -> list[Meeting]:
     summary="Schedule a meeting (or a series) and send invitations",
 )
 def create_meeting(
-    request: HttpRequest, relationship_id: int, payload: MeetingIn
+    request: AuthenticatedHttpRequest, relationship_id: int, payload: MeetingIn
 ) -> Status[list[Meeting]]:
     meetings = meeting_schedule(
-        actor=_user(request),
+        actor=request.user,
         relationship=_relationship(request, relationship_id),
         starts_at=payload.starts_at,
         duration=timedelta(minutes=payload.duration_minutes),
@@ -275,10 +272,10 @@ def create_meeting(
     summary="Move a meeting (the invitation's SEQUENCE rises)",
 )
 def reschedule(
-    request: HttpRequest, relationship_id: int, meeting_id: int, payload: RescheduleIn
+    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: RescheduleIn
 ) -> Meeting:
     return meeting_reschedule(
-        actor=_user(request),
+        actor=request.user,
         meeting=_meeting(request, relationship_id, meeting_id),
         starts_at=payload.starts_at,
         duration=timedelta(minutes=payload.duration_minutes),
@@ -290,9 +287,9 @@ def reschedule(
     response={200: MeetingOut, **errors(400, 403, 404)},
     summary="Cancel (METHOD:CANCEL to everyone)",
 )
-def cancel(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
+def cancel(request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
     return meeting_cancel(
-        actor=_user(request), meeting=_meeting(request, relationship_id, meeting_id)
+        actor=request.user, meeting=_meeting(request, relationship_id, meeting_id)
     )
 
 
@@ -301,9 +298,11 @@ def cancel(request: HttpRequest, relationship_id: int, meeting_id: int) -> Meeti
     response={200: MeetingOut, **errors(400, 403, 404, 422)},
     summary="Mark held or missed",
 )
-def mark(request: HttpRequest, relationship_id: int, meeting_id: int, payload: MarkIn) -> Meeting:
+def mark(
+    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: MarkIn
+) -> Meeting:
     return meeting_mark(
-        actor=_user(request),
+        actor=request.user,
         meeting=_meeting(request, relationship_id, meeting_id),
         held=payload.held,
     )
@@ -314,7 +313,9 @@ def mark(request: HttpRequest, relationship_id: int, meeting_id: int, payload: M
     response={200: list[AgendaOut], **errors(404)},
     summary="Agenda (the pair only)",
 )
-def agenda(request: HttpRequest, relationship_id: int, meeting_id: int) -> list[AgendaItem]:
+def agenda(
+    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int
+) -> list[AgendaItem]:
     return list(selectors.agenda(_meeting(request, relationship_id, meeting_id)))
 
 
@@ -324,10 +325,10 @@ def agenda(request: HttpRequest, relationship_id: int, meeting_id: int) -> list[
     summary="Add an agenda item",
 )
 def add_agenda(
-    request: HttpRequest, relationship_id: int, meeting_id: int, payload: TextIn
+    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: TextIn
 ) -> Status[AgendaItem]:
     item = agenda_add(
-        actor=_user(request),
+        actor=request.user,
         meeting=_meeting(request, relationship_id, meeting_id),
         text=payload.text,
     )
@@ -340,7 +341,7 @@ def add_agenda(
     summary="Log the meeting: topics and hats",
 )
 def put_log(
-    request: HttpRequest, relationship_id: int, meeting_id: int, payload: LogIn
+    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: LogIn
 ) -> MeetingLog:
     meeting = _meeting(request, relationship_id, meeting_id)
     people = selectors.member_people(meeting.relationship)
@@ -350,7 +351,7 @@ def put_log(
             raise ApplicationError("Each topic was brought by someone in this match.")
         topics.append((topic.title, people[topic.brought_by]))
     return log_save(
-        actor=_user(request),
+        actor=request.user,
         meeting=meeting,
         topics=topics,
         takeaways=payload.takeaways,
@@ -364,7 +365,7 @@ def put_log(
     response={200: list[NoteOut], **errors(404)},
     summary="Private notes (the pair only)",
 )
-def list_notes(request: HttpRequest, relationship_id: int) -> list[PrivateNote]:
+def list_notes(request: AuthenticatedHttpRequest, relationship_id: int) -> list[PrivateNote]:
     return list(selectors.notes(_relationship(request, relationship_id)))
 
 
@@ -373,9 +374,11 @@ def list_notes(request: HttpRequest, relationship_id: int) -> list[PrivateNote]:
     response={201: NoteOut, **errors(400, 403, 404, 422)},
     summary="Add a private note",
 )
-def add_note(request: HttpRequest, relationship_id: int, payload: TextIn) -> Status[PrivateNote]:
+def add_note(
+    request: AuthenticatedHttpRequest, relationship_id: int, payload: TextIn
+) -> Status[PrivateNote]:
     note = note_add(
-        actor=_user(request),
+        actor=request.user,
         relationship=_relationship(request, relationship_id),
         text=payload.text,
     )
@@ -387,7 +390,7 @@ def add_note(request: HttpRequest, relationship_id: int, payload: TextIn) -> Sta
     response={200: list[GoalOut], **errors(404)},
     summary="Goals",
 )
-def list_goals(request: HttpRequest, relationship_id: int) -> list[Goal]:
+def list_goals(request: AuthenticatedHttpRequest, relationship_id: int) -> list[Goal]:
     return list(selectors.goals(_relationship(request, relationship_id)))
 
 
@@ -396,9 +399,11 @@ def list_goals(request: HttpRequest, relationship_id: int) -> list[Goal]:
     response={201: GoalOut, **errors(400, 403, 404, 422)},
     summary="Set a SMART goal",
 )
-def add_goal(request: HttpRequest, relationship_id: int, payload: GoalIn) -> Status[Goal]:
+def add_goal(
+    request: AuthenticatedHttpRequest, relationship_id: int, payload: GoalIn
+) -> Status[Goal]:
     goal = goal_create(
-        actor=_user(request),
+        actor=request.user,
         relationship=_relationship(request, relationship_id),
         title=payload.title,
         metric=payload.metric,
@@ -416,13 +421,13 @@ def add_goal(request: HttpRequest, relationship_id: int, payload: GoalIn) -> Sta
     summary="Update progress",
 )
 def goal_progress(
-    request: HttpRequest, relationship_id: int, goal_id: int, payload: ProgressIn
+    request: AuthenticatedHttpRequest, relationship_id: int, goal_id: int, payload: ProgressIn
 ) -> Goal:
     goal, _ = selectors.access_goal(
-        user=_user(request), relationship_id=relationship_id, goal_id=goal_id
+        user=request.user, relationship_id=relationship_id, goal_id=goal_id
     )
     return goal_services.goal_progress(
-        actor=_user(request), goal=goal, progress=payload.progress, note=payload.note
+        actor=request.user, goal=goal, progress=payload.progress, note=payload.note
     )
 
 
@@ -432,10 +437,10 @@ def goal_progress(
     summary="Raise a concern with the coordinators (confidential)",
 )
 def raise_concern(
-    request: HttpRequest, relationship_id: int, payload: ConcernIn
+    request: AuthenticatedHttpRequest, relationship_id: int, payload: ConcernIn
 ) -> Status[Concern]:
     concern = concern_raise(
-        actor=_user(request),
+        actor=request.user,
         relationship=_relationship(request, relationship_id),
         kind=payload.kind,
         text=payload.text,
@@ -449,10 +454,10 @@ def raise_concern(
     summary="Write my closing summary (ends the match if it is still active)",
 )
 def closing(
-    request: HttpRequest, relationship_id: int, payload: ClosingIn
+    request: AuthenticatedHttpRequest, relationship_id: int, payload: ClosingIn
 ) -> Status[ClosingSummary]:
     summary = closing_submit(
-        actor=_user(request),
+        actor=request.user,
         relationship=_relationship(request, relationship_id),
         achieved=payload.achieved,
         learned=payload.learned,
@@ -469,10 +474,10 @@ def closing(
     summary="Relationship health: status and counts only (coordinators)",
 )
 def program_health(
-    request: HttpRequest, program_id: int, limit: int = 100, offset: int = 0
+    request: AuthenticatedHttpRequest, program_id: int, limit: int = 100, offset: int = 0
 ) -> list[Any]:
     """At-risk first; page with ``limit`` (at most 500) and ``offset``."""
-    user = _user(request)
+    user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     return selectors.program_health(
         user=user, program=program, limit=max(1, min(limit, 500)), offset=max(0, offset)
