@@ -4,7 +4,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,18 +33,7 @@ from tandem.programs.questionnaire.base import QuestionBase
 from tandem.programs.questionnaire.editor import apply_and_return, editor_rows
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.ui.charts import Point
-
-
-def _apply_errors(form: BaseForm, exc: ApplicationError) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, exc.message)
-
-
-def _error_text(exc: ApplicationError) -> str:
-    return " ".join([exc.message, *(e.message for e in exc.errors)])
-
+from tandem.ui.refusals import add_to_form, show_refusal
 
 # --- participants ------------------------------------------------------------------------------
 
@@ -227,7 +215,7 @@ def settings_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpResp
         try:
             survey_update(actor=user, survey=survey, **form.service_fields())
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Survey settings saved.")
             return redirect("feedback:edit", survey_id=survey.pk)
@@ -265,7 +253,7 @@ def _save_question(
                 actor=request.user, survey=survey, question=question, **form.service_fields()
             )
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Question saved.")
             return redirect("feedback:edit", survey_id=survey.pk)
@@ -318,7 +306,7 @@ def transition_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpRe
     try:
         survey = survey_transition(actor=user, survey=survey, to=request.POST.get("to", ""))
     except ApplicationError as exc:
-        messages.error(request, _error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, f"The survey is now {survey.get_status_display().lower()}.")
     return redirect("feedback:edit", survey_id=survey.pk)
@@ -387,6 +375,6 @@ def _selected_results(
             export_format=export_format,
         )
     except ApplicationError as exc:
-        messages.error(request, _error_text(exc))
+        show_refusal(request, exc)
         return survey, form, None
     return survey, form, results

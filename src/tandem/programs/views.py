@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,13 +32,7 @@ from tandem.programs.services.questionnaire import (
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
 from tandem.programs.services.stages import ACTION_LABELS, allowed_transitions, program_transition
 from tandem.ui.charts import Point
-
-
-def _apply_errors(form: BaseForm, exc: ApplicationError) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, exc.message)
+from tandem.ui.refusals import add_to_form, show_refusal
 
 
 @login_required
@@ -71,7 +64,7 @@ def program_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             program = program_create(actor=user, **fields)
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, "Program created with the standard questionnaire for its kind."
@@ -118,7 +111,7 @@ def program_edit_view(request: AuthenticatedHttpRequest, program_id: int) -> Htt
         try:
             program_update(actor=user, program=program, **form.service_fields())
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Program settings saved.")
             return redirect("programs:detail", program_id=program.pk)
@@ -136,8 +129,7 @@ def program_transition_view(request: AuthenticatedHttpRequest, program_id: int) 
     try:
         program = program_transition(actor=user, program=program, to=target)
     except ApplicationError as exc:
-        details = " ".join(e.message for e in exc.errors)
-        messages.error(request, f"{exc.message} {details}".strip())
+        show_refusal(request, exc)
     else:
         messages.success(request, f"The program is now {program.get_status_display().lower()}.")
     return redirect("programs:detail", program_id=program_id)
@@ -192,7 +184,7 @@ def questionnaire_view(
         try:
             question_save(actor=user, program=program, question=question, **form.service_fields())
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Question saved.")
             return redirect("programs:questionnaire", program_id=program.pk)
@@ -329,7 +321,7 @@ def join_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespons
         try:
             enrolment_submit(actor=user, program=program, answers=form.answers(), role=form.role())
         except ApplicationError as exc:
-            _apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,

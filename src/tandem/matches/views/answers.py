@@ -13,13 +13,13 @@ from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 from tandem.matches import selectors
 from tandem.matches.forms import DeclineForm, RepairForm
-from tandem.matches.views.common import fail
 from tandem.relationships.models import Membership
 from tandem.relationships.services.answers import (
     membership_accept,
     membership_decline,
     repair_request,
 )
+from tandem.ui.refusals import show_refusal
 
 
 @login_required
@@ -76,7 +76,7 @@ def my_match_accept_view(request: AuthenticatedHttpRequest, membership_id: int) 
     try:
         membership_accept(actor=request.user, membership=membership)
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, "You accepted. We will let you know when everyone has.")
     return _back_to_match(membership)
@@ -94,7 +94,7 @@ def my_match_decline_view(request: AuthenticatedHttpRequest, membership_id: int)
             actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
         )
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
     else:
         messages.info(request, "You declined. You are back in the pool for the next match.")
     return _back_to_match(membership)
@@ -114,7 +114,7 @@ def my_match_repair_view(request: AuthenticatedHttpRequest, membership_id: int) 
             reason=form.cleaned_data["reason"],
         )
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
     else:
         messages.info(request, "Your request went to the coordinators, confidentially.")
     return _back_to_match(membership)

@@ -18,10 +18,11 @@ from tandem.matches.models import RunPurpose
 from tandem.matches.services.criteria import criteria_save
 from tandem.matches.services.pair_rules import pair_rule_remove
 from tandem.matches.services.runs import run_create
-from tandem.matches.views.common import fail, number
+from tandem.matches.views.common import number
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.relationships.models import LIVE_STATUSES
 from tandem.relationships.services.lifecycle import relationship_end
+from tandem.ui.refusals import show_refusal
 
 
 @login_required
@@ -102,7 +103,7 @@ def run_create_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
             seed=seed,
         )
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
         return redirect("matches:program", program_id=program.pk)
     return redirect("matches:run", run_id=run.pk)
 
@@ -117,7 +118,7 @@ def rule_remove_view(
     try:
         pair_rule_remove(actor=user, program=program, rule_id=rule_id)
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
     return redirect("matches:program", program_id=program.pk)
 
 
@@ -155,7 +156,7 @@ def relationship_end_view(
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:
-            fail(request, exc)
+            show_refusal(request, exc)
         else:
             messages.success(
                 request, "The match has ended; both people are back in the re-match pool."

@@ -18,8 +18,9 @@ from tandem.matches.services.pair_rules import pair_rule_set
 from tandem.matches.services.publish import run_publish
 from tandem.matches.services.review import proposal_swap
 from tandem.matches.services.runs import run_create, run_discard
-from tandem.matches.views.common import fail, number
+from tandem.matches.views.common import number
 from tandem.people.models import Person
+from tandem.ui.refusals import show_refusal
 
 
 @login_required
@@ -97,7 +98,7 @@ def run_publish_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResp
     try:
         relationships = run_publish(actor=request.user, run=run)
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
         return _back_to(run)
     messages.success(request, f"Published {len(relationships)} matches; everyone has been told.")
     return redirect("matches:program", program_id=run.program_id)
@@ -110,7 +111,7 @@ def run_discard_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResp
     try:
         run_discard(actor=request.user, run=run)
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
         return _back_to(run)
     return redirect("matches:program", program_id=run.program_id)
 
@@ -130,7 +131,7 @@ def run_rerun_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpRespon
             seed=run.seed + 1,
         )
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
         return _back_to(run)
     return _back_to(new)
 
@@ -143,7 +144,7 @@ def run_swap_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpRespons
     try:
         proposal_swap(actor=request.user, run=run, first=first, second=second)
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(
             request, f"Swapped {first.name} and {second.name}; both matches were rescored."
@@ -159,7 +160,7 @@ def _pair_rule(request: AuthenticatedHttpRequest, run_id: int, kind: PairRuleKin
             actor=request.user, program=run.program, first=first, second=second, kind=kind
         )
     except ApplicationError as exc:
-        fail(request, exc)
+        show_refusal(request, exc)
     else:
         verb = "always be matched" if kind == PairRuleKind.LOCK else "never be matched"
         messages.success(
