@@ -325,7 +325,7 @@ def _solve_peer(
 def _peer_preferences(model: ScoreModel, active: np.ndarray) -> dict[int, list[int]]:
     """Each person's ranking: their own list first (feasible entries), then everyone feasible by
     what they gain from the other (the complementary criterion counted in their direction)."""
-    from tandem.matching.scoring import ComplementaryTerm
+    from tandem.matching.terms import ComplementaryTerm
 
     prefs: dict[int, list[int]] = {}
     for i in active.tolist():

@@ -7,19 +7,16 @@ import functools
 
 import numpy as np
 
+from tandem.matching.fields import as_list, canonical_field, get_value
 from tandem.matching.records import Factor, Participant
-from tandem.matching.scoring import (
+from tandem.matching.scoring import ScoreModel, pair_keys
+from tandem.matching.terms import (
     CategoricalTerm,
     ComplementaryTerm,
     OrderedTerm,
-    ScoreModel,
     SetOverlapTerm,
     TextTerm,
     TimezoneTerm,
-    as_list,
-    canonical_field,
-    get_value,
-    pair_keys,
 )
 from tandem.matching.text import token_tuple
 from tandem.matching.timezones import utc_offset_label

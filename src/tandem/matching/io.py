@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tandem.matching.config import ProgramConfig, unknown_fields
+from tandem.matching.fields import normalise_token
 from tandem.matching.records import (
     MatchingError,
     Participant,
@@ -24,7 +25,7 @@ from tandem.matching.records import (
     Solution,
     TimeWindow,
 )
-from tandem.matching.scoring import ScoreModel, normalise_token
+from tandem.matching.scoring import ScoreModel
 from tandem.matching.timezones import resolve_zone
 
 REQUIRED = ("email",)
