@@ -15,9 +15,9 @@ from tandem.matching.explain import (
     explainer,
     explanation_lines,
     per_member_lines,
-    unmatched_reason,
 )
 from tandem.matching.pairs import PairResult, solve_pairs
+from tandem.matching.reasons import unmatched_reason
 from tandem.matching.records import (
     PROGRAM_KINDS,
     ConfigError,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,6 +49,9 @@ class ScoreModel:
     preferred_pairs: tuple[IntArray, IntArray]
     text_backend: str = "none"
     _features: tuple[FloatArray, FloatArray, float] | None = None
+    #: derived helpers built on first use and kept with the model (e.g. the explainer), so
+    #: the review screen's many calls on one model pay for them once
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
