@@ -7,11 +7,11 @@ coordinator's locks are taken out before solving and shown as locked groups afte
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from tandem.matching.candidates import Progress
 from tandem.matching.groups import make_groups, pair_total
 from tandem.matching.kinds import SOLVERS
 from tandem.matching.reasons import unmatched_reason
@@ -26,8 +26,6 @@ from tandem.matching.records import (
 from tandem.matching.scoring import ScoreModel, compile_problem
 from tandem.matching.solver import SolveRequest, SolverResult
 from tandem.matching.stats import solve_stats
-
-Progress = Callable[[float, str], None]
 
 
 def _report(progress: Progress | None, fraction: float, phase: str) -> None:
@@ -67,7 +65,9 @@ def solve(problem: Problem, *, seed: int = 0, progress: Progress | None = None) 
     locks = find_locks(model, problem)
 
     solve_started = time.perf_counter()
-    request = SolveRequest(locks.free, locks.groups, seed, _scaled(progress, 0.05, 0.9))
+    request = SolveRequest(
+        active=locks.free, locked=locks.groups, seed=seed, progress=_scaled(progress, 0.05, 0.9)
+    )
     result = SOLVERS[problem.kind].solve(model, problem, request)
     phases["solve"] = time.perf_counter() - solve_started
 
