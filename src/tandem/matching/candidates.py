@@ -339,10 +339,10 @@ class TopKScan:
         """Queue the feasible hits for the next merge, owned by the row or by the column."""
         if not len(hits):
             return
-        r, c = np.divmod(hits, len(block_j))
-        gi, gj = block_i[r], block_j[c]
-        ok = self.model.feasible(gi, gj)
-        owner, partner = (gi, gj) if for_rows else (gj, gi)
+        row_pos, col_pos = np.divmod(hits, len(block_j))
+        row_ids, col_ids = block_i[row_pos], block_j[col_pos]
+        ok = self.model.feasible(row_ids, col_ids)
+        owner, partner = (row_ids, col_ids) if for_rows else (col_ids, row_ids)
         owners, partners, values = self.pending
         owners.append(owner[ok])
         partners.append(partner[ok])
@@ -353,23 +353,23 @@ class TopKScan:
         owners, partners, values = self.pending
         if not owners:
             return
-        r_new = self.row_of[np.concatenate(owners)]
-        c_new = np.concatenate(partners)
-        v_new = np.concatenate(values).astype(np.float64)
+        new_rows = self.row_of[np.concatenate(owners)]
+        new_partners = np.concatenate(partners)
+        new_scores = np.concatenate(values).astype(np.float64)
         owners.clear()
         partners.clear()
         values.clear()
-        touched = unique_ints(r_new)
-        all_r, all_c, all_v = self._with_current_lists(touched, r_new, c_new, v_new)
-        # one sort: by row, best value first (values lie well inside (-4, 4))
-        order = np.argsort(all_r * 8.0 + (4.0 - np.clip(all_v, -3.9, 3.9)), kind="stable")
-        all_r, all_c, all_v = all_r[order], all_c[order], all_v[order]
-        rank = np.arange(len(all_r)) - np.searchsorted(all_r, all_r, side="left")
+        touched = unique_ints(new_rows)
+        rows, partner, score = self._with_current_lists(touched, new_rows, new_partners, new_scores)
+        # one sort: by row, best score first (scores lie well inside (-4, 4))
+        order = np.argsort(rows * 8.0 + (4.0 - np.clip(score, -3.9, 3.9)), kind="stable")
+        rows, partner, score = rows[order], partner[order], score[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
         keep = rank < self.k
         self.neighbours[touched] = -1
         self.scores[touched] = -np.inf
-        self.neighbours[all_r[keep], rank[keep]] = all_c[keep]
-        self.scores[all_r[keep], rank[keep]] = all_v[keep]
+        self.neighbours[rows[keep], rank[keep]] = partner[keep]
+        self.scores[rows[keep], rank[keep]] = score[keep]
         full_rows = touched[self.neighbours[touched, self.k - 1] >= 0]
         ids = self.rows[full_rows]
         kth = self.scores[full_rows, self.k - 1].astype(np.float64)
@@ -377,17 +377,21 @@ class TopKScan:
         self._refresh()
 
     def _with_current_lists(
-        self, touched: np.ndarray, r_new: np.ndarray, c_new: np.ndarray, v_new: np.ndarray
+        self,
+        touched: np.ndarray,
+        new_rows: np.ndarray,
+        new_partners: np.ndarray,
+        new_scores: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The new entries followed by the touched rows' current list entries."""
-        old_n = self.neighbours[touched].ravel()
-        old_v = self.scores[touched].ravel().astype(np.float64)
-        old_r = np.repeat(touched, self.k)
-        has = old_n >= 0
+        old_partners = self.neighbours[touched].ravel()
+        old_scores = self.scores[touched].ravel().astype(np.float64)
+        old_rows = np.repeat(touched, self.k)
+        listed = old_partners >= 0
         return (
-            np.concatenate([r_new, old_r[has]]),
-            np.concatenate([c_new, old_n[has]]),
-            np.concatenate([v_new, old_v[has]]),
+            np.concatenate([new_rows, old_rows[listed]]),
+            np.concatenate([new_partners, old_partners[listed]]),
+            np.concatenate([new_scores, old_scores[listed]]),
         )
 
     def _redo_short_lists(self) -> None:
