@@ -6,6 +6,7 @@ Every pair of every group is scored and explained in one batch (explaining is th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,34 +24,52 @@ def make_groups(model: ScoreModel, groups: Sequence[Sequence[int]], *, locked: b
                 pair_a.append(members[x])
                 pair_b.append(members[y])
     a_arr, b_arr = np.array(pair_a, np.int64), np.array(pair_b, np.int64)
-    scores = model.scores(a_arr, b_arr).tolist() if len(a_arr) else []
-    all_factors = explainer(model).pairs(a_arr, b_arr) if len(a_arr) else []
+    batch = PairBatch(
+        pair_a,
+        pair_b,
+        model.scores(a_arr, b_arr).tolist() if len(a_arr) else [],
+        explainer(model).pairs(a_arr, b_arr) if len(a_arr) else [],
+    )
     out = []
     start = 0
     for members in groups:
         end = start + len(members) * (len(members) - 1) // 2  # its pairs come next, in order
-        pairs = zip(pair_a[start:end], pair_b[start:end], scores[start:end], strict=True)
-        out.append(_group(model, members, pairs, all_factors[start:end], locked=locked))
+        out.append(_group(model, members, batch, start, end, locked=locked))
         start = end
     return out
+
+
+class PairBatch(NamedTuple):
+    """Every pair of every group, in group order, with its score and factors."""
+
+    a: list[int]
+    b: list[int]
+    scores: list[float]
+    factors: list[list[Factor]]
 
 
 def _group(
     model: ScoreModel,
     members: Sequence[int],
-    pairs: zip[tuple[int, int, float]],
-    pair_factors: list[list[Factor]],
+    batch: PairBatch,
+    start: int,
+    end: int,
     *,
     locked: bool,
 ) -> Group:
-    """A pair shows all its factors; a larger group shows each pair's three strongest."""
+    """A pair shows all its factors; a larger group shows each pair's three strongest.
+
+    The group's pairs are ``batch[start:end]``, read by index: slicing or zipping per group
+    allocates enough short-lived objects to make the garbage collector a visible cost."""
     ids = tuple(model.ids[m] for m in members)
     pair_scores: list[tuple[str, str, float]] = []
     factors: list[Factor] = []
     explanation: list[str] = []
     per_member: dict[str, list[str]] = {i: [] for i in ids}
-    for (a, b, score), fs in zip(pairs, pair_factors, strict=True):
-        pair_scores.append((model.ids[a], model.ids[b], round(score, 6)))
+    pair_a, pair_b, scores, pair_factors = batch
+    for p in range(start, end):
+        a, b, fs = pair_a[p], pair_b[p], pair_factors[p]
+        pair_scores.append((model.ids[a], model.ids[b], round(scores[p], 6)))
         lines = explanation_lines(fs)
         if len(members) == 2:
             factors, explanation = fs, lines
