@@ -274,9 +274,9 @@ def _stable_roommates(case: str, n: int) -> dict[str, Any]:
 
     problem, gen = _problem("peer_pairs", n)
     model = compile_problem(problem)
-    from tandem.matching.engine import _peer_preferences
+    from tandem.matching.preferences import peer_preferences
 
-    prefs = _peer_preferences(model, np.arange(n))
+    prefs = peer_preferences(model, np.arange(n))
     full = {i: p + [j for j in range(n) if j != i and j not in set(p)] for i, p in prefs.items()}
     box: dict[str, Any] = {}
 

@@ -35,7 +35,7 @@ Errors: ``MatchingError`` (base), ``ConfigError``, ``ProblemError``; each has ``
 """
 
 from tandem.matching.config import ProgramConfig, build_problem, load_config
-from tandem.matching.engine import check_solution, score_group, solve
+from tandem.matching.engine import solve
 from tandem.matching.records import (
     PROGRAM_KINDS,
     RULES,
@@ -55,6 +55,7 @@ from tandem.matching.records import (
     TimeWindow,
     Unmatched,
 )
+from tandem.matching.review import check_solution, score_group
 from tandem.matching.scoring import ScoreModel, compile_problem
 
 __all__ = [

@@ -10,6 +10,7 @@ every feasible pair; otherwise those mentees' lists are lengthened and the flow 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from tandem.matching.candidates import (
     scan_topk,
     unique_ints,
 )
-from tandem.matching.flow import SCALE, capacitated_assignment, to_int
+from tandem.matching.flow import SCALE, Assignment, capacitated_assignment, to_int
 from tandem.matching.scoring import ScoreModel
 
 MAX_ROUNDS = 6
@@ -42,6 +43,14 @@ class BipartiteResult:
     listed: dict[int, int] = field(default_factory=dict)
 
 
+class Graph(NamedTuple):
+    """The candidate graph of one round: (mentee, mentor) edges and their exact scores."""
+
+    mentee: np.ndarray
+    mentor: np.ndarray
+    weight: np.ndarray
+
+
 def solve_bipartite(
     model: ScoreModel,
     left: np.ndarray,
@@ -57,177 +66,251 @@ def solve_bipartite(
     kk = k or (12 if len(left) > 20_000 else 40)
     if len(left) == 0 or len(right) == 0:
         return BipartiteResult([], 0.0, 0.0, True, "trivial", "exact", kk)
-    lists: dict[int, np.ndarray] = {}
-    thresholds = np.full(model.n, -np.inf)
-    row_k = dict.fromkeys(left.tolist(), kk)
+    return MentorAssignment(model, left, right, capacity, seed=seed, k=kk).run(progress)
 
-    base: list[np.ndarray] = []  # the lists as (mentee, mentor) arrays, until they change
 
-    def absorb(c: Candidates) -> None:
-        base.clear()
-        for i, r in enumerate(c.rows.tolist()):
-            nb = c.neighbours[i]
-            lists[r] = nb[nb >= 0]
-            thresholds[r] = c.threshold[i]
+class MentorAssignment:
+    """Candidate lists of every mentee, grown until the relaxed flow certifies them (or, for
+    large instances, completed by an augmenting pass), then the assignment and its bound."""
 
-    if len(left) * len(right) <= COMPLETE_LIMIT:  # small: every feasible pair, one round
-        row_k = dict.fromkeys(left.tolist(), len(right))
-        absorb(scan_topk(model, len(right), rows=left, cols=right, seed=seed))
-    else:
-        absorb(scan_topk(model, kk, rows=left, cols=right, seed=seed, progress=progress))
-    right_pos = np.full(model.n, -1, np.int64)
-    right_pos[right] = np.arange(len(right))
-    left_pos = np.full(model.n, -1, np.int64)
-    left_pos[left] = np.arange(len(left))
-    is_right = right_pos >= 0
-    pu, pv = model.preferred_pairs
+    def __init__(
+        self,
+        model: ScoreModel,
+        left: np.ndarray,
+        right: np.ndarray,
+        capacity: np.ndarray,
+        *,
+        seed: int,
+        k: int,
+    ) -> None:
+        self.model = model
+        self.left = left
+        self.right = right
+        self.capacity = capacity
+        self.seed = seed
+        self.k = k
+        self.lists: dict[int, np.ndarray] = {}
+        self.thresholds = np.full(model.n, -np.inf)
+        self.row_k = dict.fromkeys(left.tolist(), k)
+        self.base: list[np.ndarray] = []  # the lists as (mentee, mentor) arrays, until they change
+        self.right_pos = np.full(model.n, -1, np.int64)
+        self.right_pos[right] = np.arange(len(right))
+        self.left_pos = np.full(model.n, -1, np.int64)
+        self.left_pos[left] = np.arange(len(left))
+        # mentors added to everyone's lists by the augmenting pass (mentee, mentor), kept apart
+        self.added_e = np.zeros(0, np.int64)
+        self.added_m = np.zeros(0, np.int64)
+        self.scored_keys = np.zeros(0, np.int64)  # pairs scored so far, and their scores
+        self.scored_values = np.zeros(0)
+        self.hubs = _hubs(model, left, right)
+        self.pairs_count = len(left) * len(right)
 
-    # mentors added to everyone's lists by the augmenting pass (mentee, mentor), kept apart
-    added_e = np.zeros(0, np.int64)
-    added_m = np.zeros(0, np.int64)
-    scored: list[np.ndarray] = [np.zeros(0, np.int64), np.zeros(0)]  # keys and scores so far
+    def run(self, progress: Progress | None) -> BipartiteResult:
+        self._initial_lists(progress)
+        graph = self._graph()
+        # large instances skip the certificate loop (each round rescans many mentees): the
+        # assignment on the candidate graph is reported with the flow bound and its gap
+        rounds = MAX_ROUNDS if self.pairs_count <= LAST_RESORT_LIMIT else 0
+        graph, result = self._certify(graph, rounds, progress)
+        certified = result is not None
+        if result is None:
+            graph, result = self._augment(graph, self._flow(graph))
+        used = result.used
+        pairs = [
+            (int(a), int(b))
+            for a, b in zip(graph.mentee[used].tolist(), graph.mentor[used].tolist(), strict=True)
+        ]
+        objective = float(graph.weight[used].sum())
+        if certified:
+            bound, method = objective, "relaxed flow with certified thresholds: optimal"
+        else:
+            bound, method = (
+                self._flow_bound(graph, objective),
+                "flow bound with certified thresholds",
+            )
+        return BipartiteResult(
+            pairs,
+            objective,
+            bound,
+            certified,
+            "min-cost flow (OR-Tools)" + (" certified exact" if certified else f", k={self.k}"),
+            method,
+            self.k,
+            _listed_counts(self._listed_keys() // self.model.n, self.left),
+        )
 
-    def listed_keys() -> np.ndarray:
-        if not base:
-            lens = np.array([len(lists[r]) for r in left.tolist()], np.int64)
-            base[:] = [np.repeat(left, lens), np.concatenate([lists[r] for r in left.tolist()])]
-        e, m = np.concatenate([base[0], added_e]), np.concatenate([base[1], added_m])
-        return unique_ints(e * model.n + m)
+    # --- candidate lists ------------------------------------------------------------------------
 
-    def graph() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        keys = listed_keys()
-        e, m = keys // model.n, keys % model.n
+    def _initial_lists(self, progress: Progress | None) -> None:
+        left, right = self.left, self.right
+        if self.pairs_count <= COMPLETE_LIMIT:  # small: every feasible pair, one round
+            self.row_k = dict.fromkeys(left.tolist(), len(right))
+            self._absorb(scan_topk(self.model, len(right), rows=left, cols=right, seed=self.seed))
+        else:
+            self._absorb(
+                scan_topk(
+                    self.model, self.k, rows=left, cols=right, seed=self.seed, progress=progress
+                )
+            )
+
+    def _absorb(self, cands: Candidates) -> None:
+        self.base.clear()
+        for i, r in enumerate(cands.rows.tolist()):
+            nb = cands.neighbours[i]
+            self.lists[r] = nb[nb >= 0]
+            self.thresholds[r] = cands.threshold[i]
+
+    def _grow_lists(self, takers: np.ndarray, round_: int) -> None:
+        """Lengthen the lists of the mentees who took the way out: x4, and complete in the
+        last rounds (with everyone not yet complete just before the last), so it certifies."""
+        grow = set(takers.tolist())
+        if round_ == MAX_ROUNDS - 2 and self.pairs_count <= LAST_RESORT_LIMIT:
+            grow |= {g for g in self.left.tolist() if self.row_k[g] < len(self.right)}
+        groups: dict[int, list[int]] = {}
+        for g in sorted(grow):
+            grown = len(self.right) if round_ >= MAX_ROUNDS - 3 else self.row_k[g] * 4
+            self.row_k[g] = len(self.right) if round_ == MAX_ROUNDS - 2 else grown
+            groups.setdefault(self.row_k[g], []).append(g)
+        for size, rows in groups.items():
+            arr = np.array(rows, np.int64)
+            if size >= len(self.right):
+                self._absorb(all_feasible(self.model, arr, self.right))
+            else:
+                self._absorb(scan_topk(self.model, size, rows=arr, cols=self.right, seed=self.seed))
+
+    def _listed_keys(self) -> np.ndarray:
+        if not self.base:
+            left = self.left.tolist()
+            lens = np.array([len(self.lists[r]) for r in left], np.int64)
+            self.base[:] = [
+                np.repeat(self.left, lens),
+                np.concatenate([self.lists[r] for r in left]),
+            ]
+        e = np.concatenate([self.base[0], self.added_e])
+        m = np.concatenate([self.base[1], self.added_m])
+        return unique_ints(e * self.model.n + m)
+
+    def _graph(self) -> Graph:
+        """The listed pairs plus feasible wishes across the two sides, with their scores."""
+        n = self.model.n
+        keys = self._listed_keys()
+        e, m = keys // n, keys % n
+        pu, pv = self.model.preferred_pairs
         if len(pu):  # wishes across the two sides are always candidates
             a = np.concatenate([pu, pv])
             b = np.concatenate([pv, pu])
-            ok = (left_pos[a] >= 0) & is_right[b]
+            ok = (self.left_pos[a] >= 0) & (self.right_pos[b] >= 0)
             a, b = a[ok], b[ok]
-            ok = model.feasible(a, b)
+            ok = self.model.feasible(a, b)
             e, m = np.concatenate([e, a[ok]]), np.concatenate([m, b[ok]])
-        keys = unique_ints(e * model.n + m)
-        e, m = keys // model.n, keys % model.n
-        # score only the pairs not scored in an earlier round (scores are exact per pair)
-        old_keys, old_w = scored
+        keys = unique_ints(e * n + m)
+        e, m = keys // n, keys % n
+        return Graph(e, m, self._scores(keys, e, m))
+
+    def _scores(self, keys: np.ndarray, e: np.ndarray, m: np.ndarray) -> np.ndarray:
+        """Score only the pairs not scored in an earlier round (scores are exact per pair)."""
         w = np.empty(len(keys))
         known = np.zeros(len(keys), bool)
-        if len(old_keys):
-            pos = np.searchsorted(old_keys, keys).clip(0, len(old_keys) - 1)
-            known = old_keys[pos] == keys
-            w[known] = old_w[pos[known]]
-        w[~known] = model.scores(e[~known], m[~known])
-        scored[:] = [keys, w]
-        return e, m, w
+        if len(self.scored_keys):
+            pos = np.searchsorted(self.scored_keys, keys).clip(0, len(self.scored_keys) - 1)
+            known = self.scored_keys[pos] == keys
+            w[known] = self.scored_values[pos[known]]
+        w[~known] = self.model.scores(e[~known], m[~known])
+        self.scored_keys, self.scored_values = keys, w
+        return w
 
-    hubs = _hubs(model, left, right)
-    certified = False
-    # large instances skip the certificate loop (each round rescans many mentees): the
-    # assignment on the candidate graph is reported with the flow bound and its gap
-    rounds = MAX_ROUNDS if len(left) * len(right) <= LAST_RESORT_LIMIT else 0
-    e, m, w = graph()
-    for round_ in range(rounds):
-        e, m, w = graph()
-        t = thresholds[left]
-        bypass = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE) + 1, 0).astype(np.int64)
-        result = capacitated_assignment(
-            len(left),
-            len(right),
-            left_pos[e],
-            right_pos[m],
-            to_int(w) + 1,
-            capacity,
-            bypass=bypass,
-            hub_of_left=hubs[0],
-            hub_right=hubs[1],
+    # --- flows ----------------------------------------------------------------------------------
+
+    def _flow(self, graph: Graph) -> Assignment:
+        """Most mentees first, then the highest total, on the candidate graph."""
+        return capacitated_assignment(
+            len(self.left),
+            len(self.right),
+            self.left_pos[graph.mentee],
+            self.right_pos[graph.mentor],
+            to_int(graph.weight) + 1,
+            self.capacity,
         )
-        if progress is not None:
-            progress(min(0.95, 0.7 + 0.08 * round_), "assignment")
-        takers = left[result.bypass_used]
-        if len(takers) == 0:
-            certified = True
-            break
-        if round_ == rounds - 1:
-            break
-        grow = set(takers.tolist())
-        if round_ == MAX_ROUNDS - 2 and len(left) * len(right) <= LAST_RESORT_LIMIT:
-            grow |= {g for g in left.tolist() if row_k[g] < len(right)}  # then it certifies
-        groups: dict[int, list[int]] = {}
-        for g in sorted(grow):
-            row_k[g] = len(right) if round_ >= MAX_ROUNDS - 3 else row_k[g] * 4
-            if round_ == MAX_ROUNDS - 2:
-                row_k[g] = len(right)
-            groups.setdefault(row_k[g], []).append(g)
-        for size, rows in groups.items():
-            arr = np.array(rows, np.int64)
-            if size >= len(right):
-                absorb(all_feasible(model, arr, right))
-            else:
-                absorb(scan_topk(model, size, rows=arr, cols=right, seed=seed))
-    if not certified:
-        result = capacitated_assignment(
-            len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity
-        )
-        # nobody stays unassigned while a feasible mentor has room: look for such mentors
-        # among those with room left, add them to the lists, solve again
-        large = len(left) * len(right) > LAST_RESORT_LIMIT
+
+    def _certify(
+        self, graph: Graph, rounds: int, progress: Progress | None
+    ) -> tuple[Graph, Assignment | None]:
+        """The relaxed flow, where each mentee may take a way out worth ``t_e``; returns its
+        assignment once nobody takes it (optimal over all pairs), else None."""
+        for round_ in range(rounds):
+            t = self.thresholds[self.left]
+            bypass = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE) + 1, 0)
+            result = capacitated_assignment(
+                len(self.left),
+                len(self.right),
+                self.left_pos[graph.mentee],
+                self.right_pos[graph.mentor],
+                to_int(graph.weight) + 1,
+                self.capacity,
+                bypass=bypass.astype(np.int64),
+                hub_of_left=self.hubs[0],
+                hub_right=self.hubs[1],
+            )
+            if progress is not None:
+                progress(min(0.95, 0.7 + 0.08 * round_), "assignment")
+            takers = self.left[result.bypass_used]
+            if len(takers) == 0:
+                return graph, result
+            if round_ == rounds - 1:
+                break
+            self._grow_lists(takers, round_)
+            graph = self._graph()
+        return graph, None
+
+    def _augment(self, graph: Graph, result: Assignment) -> tuple[Graph, Assignment]:
+        """Nobody stays unassigned while a feasible mentor has room: every mentee learns their
+        best few mentors with room, and the flow is solved again. A waiting mentee may get a
+        seat that someone else frees by moving to one of those (an augmenting chain)."""
+        left, right = self.left, self.right
+        large = self.pairs_count > LAST_RESORT_LIMIT
         for _ in range(1 if large else AUGMENT_ROUNDS):
-            load = np.bincount(right_pos[m[result.used]], minlength=len(right))
-            room = right[load < capacity]
-            assigned = np.zeros(model.n, bool)
-            assigned[e[result.used]] = True
-            waiting = left[~assigned[left] & np.isfinite(thresholds[left])]
+            load = np.bincount(self.right_pos[graph.mentor[result.used]], minlength=len(right))
+            room = right[load < self.capacity]
+            assigned = np.zeros(self.model.n, bool)
+            assigned[graph.mentee[result.used]] = True
+            waiting = left[~assigned[left] & np.isfinite(self.thresholds[left])]
             if len(room) == 0 or len(waiting) == 0:
                 break
-            # every mentee learns their best few mentors with room: a waiting mentee may get a
-            # seat that someone else frees by moving to one of those (an augmenting chain)
-            extra = scan_topk(model, min(3, len(room)), rows=left, cols=room, seed=seed)
+            extra = scan_topk(self.model, min(3, len(room)), rows=left, cols=room, seed=self.seed)
             width = extra.neighbours.shape[1]
             new_e = np.repeat(extra.rows, width)
             new_m = extra.neighbours.ravel()
             found = new_m >= 0
             if not found.any():
                 break
-            added_e = np.concatenate([added_e, new_e[found]])
-            added_m = np.concatenate([added_m, new_m[found]])
-            e, m, w = graph()
-            result = capacitated_assignment(
-                len(left), len(right), left_pos[e], right_pos[m], to_int(w) + 1, capacity
-            )
-    used = result.used
-    pairs = [(int(a), int(b)) for a, b in zip(e[used].tolist(), m[used].tolist(), strict=True)]
-    objective = float(w[used].sum())
-    if certified:
-        bound, method = objective, "relaxed flow with certified thresholds: optimal"
-    else:
-        t = thresholds[left]
+            self.added_e = np.concatenate([self.added_e, new_e[found]])
+            self.added_m = np.concatenate([self.added_m, new_m[found]])
+            graph = self._graph()
+            result = self._flow(graph)
+        return graph, result
+
+    def _flow_bound(self, graph: Graph, objective: float) -> float:
+        """The relaxed flow's value: each mentee's way out is worth their threshold."""
+        t = self.thresholds[self.left]
         by = np.where(np.isfinite(t), np.ceil(np.maximum(t, 0) * SCALE), 0).astype(np.int64)
         # an edge worth no more than its mentee's way out is dominated: the way out reaches
         # the same mentor (the hub reaches every mentor the must-have allows) with the same
         # capacity, so leaving such edges out (most of the augmenting pass's, the k-th best
         # ones) does not change the flow's optimum, only its size
-        weight = to_int(w) + 1
-        keep = weight > by[left_pos[e]]
+        weight = to_int(graph.weight) + 1
+        keep = weight > by[self.left_pos[graph.mentee]]
         plain = capacitated_assignment(
-            len(left),
-            len(right),
-            left_pos[e[keep]],
-            right_pos[m[keep]],
+            len(self.left),
+            len(self.right),
+            self.left_pos[graph.mentee[keep]],
+            self.right_pos[graph.mentor[keep]],
             weight[keep],
-            capacity,
+            self.capacity,
             bypass=by,
-            hub_of_left=hubs[0],
-            hub_right=hubs[1],
+            hub_of_left=self.hubs[0],
+            hub_right=self.hubs[1],
         )
-        bound, method = max(objective, plain.value / SCALE), "flow bound with certified thresholds"
-    return BipartiteResult(
-        pairs,
-        objective,
-        bound,
-        certified,
-        "min-cost flow (OR-Tools)" + (" certified exact" if certified else f", k={kk}"),
-        method,
-        kk,
-        _listed_counts(listed_keys() // model.n, left),
-    )
+        return max(objective, plain.value / SCALE)
 
 
 def _listed_counts(mentees: np.ndarray, left: np.ndarray) -> dict[int, int]:

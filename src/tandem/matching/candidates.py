@@ -117,204 +117,303 @@ def scan_topk(
     ``safe_start`` starts every row from feasible sampled partners (used for the few rows whose
     quick first threshold turned out too high).
     """
-    n = model.n
-    q, x, c0 = model.features()
-    symmetric = cols is None
-    rows = np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
-    cols = rows if cols is None else np.asarray(cols, np.int64)
-    k = max(1, min(k, len(cols)))
-    rng = np.random.default_rng(seed)
-    if len(rows) == 0 or len(cols) == 0:
-        return Candidates(rows, np.full((len(rows), k), -1, np.int64), np.full(len(rows), -np.inf))
+    row_ids = np.arange(model.n, dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
+    col_ids = row_ids if cols is None else np.asarray(cols, np.int64)
+    k = max(1, min(k, len(col_ids)))
+    if len(row_ids) == 0 or len(col_ids) == 0:
+        return Candidates(
+            row_ids, np.full((len(row_ids), k), -1, np.int64), np.full(len(row_ids), -np.inf)
+        )
+    scan = TopKScan(
+        model, k, row_ids, col_ids, symmetric=cols is None, seed=seed, safe_start=safe_start
+    )
+    return scan.run(progress)
 
-    # local row index -> threshold / lists (global id space for symmetric scans)
-    thr = np.full(n, np.inf)
-    complete = k >= len(cols) - (1 if symmetric else 0)
-    quick_start = not (complete or symmetric or safe_start)
-    if complete or symmetric or quick_start:  # these start from nearby blocks (below)
-        thr[rows] = -np.inf
-    else:
-        thr[rows] = _initial_thresholds(model, rows, cols, k, q, x, c0, rng)
-    nbr = np.full((len(rows), k), -1, np.int64)
-    val = np.full((len(rows), k), -np.inf, np.float32)
-    local = np.full(n, -1, np.int64)
-    local[rows] = np.arange(len(rows))
 
-    prune = model.prune_key()
+class TopKScan:
+    """One scan: each row's running top-k list and threshold, improved block by block.
 
-    def ordered(ids: np.ndarray) -> np.ndarray:
-        if prune is None:
-            return ids
-        pos = prune[0][ids]
-        return ids[np.argsort(np.nan_to_num(pos, nan=np.inf), kind="stable")]
+    Thresholds are kept per *global* id, because a symmetric scan improves a row and a column
+    with the same entries; lists and their values are kept per row (position in ``rows``).
+    Blocks are laid out over ids sorted by the prune key, so blocks an ordered must-have rules
+    out are skipped and the nearest blocks (similar people, high scores) come first.
+    """
 
-    def sort_key(ids: np.ndarray) -> np.ndarray | None:
-        return None if prune is None else np.nan_to_num(prune[0][ids], nan=np.inf)
+    def __init__(
+        self,
+        model: ScoreModel,
+        k: int,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        *,
+        symmetric: bool,
+        seed: int,
+        safe_start: bool,
+    ) -> None:
+        self.model = model
+        self.k = k
+        self.rows = rows
+        self.cols = cols
+        self.symmetric = symmetric
+        self.seed = seed
+        self.complete = k >= len(cols) - (1 if symmetric else 0)
+        self.quick_start = not (self.complete or symmetric or safe_start)
+        self.prune = model.prune_key()
+        self.threshold = np.full(model.n, np.inf)
+        self.neighbours = np.full((len(rows), k), -1, np.int64)
+        self.scores = np.full((len(rows), k), -np.inf, np.float32)
+        self.row_of = np.full(model.n, -1, np.int64)
+        self.row_of[rows] = np.arange(len(rows))
+        self.threshold_f32 = np.empty(0, np.float32)
+        self.pending: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]] = ([], [], [])
+        self._start_thresholds()
+        self._lay_out_blocks()
 
-    row_order = ordered(rows)
-    col_order = row_order if symmetric else ordered(cols)
-    q_rows = np.ascontiguousarray(q[row_order])
-    x_cols = np.ascontiguousarray(x[col_order])
-    row_bounds = _bounds(sort_key(row_order), len(row_order))
-    col_bounds = row_bounds if symmetric else _bounds(sort_key(col_order), len(col_order))
+    # --- set-up ---------------------------------------------------------------------------------
 
-    def span(block: np.ndarray) -> tuple[float, float]:
-        if prune is None:
-            return -np.inf, np.inf
-        pos = prune[0][block]
-        pos = pos[~np.isnan(pos)]
-        return (float(pos.min()), float(pos.max())) if len(pos) else (np.nan, np.nan)
-
-    row_spans = [span(row_order[a:e]) for a, e in row_bounds]
-    col_spans = row_spans if symmetric else [span(col_order[a:e]) for a, e in col_bounds]
-    limit = prune[1] if prune else np.inf
-
-    def reachable(bi: int, bj: int) -> bool:
-        lo_i, hi_i = row_spans[bi]
-        lo_j, hi_j = col_spans[bj]
-        return prune is None or not (
-            np.isnan(lo_i) or np.isnan(lo_j) or lo_j - hi_i > limit or lo_i - hi_j > limit
+    def _start_thresholds(self) -> None:
+        """From -inf where nearby blocks set them first (see ``_plan_*``), else from a sample."""
+        if self.complete or self.symmetric or self.quick_start:
+            self.threshold[self.rows] = -np.inf
+            return
+        q, x, c0 = self.model.features()
+        rng = np.random.default_rng(self.seed)
+        self.threshold[self.rows] = _initial_thresholds(
+            self.model, self.rows, self.cols, self.k, q, x, c0, rng
         )
 
-    def distance(bi: int, bj: int) -> float:
+    def _lay_out_blocks(self) -> None:
+        q, x, self.c0 = self.model.features()
+        self.row_order = self._ordered(self.rows)
+        self.col_order = self.row_order if self.symmetric else self._ordered(self.cols)
+        self.q_rows = np.ascontiguousarray(q[self.row_order])
+        self.x_cols = np.ascontiguousarray(x[self.col_order])
+        self.row_bounds = _bounds(self._sort_key(self.row_order), len(self.row_order))
+        self.col_bounds = (
+            self.row_bounds
+            if self.symmetric
+            else _bounds(self._sort_key(self.col_order), len(self.col_order))
+        )
+        self.row_spans = [self._span(self.row_order[a:e]) for a, e in self.row_bounds]
+        self.col_spans = (
+            self.row_spans
+            if self.symmetric
+            else [self._span(self.col_order[a:e]) for a, e in self.col_bounds]
+        )
+        self.limit = self.prune[1] if self.prune else np.inf
+
+    def _ordered(self, ids: np.ndarray) -> np.ndarray:
+        if self.prune is None:
+            return ids
+        position = self.prune[0][ids]
+        return ids[np.argsort(np.nan_to_num(position, nan=np.inf), kind="stable")]
+
+    def _sort_key(self, ids: np.ndarray) -> np.ndarray | None:
+        return None if self.prune is None else np.nan_to_num(self.prune[0][ids], nan=np.inf)
+
+    def _span(self, block: np.ndarray) -> tuple[float, float]:
+        if self.prune is None:
+            return -np.inf, np.inf
+        position = self.prune[0][block]
+        position = position[~np.isnan(position)]
+        return (float(position.min()), float(position.max())) if len(position) else (np.nan, np.nan)
+
+    def reachable(self, bi: int, bj: int) -> bool:
+        """Whether some pair of the two blocks can satisfy the ordered must-have."""
+        lo_i, hi_i = self.row_spans[bi]
+        lo_j, hi_j = self.col_spans[bj]
+        return self.prune is None or not (
+            np.isnan(lo_i) or np.isnan(lo_j) or lo_j - hi_i > self.limit or lo_i - hi_j > self.limit
+        )
+
+    def distance(self, bi: int, bj: int) -> float:
         """How far apart two blocks are on the prune key (0 when they overlap)."""
-        if prune is None:
+        if self.prune is None:
             return 0.0
-        lo_i, hi_i = row_spans[bi]
-        lo_j, hi_j = col_spans[bj]
+        lo_i, hi_i = self.row_spans[bi]
+        lo_j, hi_j = self.col_spans[bj]
         return max(0.0, lo_j - hi_i, lo_i - hi_j)
 
-    thr_f32 = np.empty(0, np.float32)
+    # --- the order of the block pairs ---------------------------------------------------------
 
-    def refresh() -> None:
-        """Thresholds in block order, float32. Entries must beat them strictly: ties with the
-        k-th best cannot improve a list (and discrete scores tie a lot)."""
-        nonlocal thr_f32
-        t_rows = thr[row_order]
-        thr_f32 = np.where(np.isfinite(t_rows), t_rows, -np.inf).astype(np.float32)
+    def _plan_symmetric(self) -> list[tuple[int, int]]:
+        """Diagonal blocks first (every row then has a good threshold from similar people),
+        then the other pairs, nearest on the prune key first, so thresholds rise early."""
+        count = len(self.row_bounds)
+        if not self.complete:
+            for bi in range(count):
+                self._quick_thresholds(bi, bi, True)
+        self._refresh()
+        for bi in range(count):
+            if self.reachable(bi, bi):
+                self._visit(bi, bi)
+        self._merge()
+        pairs = [
+            (bi, bj) for bi in range(count) for bj in range(bi + 1, count) if self.reachable(bi, bj)
+        ]
+        pairs.sort(key=lambda p: (self.distance(*p), p[1] - p[0], p[0]))
+        return pairs
 
-    buf_r: list[np.ndarray] = []
-    buf_c: list[np.ndarray] = []
-    buf_v: list[np.ndarray] = []
+    def _plan_two_sided(self) -> list[tuple[int, int]]:
+        """Each row block visits the column blocks nearest on the prune key first."""
+        pairs: list[tuple[int, int]] = []
+        for bi in range(len(self.row_bounds)):
+            near = sorted(
+                (self.distance(bi, bj), bj)
+                for bj in range(len(self.col_bounds))
+                if self.reachable(bi, bj)
+            )
+            if self.quick_start and near:
+                self._quick_thresholds(bi, near[0][1], False)
+            pairs.extend((bi, bj) for _, bj in near)
+        self._refresh()
+        return pairs
 
-    def merge() -> None:
-        if not buf_r:
-            return
-        r_new = local[np.concatenate(buf_r)]
-        c_new = np.concatenate(buf_c)
-        v_new = np.concatenate(buf_v).astype(np.float64)
-        buf_r.clear()
-        buf_c.clear()
-        buf_v.clear()
-        touched = unique_ints(r_new)
-        old_n = nbr[touched].ravel()
-        old_v = val[touched].ravel().astype(np.float64)
-        old_r = np.repeat(touched, k)
-        has = old_n >= 0
-        all_r = np.concatenate([r_new, old_r[has]])
-        all_c = np.concatenate([c_new, old_n[has]])
-        all_v = np.concatenate([v_new, old_v[has]])
-        # one sort: by row, best value first (values lie well inside (-4, 4))
-        order = np.argsort(all_r * 8.0 + (4.0 - np.clip(all_v, -3.9, 3.9)), kind="stable")
-        all_r, all_c, all_v = all_r[order], all_c[order], all_v[order]
-        starts = np.searchsorted(all_r, all_r, side="left")
-        rank = np.arange(len(all_r)) - starts
-        keep = rank < k
-        nbr[touched] = -1
-        val[touched] = -np.inf
-        nbr[all_r[keep], rank[keep]] = all_c[keep]
-        val[all_r[keep], rank[keep]] = all_v[keep]
-        full = nbr[touched, k - 1] >= 0
-        full_rows = touched[full]
-        g = rows[full_rows]
-        thr[g] = np.maximum(thr[g], val[full_rows, k - 1].astype(np.float64))
-        refresh()
+    # --- the scan -------------------------------------------------------------------------------
 
-    def visit(bi: int, bj: int) -> None:
-        a, a_end = row_bounds[bi]
-        b, b_end = col_bounds[bj]
-        block_i = row_order[a:a_end]
-        block_j = col_order[b:b_end]
-        scores = q_rows[a:a_end] @ x_cols[b:b_end].T
-        if c0:
-            scores += np.float32(c0)
-        flat = scores.ravel()
-        width = b_end - b
-        # entries above the row's threshold (and, one population, above the column's): one
-        # comparison per entry and a flat nonzero, far cheaper than 2-D nonzero or gathers
-        row_hits = np.flatnonzero(scores > thr_f32[a:a_end][:, None])
-        col_hits = (
-            np.flatnonzero(scores > thr_f32[b:b_end][None, :]) if symmetric and bi != bj else None
-        )
-        for hits, for_rows in ((row_hits, True), (col_hits, False)):
-            if hits is None or not len(hits):
-                continue
-            r, c = np.divmod(hits, width)
-            gi, gj = block_i[r], block_j[c]
-            ok = model.feasible(gi, gj)
-            owner, partner = (gi, gj) if for_rows else (gj, gi)
-            buf_r.append(owner[ok])
-            buf_c.append(partner[ok])
-            buf_v.append(flat[hits[ok]])
+    def run(self, progress: Progress | None) -> Candidates:
+        pairs = self._plan_symmetric() if self.symmetric else self._plan_two_sided()
+        total = max(1, len(pairs))
+        step = max(1, total // 50)
+        for done, (bi, bj) in enumerate(pairs, start=1):
+            self._visit(bi, bj)
+            self._merge()  # thresholds rise as early as possible: fewer entries read back later
+            if progress is not None and (done % step == 0 or done == total):
+                progress(done / total, "candidates")
+        self._merge()
+        self._redo_short_lists()
+        bound = self.threshold[self.rows]
+        bound = np.where(np.isfinite(bound), np.maximum(bound, 0.0) + SAFETY, -np.inf)
+        return Candidates(self.rows, self.neighbours, bound)
 
-    def quick_thresholds(bi: int, bj: int, same_block: bool) -> None:
+    def _quick_thresholds(self, bi: int, bj: int, same_block: bool) -> None:
         """A first threshold for the rows of block ``bi``: their k-th best among part of block
         ``bj`` (the nearest on the prune key, i.e. similar people). Feasibility is not checked:
         a threshold that is too high only means a short list, and short lists are redone."""
-        a, a_end = row_bounds[bi]
-        b, b_end = col_bounds[bj]
-        sub = min(b_end - b, max(SUB_BLOCK, 2 * k + 1))
-        kk = min(k, sub - 1) if same_block else min(k, sub)
+        a, a_end = self.row_bounds[bi]
+        b, b_end = self.col_bounds[bj]
+        width = min(b_end - b, max(SUB_BLOCK, 2 * self.k + 1))
+        kk = min(self.k, width - 1) if same_block else min(self.k, width)
         if kk < 1:
             return
-        vals = q_rows[a:a_end] @ x_cols[b : b + sub].T
-        if c0:
-            vals += np.float32(c0)
-        vals[row_order[a:a_end, None] == col_order[None, b : b + sub]] = -np.inf  # not oneself
-        kth = np.partition(vals, sub - kk, axis=1)[:, sub - kk]
-        block = row_order[a:a_end]
-        thr[block] = np.maximum(thr[block], kth.astype(np.float64) - SAFETY)
+        scores = self.q_rows[a:a_end] @ self.x_cols[b : b + width].T
+        if self.c0:
+            scores += np.float32(self.c0)
+        block = self.row_order[a:a_end]
+        scores[block[:, None] == self.col_order[None, b : b + width]] = -np.inf  # not oneself
+        kth = np.partition(scores, width - kk, axis=1)[:, width - kk]
+        self.threshold[block] = np.maximum(self.threshold[block], kth.astype(np.float64) - SAFETY)
 
-    nb_rows, nb_cols = len(row_bounds), len(col_bounds)
-    if symmetric:
-        if not complete:
-            for bi in range(nb_rows):
-                quick_thresholds(bi, bi, True)
-        refresh()
-        # diagonal blocks first: every row then has a good threshold from similar people
-        for bi in range(nb_rows):
-            if reachable(bi, bi):
-                visit(bi, bi)
-        merge()
-        # then the other pairs, nearest on the prune key first, so thresholds rise early
-        pairs = [
-            (bi, bj) for bi in range(nb_rows) for bj in range(bi + 1, nb_rows) if reachable(bi, bj)
-        ]
-        pairs.sort(key=lambda p: (distance(*p), p[1] - p[0], p[0]))
-    else:
-        pairs = []
-        for bi in range(nb_rows):
-            near = sorted((distance(bi, bj), bj) for bj in range(nb_cols) if reachable(bi, bj))
-            if quick_start and near:
-                quick_thresholds(bi, near[0][1], False)
-            pairs.extend((bi, bj) for _, bj in near)
-        refresh()
-    total = max(1, len(pairs))
-    step = max(1, total // 50)
-    for done, (bi, bj) in enumerate(pairs, start=1):
-        visit(bi, bj)
-        merge()  # thresholds rise as early as possible: fewer entries read back later
-        if progress is not None and (done % step == 0 or done == total):
-            progress(done / total, "candidates")
-    merge()
-    short = np.flatnonzero((nbr[:, k - 1] < 0) & np.isfinite(thr[rows]))
-    if (symmetric or quick_start) and len(short) and not complete:
-        redo = scan_topk(model, k, rows=rows[short], cols=cols, seed=seed, safe_start=True)
-        nbr[short] = redo.neighbours
-        thr[rows[short]] = np.where(np.isfinite(redo.threshold), redo.threshold - SAFETY, -np.inf)
-    bound = thr[rows]
-    bound = np.where(np.isfinite(bound), np.maximum(bound, 0.0) + SAFETY, -np.inf)
-    return Candidates(rows, nbr, bound)
+    def _refresh(self) -> None:
+        """Thresholds in block order, float32. Entries must beat them strictly: ties with the
+        k-th best cannot improve a list (and discrete scores tie a lot)."""
+        in_order = self.threshold[self.row_order]
+        self.threshold_f32 = np.where(np.isfinite(in_order), in_order, -np.inf).astype(np.float32)
+
+    def _visit(self, bi: int, bj: int) -> None:
+        """Score one block pair and keep the feasible entries above the thresholds."""
+        a, a_end = self.row_bounds[bi]
+        b, b_end = self.col_bounds[bj]
+        scores = self.q_rows[a:a_end] @ self.x_cols[b:b_end].T
+        if self.c0:
+            scores += np.float32(self.c0)
+        # entries above the row's threshold (and, one population, above the column's): one
+        # comparison per entry and a flat nonzero, far cheaper than 2-D nonzero or gathers
+        row_hits = np.flatnonzero(scores > self.threshold_f32[a:a_end][:, None])
+        block_i = self.row_order[a:a_end]
+        block_j = self.col_order[b:b_end]
+        self._keep(row_hits, scores, block_i, block_j, for_rows=True)
+        if self.symmetric and bi != bj:
+            col_hits = np.flatnonzero(scores > self.threshold_f32[b:b_end][None, :])
+            self._keep(col_hits, scores, block_i, block_j, for_rows=False)
+
+    def _keep(
+        self,
+        hits: np.ndarray,
+        scores: np.ndarray,
+        block_i: np.ndarray,
+        block_j: np.ndarray,
+        *,
+        for_rows: bool,
+    ) -> None:
+        """Queue the feasible hits for the next merge, owned by the row or by the column."""
+        if not len(hits):
+            return
+        row_pos, col_pos = np.divmod(hits, len(block_j))
+        row_ids, col_ids = block_i[row_pos], block_j[col_pos]
+        ok = self.model.feasible(row_ids, col_ids)
+        owner, partner = (row_ids, col_ids) if for_rows else (col_ids, row_ids)
+        owners, partners, values = self.pending
+        owners.append(owner[ok])
+        partners.append(partner[ok])
+        values.append(scores.ravel()[hits[ok]])
+
+    def _merge(self) -> None:
+        """Fold the queued entries into the lists (best k per row) and raise thresholds."""
+        owners, partners, values = self.pending
+        if not owners:
+            return
+        new_rows = self.row_of[np.concatenate(owners)]
+        new_partners = np.concatenate(partners)
+        new_scores = np.concatenate(values).astype(np.float64)
+        owners.clear()
+        partners.clear()
+        values.clear()
+        touched = unique_ints(new_rows)
+        rows, partner, score = self._with_current_lists(touched, new_rows, new_partners, new_scores)
+        # one sort: by row, best score first (scores lie well inside (-4, 4))
+        order = np.argsort(rows * 8.0 + (4.0 - np.clip(score, -3.9, 3.9)), kind="stable")
+        rows, partner, score = rows[order], partner[order], score[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+        keep = rank < self.k
+        self.neighbours[touched] = -1
+        self.scores[touched] = -np.inf
+        self.neighbours[rows[keep], rank[keep]] = partner[keep]
+        self.scores[rows[keep], rank[keep]] = score[keep]
+        full_rows = touched[self.neighbours[touched, self.k - 1] >= 0]
+        ids = self.rows[full_rows]
+        kth = self.scores[full_rows, self.k - 1].astype(np.float64)
+        self.threshold[ids] = np.maximum(self.threshold[ids], kth)
+        self._refresh()
+
+    def _with_current_lists(
+        self,
+        touched: np.ndarray,
+        new_rows: np.ndarray,
+        new_partners: np.ndarray,
+        new_scores: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The new entries followed by the touched rows' current list entries."""
+        old_partners = self.neighbours[touched].ravel()
+        old_scores = self.scores[touched].ravel().astype(np.float64)
+        old_rows = np.repeat(touched, self.k)
+        listed = old_partners >= 0
+        return (
+            np.concatenate([new_rows, old_rows[listed]]),
+            np.concatenate([new_partners, old_partners[listed]]),
+            np.concatenate([new_scores, old_scores[listed]]),
+        )
+
+    def _redo_short_lists(self) -> None:
+        """Rows whose quick threshold was too high (a list shorter than k although partners
+        remain) are scanned again from a safe start."""
+        short = np.flatnonzero(
+            (self.neighbours[:, self.k - 1] < 0) & np.isfinite(self.threshold[self.rows])
+        )
+        if not ((self.symmetric or self.quick_start) and len(short) and not self.complete):
+            return
+        redo = scan_topk(
+            self.model,
+            self.k,
+            rows=self.rows[short],
+            cols=self.cols,
+            seed=self.seed,
+            safe_start=True,
+        )
+        self.neighbours[short] = redo.neighbours
+        self.threshold[self.rows[short]] = np.where(
+            np.isfinite(redo.threshold), redo.threshold - SAFETY, -np.inf
+        )
 
 
 def all_feasible(model: ScoreModel, rows: np.ndarray, cols: np.ndarray) -> Candidates:

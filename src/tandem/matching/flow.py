@@ -115,43 +115,22 @@ def capacitated_assignment(
     of left nodes, reaching only the right nodes that group may be matched with (e.g. levels
     within the must-have range); by default one hub reaches everyone. Used for the bound.
     """
-    left = np.asarray(left, np.int64)
-    right = np.asarray(right, np.int64)
     weight = np.asarray(weight, np.int64)
-    m = len(weight)
-    source, sink, hub = n_left + n_right, n_left + n_right + 1, n_left + n_right + 2
     if hub_of_left is None or hub_right is None:
         hub_of_left = np.zeros(n_left, np.int64)
         hub_right = [np.arange(n_right, dtype=np.int64)]
-    li = np.arange(n_left, dtype=np.int64)
-    ri = np.arange(n_right, dtype=np.int64)
     cap = np.asarray(right_capacity, np.int64)
     by = np.zeros(n_left, np.int64) if bypass is None else np.maximum(bypass.astype(np.int64), 0)
     with_hub = bool((by > 0).any())
-    # no "stay unassigned" arcs: a maximum flow of minimum cost assigns as many mentees as
-    # possible first, then maximises the total score (lexicographic, without a big-M weight)
-    tails_l = [np.full(n_left, source), left, n_left + ri]
-    heads_l = [li, n_left + right, np.full(n_right, sink)]
-    caps_l = [np.ones(n_left, np.int64), np.ones(m, np.int64), cap]
-    costs_l = [np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64)]
+    arcs = _assignment_arcs(n_left, n_right, left, right, weight, cap)
     if with_hub:
-        tails_l += [li]
-        heads_l += [hub + np.asarray(hub_of_left, np.int64)]
-        caps_l += [np.ones(n_left, np.int64)]
-        costs_l += [-by]
-        for g, targets in enumerate(hub_right):
-            tails_l.append(np.full(len(targets), hub + g))
-            heads_l.append(n_left + np.asarray(targets, np.int64))
-            caps_l.append(cap[targets])
-            costs_l.append(np.zeros(len(targets), np.int64))
-    tails = np.concatenate(tails_l)
-    heads = np.concatenate(heads_l)
-    caps = np.concatenate(caps_l)
-    costs = np.concatenate(costs_l)
+        _add_hub_arcs(arcs, n_left, n_right, by, hub_of_left, hub_right, cap)
+    tails, heads, caps, costs = (np.concatenate(part) for part in arcs)
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+    arc_ids = flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps, costs
     )
+    source, sink = n_left + n_right, n_left + n_right + 1
     supplies = np.zeros(n_left + n_right + 2 + len(hub_right), np.int64)
     supplies[source] = n_left
     supplies[sink] = -n_left
@@ -159,8 +138,58 @@ def capacitated_assignment(
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    flows = flow.flows(arcs)
+    flows = flow.flows(arc_ids)
+    m = len(weight)
     used = flows[n_left : n_left + m] > 0
     start = n_left + m + n_right
     bypass_used = (flows[start : start + n_left] > 0) if with_hub else np.zeros(n_left, bool)
     return Assignment(value=float(-flow.optimal_cost()), used=used, bypass_used=bypass_used)
+
+
+ArcLists = tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray]]
+
+
+def _assignment_arcs(
+    n_left: int,
+    n_right: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    cap: np.ndarray,
+) -> ArcLists:
+    """source -> mentee, mentee -> mentor (the edges, in order), mentor -> sink.
+
+    No "stay unassigned" arcs: a maximum flow of minimum cost assigns as many mentees as
+    possible first, then maximises the total score (lexicographic, without a big-M weight)."""
+    source, sink = n_left + n_right, n_left + n_right + 1
+    li = np.arange(n_left, dtype=np.int64)
+    ri = np.arange(n_right, dtype=np.int64)
+    m = len(weight)
+    tails = [np.full(n_left, source), np.asarray(left, np.int64), n_left + ri]
+    heads = [li, n_left + np.asarray(right, np.int64), np.full(n_right, sink)]
+    caps = [np.ones(n_left, np.int64), np.ones(m, np.int64), cap]
+    costs = [np.zeros(n_left, np.int64), -weight, np.zeros(n_right, np.int64)]
+    return tails, heads, caps, costs
+
+
+def _add_hub_arcs(
+    arcs: ArcLists,
+    n_left: int,
+    n_right: int,
+    by: np.ndarray,
+    hub_of_left: np.ndarray,
+    hub_right: list[np.ndarray],
+    cap: np.ndarray,
+) -> None:
+    """mentee -> their hub (worth the way out), hub -> the mentors it may reach."""
+    tails, heads, caps, costs = arcs
+    hub = n_left + n_right + 2
+    tails.append(np.arange(n_left, dtype=np.int64))
+    heads.append(hub + np.asarray(hub_of_left, np.int64))
+    caps.append(np.ones(n_left, np.int64))
+    costs.append(-by)
+    for g, targets in enumerate(hub_right):
+        tails.append(np.full(len(targets), hub + g))
+        heads.append(n_left + np.asarray(targets, np.int64))
+        caps.append(cap[targets])
+        costs.append(np.zeros(len(targets), np.int64))

@@ -12,19 +12,22 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from tandem.matching.config import ProgramConfig, unknown_fields
+from tandem.matching.fields import normalise_token
 from tandem.matching.records import (
+    Criterion,
     MatchingError,
     Participant,
     PastPartner,
     Solution,
     TimeWindow,
 )
-from tandem.matching.scoring import ScoreModel, normalise_token
+from tandem.matching.scoring import ScoreModel
 from tandem.matching.timezones import resolve_zone
 
 REQUIRED = ("email",)
@@ -164,7 +167,36 @@ def _time(text: str) -> dt.time:
 def parse_people(path: Path, config: ProgramConfig) -> tuple[list[Participant], list[str]]:
     """Participants from a spreadsheet, checked against the config. Raises ``InputError``."""
     columns, rows, extra_sep = read_table(path)
-    name = path.name
+    problems = _header_problems(path.name, columns, rows, config)
+    if problems:
+        raise InputError(problems)
+    close_fields = {c.field: c for c in config.criteria if c.rule == "close"}
+    people: list[Participant] = []
+    first_row: dict[str, int] = {}
+    for number, cells in rows:
+        if len(cells) > len(columns) and any(cells[len(columns) :]):
+            problems.append(
+                f"{path.name} row {number}: {len(cells)} cells but the header has "
+                f"{len(columns)} columns (a delimiter inside an unquoted cell?)"
+            )
+            continue
+        record = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
+        row = Row(path.name, number, record, extra_sep, problems)
+        email = _email(row, first_row)
+        if email is None:
+            continue
+        _check_levels(row, close_fields)
+        _check_zone(row)
+        people.append(_person(row, email))
+    if problems:
+        raise InputError(problems)
+    return people, columns
+
+
+def _header_problems(
+    name: str, columns: list[str], rows: list[tuple[int, list[str]]], config: ProgramConfig
+) -> list[str]:
+    """Missing required columns, no rows, repeated columns, criterion fields with no column."""
     problems: list[str] = []
     for required in REQUIRED:
         if required not in columns:
@@ -179,145 +211,178 @@ def parse_people(path: Path, config: ProgramConfig) -> tuple[list[Participant], 
                 f" and {i + 1})"
             )
         seen_headers.setdefault(col, i)
-    missing = unknown_fields(config, columns)
-    for field in missing:
-        problems.append(
-            f"config: criterion field {field!r} is not a column of {name} "
-            f"(columns: {', '.join(c for c in columns if c)})"
+    problems.extend(
+        f"config: criterion field {field!r} is not a column of {name} "
+        f"(columns: {', '.join(c for c in columns if c)})"
+        for field in unknown_fields(config, columns)
+    )
+    return problems
+
+
+@dataclass
+class Row:
+    """One spreadsheet row by column name; ``bad`` records a problem with its row and column."""
+
+    sheet: str
+    number: int
+    record: dict[str, str]
+    separator: str
+    problems: list[str]
+
+    def get(self, column: str) -> str:
+        return self.record.get(column, "")
+
+    def items(self, column: str) -> tuple[str, ...]:
+        return _split(self.get(column), self.separator)
+
+    def bad(self, column: str, message: str) -> None:
+        self.problems.append(f"{self.sheet} row {self.number}, column {column!r}: {message}")
+
+
+def _email(row: Row, first_row: dict[str, int]) -> str | None:
+    """The row's email (the person's id), or None when it is missing, invalid or repeated."""
+    email = row.get("email").strip()
+    if not email:
+        row.bad("email", "empty (every person needs an email)")
+        return None
+    if not _EMAIL.match(email):
+        row.bad("email", f"{email!r} is not an email address")
+        return None
+    key = email.lower()
+    if key in first_row:
+        row.bad("email", f"duplicate {email!r} (also in row {first_row[key]})")
+        return None
+    first_row[key] = row.number
+    return email
+
+
+def _check_levels(row: Row, close_fields: dict[str, Criterion]) -> None:
+    """Values of ordered criteria: one of the listed labels, or a number."""
+    for field, criterion in close_fields.items():
+        value = row.get(field)
+        if not value:
+            continue
+        if criterion.order:
+            if normalise_token(value) not in {normalise_token(o) for o in criterion.order}:
+                row.bad(field, f"{value!r} is not one of {', '.join(criterion.order)}")
+            continue
+        try:
+            float(value)
+        except ValueError:
+            row.bad(
+                field,
+                f"{value!r} is not a number (use numbers like 1-8, or list the "
+                f"labels in the criterion's 'order')",
+            )
+
+
+def _check_zone(row: Row) -> None:
+    zone = row.get("timezone") or "UTC"
+    if resolve_zone(zone) is None:
+        row.bad(
+            "timezone",
+            f"unknown time zone {zone!r} (use an IANA name such as Europe/Berlin, or UTC+2)",
         )
-    if problems:
-        raise InputError(problems)
-    close_fields = {c.field: c for c in config.criteria if c.rule == "close"}
-    people: list[Participant] = []
-    first_row: dict[str, int] = {}
-    for number, cells in rows:
-        if len(cells) > len(columns) and any(cells[len(columns) :]):
-            problems.append(
-                f"{name} row {number}: {len(cells)} cells but the header has "
-                f"{len(columns)} columns (a delimiter inside an unquoted cell?)"
-            )
-            continue
-        record = {columns[i]: (cells[i] if i < len(cells) else "") for i in range(len(columns))}
-
-        def bad(column: str, message: str, row: int = number) -> None:
-            problems.append(f"{name} row {row}, column {column!r}: {message}")
-
-        email = record.get("email", "").strip()
-        if not email:
-            bad("email", "empty (every person needs an email)")
-            continue
-        if not _EMAIL.match(email):
-            bad("email", f"{email!r} is not an email address")
-            continue
-        key = email.lower()
-        if key in first_row:
-            bad("email", f"duplicate {email!r} (also in row {first_row[key]})")
-            continue
-        first_row[key] = number
-        for field, criterion in close_fields.items():
-            value = record.get(field, "")
-            if not value:
-                continue
-            if criterion.order:
-                if normalise_token(value) not in {normalise_token(o) for o in criterion.order}:
-                    bad(field, f"{value!r} is not one of {', '.join(criterion.order)}")
-            else:
-                try:
-                    float(value)
-                except ValueError:
-                    bad(
-                        field,
-                        f"{value!r} is not a number (use numbers like 1-8, or list the "
-                        f"labels in the criterion's 'order')",
-                    )
-        zone = record.get("timezone", "") or "UTC"
-        if resolve_zone(zone) is None:
-            bad(
-                "timezone",
-                f"unknown time zone {zone!r} (use an IANA name such as Europe/Berlin, or UTC+2)",
-            )
-        person = _person(record, email, extra_sep, bad)
-        if person is not None:
-            people.append(person)
-    if problems:
-        raise InputError(problems)
-    return people, columns
 
 
-def _person(record: dict[str, str], email: str, sep: str, bad) -> Participant | None:  # type: ignore[no-untyped-def]
-    def lst(column: str) -> tuple[str, ...]:
-        return _split(record.get(column, ""), sep)
+def _person(row: Row, email: str) -> Participant:
+    capacity = _capacity(row)
+    hire_date = _hire_date(row)
+    hours = _working_hours(row)
+    availability = _availability(row)
+    past = _past_partners(row)
+    custom = {k: v for k, v in row.record.items() if k not in KNOWN and k}
+    return Participant(
+        id=email.lower(),
+        email=email,
+        name=row.get("name"),
+        department=row.get("department"),
+        manager_id=row.get("manager_email").strip().lower(),
+        level=row.record.get("level") or None,
+        timezone=row.record.get("timezone") or "UTC",
+        working_hours=hours,
+        languages=row.items("languages"),
+        skills_offered=row.items("skills_offered"),
+        skills_wanted=row.items("skills_wanted"),
+        goals=row.get("goals"),
+        availability=availability,
+        interests=row.items("interests"),
+        preferred=tuple(p.lower() for p in row.items("preferred")),
+        avoid=tuple(p.lower() for p in row.items("avoid")),
+        past_partners=past,
+        capacity=capacity,
+        role=row.get("role"),
+        hire_date=hire_date,
+        ranking=tuple(p.lower() for p in row.items("ranking")),
+        custom=dict(custom),
+    )
 
-    capacity = 1
-    if record.get("capacity"):
-        try:
-            capacity = int(float(record["capacity"]))
-            if capacity < 1:
-                raise ValueError
-        except ValueError:
-            bad("capacity", f"{record['capacity']!r} is not a whole number of at least 1")
-    hire_date = None
-    if record.get("hire_date"):
-        try:
-            hire_date = dt.date.fromisoformat(record["hire_date"][:10])
-        except ValueError:
-            bad("hire_date", f"{record['hire_date']!r} is not a date (YYYY-MM-DD)")
-    hours = None
-    if record.get("working_hours"):
-        match = _HOURS.match(record["working_hours"].strip())
-        if match:
-            hours = (_time(f"{match[1]}:{match[2]}"), _time(f"{match[3]}:{match[4]}"))
-        else:
-            bad("working_hours", f"{record['working_hours']!r} is not like 09:00-17:00")
-    availability = []
-    for item in lst("availability"):
+
+def _capacity(row: Row) -> int:
+    text = row.get("capacity")
+    if not text:
+        return 1
+    try:
+        capacity = int(float(text))
+        if capacity < 1:
+            raise ValueError
+    except ValueError:
+        row.bad("capacity", f"{text!r} is not a whole number of at least 1")
+        return 1
+    return capacity
+
+
+def _hire_date(row: Row) -> dt.date | None:
+    text = row.get("hire_date")
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        row.bad("hire_date", f"{text!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def _working_hours(row: Row) -> tuple[dt.time, dt.time] | None:
+    text = row.get("working_hours")
+    if not text:
+        return None
+    match = _HOURS.match(text.strip())
+    if not match:
+        row.bad("working_hours", f"{text!r} is not like 09:00-17:00")
+        return None
+    return _time(f"{match[1]}:{match[2]}"), _time(f"{match[3]}:{match[4]}")
+
+
+def _availability(row: Row) -> tuple[TimeWindow, ...]:
+    windows = []
+    for item in row.items("availability"):
         parts = item.split(None, 1)
         match = _HOURS.match(parts[1].strip()) if len(parts) == 2 else None
         day = DAYS.get(parts[0][:3].lower()) if parts else None
         if match is None or day is None:
-            bad("availability", f"{item!r} is not like 'Mon 09:00-12:00'")
+            row.bad("availability", f"{item!r} is not like 'Mon 09:00-12:00'")
             continue
-        availability.append(
-            TimeWindow(day, _time(f"{match[1]}:{match[2]}"), _time(f"{match[3]}:{match[4]}"))
-        )
+        start, end = _time(f"{match[1]}:{match[2]}"), _time(f"{match[3]}:{match[4]}")
+        windows.append(TimeWindow(day, start, end))
+    return tuple(windows)
+
+
+def _past_partners(row: Row) -> tuple[PastPartner, ...]:
+    """``ben@x.org``, ``ben@x.org:3`` (round 3) or ``ben@x.org:2026-01-31`` (a date)."""
     past = []
-    for item in lst("past_partners"):
+    for item in row.items("past_partners"):
         who, _, when = item.partition(":") if "@" in item.split(":")[0] else (item, "", "")
         round_number, date = None, None
-        if when:
-            if when.isdigit():
-                round_number = int(when)
-            else:
-                try:
-                    date = dt.date.fromisoformat(when)
-                except ValueError:
-                    bad("past_partners", f"{item!r}: after ':' put a round number or a date")
+        if when.isdigit():
+            round_number = int(when)
+        elif when:
+            try:
+                date = dt.date.fromisoformat(when)
+            except ValueError:
+                row.bad("past_partners", f"{item!r}: after ':' put a round number or a date")
         past.append(PastPartner(who.strip().lower(), round_number, date))
-    custom = {k: v for k, v in record.items() if k not in KNOWN and k}
-    return Participant(
-        id=email.lower(),
-        email=email,
-        name=record.get("name", ""),
-        department=record.get("department", ""),
-        manager_id=record.get("manager_email", "").strip().lower(),
-        level=record.get("level") or None,
-        timezone=record.get("timezone") or "UTC",
-        working_hours=hours,
-        languages=lst("languages"),
-        skills_offered=lst("skills_offered"),
-        skills_wanted=lst("skills_wanted"),
-        goals=record.get("goals", ""),
-        availability=tuple(availability),
-        interests=lst("interests"),
-        preferred=tuple(p.lower() for p in lst("preferred")),
-        avoid=tuple(p.lower() for p in lst("avoid")),
-        past_partners=tuple(past),
-        capacity=capacity,
-        role=record.get("role", ""),
-        hire_date=hire_date,
-        ranking=tuple(p.lower() for p in lst("ranking")),
-        custom=dict(custom),
-    )
+    return tuple(past)
 
 
 def write_matches(path: Path, solution: Solution, people: Iterable[Participant]) -> None:

@@ -185,115 +185,170 @@ def max_cardinality_pairs(
 def solve_exact(
     model: ScoreModel, active: np.ndarray, k: int, seed: int, progress: Progress | None
 ) -> PairResult:
-    graph = CandidateGraph(
-        model, active, scan_topk(model, k, rows=active, seed=seed, progress=progress)
-    )
-    row_k = {int(i): k for i in active.tolist()}
+    return ExactPairs(model, active, k, seed).solve(progress)
 
-    def grow(people: list[int], final: bool = False) -> None:
+
+class ExactPairs:
+    """Blossom on candidate lists, lengthened until the relaxed problem (a way out worth
+    ``t_v / 2`` for everyone) takes no way out: then the matching is optimal over all pairs."""
+
+    def __init__(self, model: ScoreModel, active: np.ndarray, k: int, seed: int) -> None:
+        self.model = model
+        self.active = active
+        self.k = k
+        self.seed = seed
+        self.row_k = {int(i): k for i in active.tolist()}
+        self.absorbers: int | None = None
+        self.refined = False
+
+    def solve(self, progress: Progress | None) -> PairResult:
+        cands = scan_topk(self.model, self.k, rows=self.active, seed=self.seed, progress=progress)
+        self.graph = CandidateGraph(self.model, self.active, cands)
+        self._lp_prepass()
+        certified = self._certify(progress)
+        return certified if certified is not None else self._fallback()
+
+    def _grow(self, people: list[int], final: bool = False) -> None:
         """Lengthen the lists of these people (x4, or complete)."""
         bigger: dict[int, list[int]] = {}
         for g in people:
-            row_k[g] = len(active) if final else row_k[g] * 4
-            bigger.setdefault(row_k[g], []).append(g)
+            self.row_k[g] = len(self.active) if final else self.row_k[g] * 4
+            bigger.setdefault(self.row_k[g], []).append(g)
         for kk, rows in bigger.items():
             rows_arr = np.array(rows, np.int64)
-            if kk >= len(active) - 1:
-                graph.update(all_feasible(model, rows_arr, active))
+            if kk >= len(self.active) - 1:
+                self.graph.update(all_feasible(self.model, rows_arr, self.active))
             else:
-                graph.update(scan_topk(model, kk, rows=rows_arr, cols=active, seed=seed))
+                self.graph.update(
+                    scan_topk(self.model, kk, rows=rows_arr, cols=self.active, seed=self.seed)
+                )
 
-    # cheap pre-pass: the LP of the relaxed problem shows who would take the way out
-    for _ in range(MAX_LP_ROUNDS):
-        u, v, w = graph.edges()
-        if len(u) == 0:
-            break
-        big = SCALE * (len(active) // 2 + 2)
-        t = _t_all(graph, model.n)
-        finite = np.isfinite(t)
-        bypass = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), 0).astype(np.int64)
-        lp = fractional_matching(model.n, u, v, 2 * (big + to_int(w)), bypass=bypass)
-        bypassed = np.flatnonzero(lp.bypass_used > 1e-9)
-        takers = [int(i) for i in bypassed if finite[i]]
-        if not takers:
-            break
-        grow(takers)
-    absorbers: int | None = None
-    refined = False
-    for round_ in range(MAX_CERTIFY_ROUNDS):
-        u, v, w = graph.edges()
-        nodes = unique_ints(np.concatenate([u, v]))
-        isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
-        if len(nodes) < 2:
-            return PairResult([], 0.0, 0.0, True, "blossom (certified)", "exact", k, isolated)
-        if absorbers is None:
-            absorbers = len(nodes) % 2
+    def _lp_prepass(self) -> None:
+        """Cheap: the LP of the relaxed problem shows who would take the way out."""
+        for _ in range(MAX_LP_ROUNDS):
+            u, v, w = self.graph.edges()
+            if len(u) == 0:
+                break
+            big = SCALE * (len(self.active) // 2 + 2)
+            t = _t_all(self.graph, self.model.n)
+            finite = np.isfinite(t)
+            bypass = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), 0)
+            lp = fractional_matching(
+                self.model.n, u, v, 2 * (big + to_int(w)), bypass=bypass.astype(np.int64)
+            )
+            bypassed = np.flatnonzero(lp.bypass_used > 1e-9)
+            takers = [int(i) for i in bypassed if finite[i]]
+            if not takers:
+                break
+            self._grow(takers)
+
+    def _certify(self, progress: Progress | None) -> PairResult | None:
+        """Rounds of the relaxed blossom; the certified matching, or None if ties keep the
+        relaxed optimum wandering from one way out to the next."""
+        for round_ in range(MAX_CERTIFY_ROUNDS):
+            u, v, w = self.graph.edges()
+            nodes = unique_ints(np.concatenate([u, v]))
+            isolated = sorted(set(self.active.tolist()) - set(nodes.tolist()))
+            if len(nodes) < 2:
+                return PairResult(
+                    [], 0.0, 0.0, True, "blossom (certified)", "exact", self.k, isolated
+                )
+            if self.absorbers is None:
+                self.absorbers = len(nodes) % 2
+            pairs, dummies, absorbed = self._relaxed_blossom(nodes, u, v, w, self.absorbers)
+            if progress is not None:
+                progress(min(0.95, 0.6 + 0.05 * round_), "certifying")
+            if not dummies:
+                objective = _total(self.model, pairs)
+                return PairResult(
+                    pairs,
+                    objective,
+                    objective,
+                    True,
+                    "blossom (certified exact)",
+                    "integral relaxation with certified thresholds: optimal",
+                    self.k,
+                    isolated,
+                )
+            self._refine_absorbers(nodes, pairs, dummies, absorbed)
+            self._grow_after(nodes, pairs, dummies, final=round_ >= MAX_CERTIFY_ROUNDS - 3)
+        return None
+
+    def _relaxed_blossom(
+        self, nodes: np.ndarray, u: np.ndarray, v: np.ndarray, w: np.ndarray, absorbers: int
+    ) -> tuple[list[tuple[int, int]], list[int], int]:
+        """Most pairs first (integer weights with a big constant), each node with a way out
+        worth ``t_v / 2`` (weights doubled), and absorbers for the people nobody can pair."""
         big = SCALE * (len(nodes) // 2 + 2)
-        t = graph.t(nodes)
+        t = self.graph.t(nodes)
         finite = np.isfinite(t)
-        dummy = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), -1).astype(np.int64)
-        pairs, dummies, absorbed = _blossom(
-            nodes, u, v, 2 * (big + to_int(w)), dummy, absorbers, 2 * big
+        dummy = np.where(finite, big + np.ceil(np.where(finite, t, 0) * SCALE), -1)
+        return _blossom(
+            nodes, u, v, 2 * (big + to_int(w)), dummy.astype(np.int64), absorbers, 2 * big
         )
-        if progress is not None:
-            progress(min(0.95, 0.6 + 0.05 * round_), "certifying")
-        if not dummies:
-            objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
+
+    def _refine_absorbers(
+        self,
+        nodes: np.ndarray,
+        pairs: list[tuple[int, int]],
+        dummies: list[int],
+        absorbed: int,
+    ) -> None:
+        """People nobody can pair: absorb as many as no arrangement can pair (computed once,
+        when the parity or the uncovered count shows the first guess is off)."""
+        uncovered = len(nodes) - 2 * len(pairs) - len(dummies) - absorbed
+        if not self.refined and (len(dummies) % 2 == 1 or uncovered > 0):
+            self.absorbers = len(nodes) - 2 * cardinality_upper_bound(self.model, nodes)
+            self.refined = True
+
+    def _grow_after(
+        self, nodes: np.ndarray, pairs: list[tuple[int, int]], dummies: list[int], *, final: bool
+    ) -> None:
+        """Lengthen the lists of everyone who took the way out, and of everyone left unmatched
+        who still could (they are next in line when the graph changes)."""
+        matched = {x for pair in pairs for x in pair}
+        t_all = _t_all(self.graph, self.model.n)
+        idle = [int(i) for i in nodes.tolist() if i not in matched and np.isfinite(t_all[i])]
+        self._grow(sorted(set(dummies) | set(idle)), final=final)
+
+    def _fallback(self) -> PairResult:
+        """Could not certify: small instances take the complete feasible graph, where the
+        blossom answer is exact; larger ones report the LP bound."""
+        model, active = self.model, self.active
+        complete = len(active) <= COMPLETE_FALLBACK
+        if complete:
+            self.graph.update(all_feasible(model, active, active))
+        u, v, w = self.graph.edges()
+        nodes = unique_ints(np.concatenate([u, v]))
+        pairs = max_cardinality_pairs(model, nodes, u, v, w)
+        objective = _total(model, pairs)
+        isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
+        if complete:
+            solver = "blossom on all feasible pairs (certified exact)"
             return PairResult(
                 pairs,
                 objective,
                 objective,
                 True,
-                "blossom (certified exact)",
-                "integral relaxation with certified thresholds: optimal",
-                k,
+                solver,
+                "complete graph: optimal",
+                self.k,
                 isolated,
             )
-        matched = {x for pair in pairs for x in pair}
-        uncovered = len(nodes) - 2 * len(pairs) - len(dummies) - absorbed
-        if not refined and (len(dummies) % 2 == 1 or uncovered > 0):
-            # people nobody can pair: absorb as many as no arrangement can pair
-            absorbers = len(nodes) - 2 * cardinality_upper_bound(model, nodes)
-            refined = True
-        # lengthen the lists of everyone who took the way out, and of everyone left unmatched
-        # who still could (they are next in line when the graph changes)
-        t_all = _t_all(graph, model.n)
-        idle = [int(i) for i in nodes.tolist() if i not in matched and np.isfinite(t_all[i])]
-        grow(sorted(set(dummies) | set(idle)), final=round_ >= MAX_CERTIFY_ROUNDS - 3)
-    # could not certify (ties make the relaxed optimum wander from one way out to the next):
-    # small instances take the complete feasible graph, where the blossom answer is exact
-    complete = len(active) <= COMPLETE_FALLBACK
-    if complete:
-        graph.update(all_feasible(model, active, active))
-    u, v, w = graph.edges()
-    nodes = unique_ints(np.concatenate([u, v]))
-    pairs = max_cardinality_pairs(model, nodes, u, v, w)
-    if complete:
-        objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
-        isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
         return PairResult(
             pairs,
             objective,
-            objective,
-            True,
-            "blossom on all feasible pairs (certified exact)",
-            "complete graph: optimal",
-            k,
+            max(lp_bound(model, self.graph), objective),
+            False,
+            "blossom on candidate graph",
+            "LP relaxation with certified thresholds",
+            self.k,
             isolated,
         )
-    objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
-    bound = lp_bound(model, graph)
-    isolated = sorted(set(active.tolist()) - set(nodes.tolist()))
-    return PairResult(
-        pairs,
-        objective,
-        max(bound, objective),
-        False,
-        "blossom on candidate graph",
-        "LP relaxation with certified thresholds",
-        k,
-        isolated,
-    )
+
+
+def _total(model: ScoreModel, pairs: list[tuple[int, int]]) -> float:
+    return float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
 
 
 def _t_all(graph: CandidateGraph, n: int) -> np.ndarray:
@@ -355,7 +410,7 @@ def solve_lp_rounding(
     left = active[(mate[active] < 0) & has_edges[active]]
     pairs += rematch_leftovers(model, left, seed)
     isolated = sorted(int(i) for i in active[~has_edges[active]])
-    objective = float(model.scores(*_cols(pairs)).sum()) if pairs else 0.0
+    objective = _total(model, pairs)
     if progress is not None:
         progress(0.9, "upper bound")
     bound = lp_bound(model, graph, (u, v, w))

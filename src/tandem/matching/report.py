@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from tandem.matching.records import Participant, Solution
+from tandem.matching.records import Group, Participant, Solution
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#1d2430;padding:0 1rem}
@@ -52,6 +52,22 @@ def _histogram_svg(solution: Solution) -> str:
 
 def render_report(solution: Solution, people: list[Participant], title: str = "Matches") -> str:
     names = {p.id: p.name or p.id for p in people}
+    out = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{escape(title)} — {escape(solution.kind.replace('_', ' '))}</h1>",
+        *_summary(solution),
+        "<h2>Score distribution</h2>",
+        _histogram_svg(solution),
+        *_groups_table(solution, names),
+        *_unmatched_table(solution, names),
+        "</body></html>",
+    ]
+    return "\n".join(out)
+
+
+def _summary(solution: Solution) -> list[str]:
+    """The headline figures as cards, the solver and bound used, and the solver's notes."""
     s = solution.stats
     cards = [
         ("people matched", f"{s.matched}"),
@@ -63,10 +79,7 @@ def render_report(solution: Solution, people: list[Participant], title: str = "M
         ("mean group score", f"{s.mean_score:.3f}"),
         ("time", f"{s.seconds:.2f} s"),
     ]
-    out = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{escape(title)} — {escape(solution.kind.replace('_', ' '))}</h1>",
+    return [
         "<div class='cards'>",
         *[
             f"<div class='card'><span class='muted'>{escape(k)}</span><b>{escape(v)}</b></div>"
@@ -74,45 +87,45 @@ def render_report(solution: Solution, people: list[Participant], title: str = "M
         ],
         "</div>",
         f"<p class='muted'>Solver: {escape(s.solver)}. Bound: {escape(s.bound_method)}.</p>",
+        *[f"<p>{escape(note)}</p>" for note in solution.notes],
     ]
-    for note in solution.notes:
-        out.append(f"<p>{escape(note)}</p>")
-    out += [
-        "<h2>Score distribution</h2>",
-        _histogram_svg(solution),
+
+
+def _groups_table(solution: Solution, names: dict[str, str]) -> list[str]:
+    out = [
         "<h2>Groups</h2>",
         "<table><thead><tr><th>#</th><th>Members</th><th class='num'>Score</th>"
         "<th>Why</th></tr></thead><tbody>",
     ]
     for number, group in enumerate(solution.groups, start=1):
-        members = "<br>".join(
-            escape(names.get(m, m))
-            + (
-                f" <span class='muted'>({escape(r)})</span>"
-                if (r := next((role for role, i in group.roles.items() if i == m), ""))
-                else ""
-            )
-            for m in group.members
-        )
+        members = "<br>".join(_member(group, m, names) for m in group.members)
         why = "".join(f"<li>{escape(line)}</li>" for line in group.explanation)
         out.append(
             f"<tr><td>{number}</td><td>{members}</td><td class='num'>{group.score:.3f}"
             f"</td><td><ul>{why}</ul></td></tr>"
         )
     out.append("</tbody></table>")
-    if solution.unmatched:
-        out += [
-            "<h2>Not matched</h2><table><thead><tr><th>Person</th><th>Reason</th></tr>"
-            "</thead><tbody>"
-        ]
-        for item in solution.unmatched:
-            out.append(
-                f"<tr><td>{escape(names.get(item.id, item.id))}</td>"
-                f"<td>{escape(item.reason)}</td></tr>"
-            )
-        out.append("</tbody></table>")
-    out.append("</body></html>")
-    return "\n".join(out)
+    return out
+
+
+def _member(group: Group, member: str, names: dict[str, str]) -> str:
+    """A member's name, with their role in the group if it has roles."""
+    role = next((role for role, i in group.roles.items() if i == member), "")
+    label = f" <span class='muted'>({escape(role)})</span>" if role else ""
+    return escape(names.get(member, member)) + label
+
+
+def _unmatched_table(solution: Solution, names: dict[str, str]) -> list[str]:
+    if not solution.unmatched:
+        return []
+    return [
+        "<h2>Not matched</h2><table><thead><tr><th>Person</th><th>Reason</th></tr></thead><tbody>",
+        *[
+            f"<tr><td>{escape(names.get(item.id, item.id))}</td><td>{escape(item.reason)}</td></tr>"
+            for item in solution.unmatched
+        ],
+        "</tbody></table>",
+    ]
 
 
 def write_report(path: Path, solution: Solution, people: list[Participant]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Hashable, Mapping, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
@@ -49,86 +49,122 @@ def hospital_residents(
 def stable_roommates(prefs: Mapping[K, Sequence[K]]) -> dict[K, K | None] | None:
     """Irving's algorithm. Returns person -> partner (None if unmatched in every stable
     matching), or None if no stable matching exists."""
-    people = list(prefs)
-    lists: dict[K, list[K]] = {}
-    for p in people:
-        lists[p] = [q for q in prefs[p] if q in prefs and q != p and p in prefs[q]]
-    rank = {p: {q: i for i, q in enumerate(lists[p])} for p in people}
-    alive = {p: set(lists[p]) for p in people}
+    table: RoommateTable[K] = RoommateTable(prefs)
+    table.phase_one()
+    if not table.phase_two():
+        return None
+    return table.matching()
 
-    def delete(a: K, b: K) -> None:
-        alive[a].discard(b)
-        alive[b].discard(a)
 
-    def first(p: K) -> K | None:
-        return next((q for q in lists[p] if q in alive[p]), None)
+class RoommateTable(Generic[K]):
+    """Irving's reduced preference table: each person's acceptable list (mutually listed) and
+    which entries are still alive; deleting an entry removes it from both sides."""
 
-    def second(p: K) -> K | None:
+    def __init__(self, prefs: Mapping[K, Sequence[K]]) -> None:
+        self.people = list(prefs)
+        self.lists: dict[K, list[K]] = {}
+        for p in self.people:
+            self.lists[p] = [q for q in prefs[p] if q in prefs and q != p and p in prefs[q]]
+        self.rank = {p: {q: i for i, q in enumerate(self.lists[p])} for p in self.people}
+        self.alive = {p: set(self.lists[p]) for p in self.people}
+
+    def delete(self, a: K, b: K) -> None:
+        self.alive[a].discard(b)
+        self.alive[b].discard(a)
+
+    def first(self, p: K) -> K | None:
+        return next((q for q in self.lists[p] if q in self.alive[p]), None)
+
+    def second(self, p: K) -> K | None:
         seen = 0
-        for q in lists[p]:
-            if q in alive[p]:
+        for q in self.lists[p]:
+            if q in self.alive[p]:
                 seen += 1
                 if seen == 2:
                     return q
         return None
 
-    def last(p: K) -> K | None:
-        return next((q for q in reversed(lists[p]) if q in alive[p]), None)
+    def last(self, p: K) -> K | None:
+        return next((q for q in reversed(self.lists[p]) if q in self.alive[p]), None)
 
-    # phase 1: proposals
-    holds: dict[K, K] = {}
-    free = deque(people)
-    while free:
-        p = free.popleft()
+    def worse_than(self, q: K, p: K) -> list[K]:
+        """Everyone alive on q's list whom q ranks below p."""
+        rank = self.rank[q]
+        return [r for r in self.lists[q] if r in self.alive[q] and rank[r] > rank[p]]
+
+    # --- phase 1: proposals ---------------------------------------------------------------------
+
+    def phase_one(self) -> None:
+        holds: dict[K, K] = {}
+        free = deque(self.people)
+        while free:
+            displaced = self._propose(free.popleft(), holds)
+            if displaced is not None:
+                free.append(displaced)
+
+    def _propose(self, p: K, holds: dict[K, K]) -> K | None:
+        """p proposes down their list until someone holds them; returns whom that displaced
+        (now free again), if anyone."""
         while True:
-            q = first(p)
+            q = self.first(p)
             if q is None:
-                break
+                return None
             current = holds.get(q)
-            if current is None or rank[q][p] < rank[q][current]:
+            if current is None or self.rank[q][p] < self.rank[q][current]:
                 holds[q] = p
-                for r in [r for r in lists[q] if r in alive[q] and rank[q][r] > rank[q][p]]:
-                    delete(q, r)
+                for r in self.worse_than(q, p):
+                    self.delete(q, r)
                     if holds.get(r) == q:
                         del holds[r]
-                if current is not None and current != p and q not in alive[current]:
-                    free.append(current)
-                break
-            delete(p, q)
-    # phase 2: eliminate rotations until every list has at most one entry
-    listed = [p for p in people if alive[p]]
-    while True:
-        start = next((p for p in people if len(alive[p]) >= 2), None)
-        if start is None:
-            break
+                if current is not None and current != p and q not in self.alive[current]:
+                    return current
+                return None
+            self.delete(p, q)
+
+    # --- phase 2: eliminate rotations until every list has at most one entry ----------------------
+
+    def phase_two(self) -> bool:
+        """False when a list runs empty: no stable matching exists."""
+        listed = [p for p in self.people if self.alive[p]]
+        while True:
+            start = next((p for p in self.people if len(self.alive[p]) >= 2), None)
+            if start is None:
+                return True
+            cycle = self._rotation(start)
+            if cycle is None or not self._eliminate(cycle):
+                return False
+            if any(not self.alive[p] for p in listed):
+                return False
+
+    def _rotation(self, start: K) -> list[K] | None:
+        """The rotation reached from ``start`` (second choice, then their last), or None."""
         xs: list[K] = []
         seen: dict[K, int] = {}
         x: K | None = start
         while x is not None and x not in seen:
             seen[x] = len(xs)
             xs.append(x)
-            y = second(x)
-            x = last(y) if y is not None else None
+            y = self.second(x)
+            x = self.last(y) if y is not None else None
         if x is None:
             return None
-        cycle = xs[seen[x] :]
-        ys = [second(p) for p in cycle]
-        for i, p in enumerate(cycle):
-            y = ys[i]
+        return xs[seen[x] :]
+
+    def _eliminate(self, cycle: list[K]) -> bool:
+        ys = [self.second(p) for p in cycle]
+        for p, y in zip(cycle, ys, strict=True):
             if y is None:
+                return False
+            for r in self.worse_than(y, p):
+                self.delete(y, r)
+        return True
+
+    def matching(self) -> dict[K, K | None] | None:
+        result: dict[K, K | None] = {p: self.first(p) for p in self.people}
+        for p, q in result.items():
+            if q is not None and result.get(q) != p:
                 return None
-            for r in [r for r in lists[y] if r in alive[y] and rank[y][r] > rank[y][p]]:
-                delete(y, r)
-        if any(not alive[p] for p in listed):
-            return None
-    result: dict[K, K | None] = {}
-    for p in people:
-        q = first(p)
-        result[p] = q
-    for p, q in result.items():
-        if q is not None and result.get(q) != p:
-            return None
-    return result
+        return result
 
 
 def blocking_pairs(

@@ -234,7 +234,8 @@ def tfidf_vectors(texts: list[str], max_dims: int = LSA_DIMS, seed: int = 0) -> 
     else:
         dense = matrix.toarray()
     norms = np.linalg.norm(dense, axis=1, keepdims=True)
-    return np.divide(dense, norms, out=np.zeros_like(dense), where=norms > 0).astype(np.float32)
+    unit: np.ndarray = np.divide(dense, norms, out=np.zeros_like(dense), where=norms > 0)
+    return unit.astype(np.float32)
 
 
 def _randomized_projection(matrix: sp.csr_matrix, dims: int, seed: int) -> np.ndarray:
