@@ -55,8 +55,10 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/lint-imports --no-cache
 
+## make typecheck: mypy on everything; the pure packages (engine, privacy) also under --strict
 typecheck: install
 	$(BIN)/mypy src
+	$(BIN)/mypy --strict src/tandem/matching src/tandem/privacy
 
 check: lint typecheck test
 
