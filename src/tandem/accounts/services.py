@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tandem.accounts.emails import invitation_email
 from tandem.accounts.models import ApiToken, Invitation, Role, User, UserSession
+from tandem.accounts.selectors import invitation_for_token
 from tandem.accounts.tokens import digest, new_secret
 from tandem.audit.services import audit_entry, log_action, log_actions
 from tandem.core.errors import ApplicationError, FieldError, NotFound
@@ -66,13 +67,6 @@ def invitations_send(*, users: Sequence[User], invited_by: User | None) -> int:
     )
     log_actions(audit_entry("account.invited", actor=invited_by, target=user) for user in users)
     return len(invitations)
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    invitation = Invitation.objects.select_related("user").filter(token_hash=digest(token)).first()
-    if invitation is None or not invitation.is_usable() or not invitation.user.is_active:
-        return None
-    return invitation
 
 
 @transaction.atomic

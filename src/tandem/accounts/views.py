@@ -44,7 +44,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_token(token)
+    invitation = selectors.invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=410)
     form = InvitationAcceptForm(invitation.user, data=request.POST or None)
