@@ -25,6 +25,7 @@ from tandem.people.importing.reader import Row, Table
 from tandem.people.models import ImportBatch, ImportStatus
 from tandem.people.services import ImportRejected
 from tandem.ui.htmx import render_page_or_partial
+from tandem.ui.refusals import add_to_form
 
 PAGE_SIZE = 50
 
@@ -92,10 +93,7 @@ def me_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 goals=form.cleaned_data["goals"],
             )
         except ApplicationError as exc:
-            for error in exc.errors or []:
-                form.add_error(error.field, error.message)
-            if not exc.errors:
-                form.add_error(None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("people:me")

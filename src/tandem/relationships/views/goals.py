@@ -20,7 +20,7 @@ from tandem.relationships.services.goals import (
     goal_progress,
     milestone_toggle,
 )
-from tandem.relationships.views.common import apply_errors
+from tandem.ui.refusals import add_to_form
 
 
 @login_required
@@ -45,7 +45,7 @@ def goal_new_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Ht
                 milestones=form.cleaned_data["milestones"].splitlines(),
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Goal added. Bring it to your next meeting.")
             return redirect("relationships:detail", relationship_id=relationship.pk)
@@ -117,7 +117,7 @@ def goal_progress_view(
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Progress saved.")
             return _to_goal(goal)

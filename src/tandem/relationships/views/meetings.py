@@ -36,7 +36,7 @@ from tandem.relationships.services.meetings import (
     meeting_reschedule,
     meeting_schedule,
 )
-from tandem.relationships.views.common import apply_errors
+from tandem.ui.refusals import add_to_form
 
 
 def _minutes(value: str | None, default: int = 60) -> int:
@@ -77,7 +77,7 @@ def schedule_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Ht
                 repeat=form.cleaned_data["repeat"] or 1,
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -191,7 +191,7 @@ def meeting_agenda_add_view(
         try:
             agenda_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             return _to_meeting(meeting)
     return _meeting_page(request, meeting, membership, agenda_form=form)
@@ -270,7 +270,7 @@ def meeting_reschedule_view(
                 actor=request.user, meeting=meeting, starts_at=start, duration=form.length()
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Moved; everyone's calendar invitation was updated.")
             return _to_meeting(meeting)
@@ -295,7 +295,7 @@ def meeting_log_view(
                 private_note=form.cleaned_data["private_note"],
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, "Meeting logged. Thank you!")
             return _to_meeting(meeting)

@@ -16,7 +16,7 @@ from tandem.relationships.models import RelationshipStatus
 from tandem.relationships.services.closing import closing_submit
 from tandem.relationships.services.concerns import concern_raise
 from tandem.relationships.services.logs import note_add
-from tandem.relationships.views.common import apply_errors
+from tandem.ui.refusals import add_to_form
 
 
 @login_required
@@ -95,7 +95,7 @@ def concern_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Htt
                 text=form.cleaned_data["text"],
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.info(request, "Your concern went to the program coordinators, confidentially.")
             return redirect("relationships:detail", relationship_id=relationship.pk)
@@ -131,7 +131,7 @@ def close_view(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpR
                 next_step=form.cleaned_data["next_step"],
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(
                 request, "Thank you — your summary is saved. The match stays readable here."
