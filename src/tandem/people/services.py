@@ -30,6 +30,7 @@ from tandem.people.models import (
     Skill,
 )
 from tandem.people.selectors import existing_directory
+from tandem.people.signals import people_left
 
 PERSON_FIELDS = (
     "employee_id",
@@ -270,7 +271,6 @@ def import_people(
 def _write(
     plan: ImportPlan, *, actor: User | None, batch: ImportBatch, send_invitations: bool
 ) -> None:
-    today = timezone.localdate()
     department_ids = _department_ids(
         {r.values["department"] for r in plan.records if r.values.get("department")}
     )
@@ -278,20 +278,15 @@ def _write(
     new_users = _create_people(plan.creates, department_ids, person_ids, batch)
     _update_people(plan, department_ids, person_ids, batch)
 
-    leaving_user_ids = [p.user_id for p in plan.to_leave]
-    if leaving_user_ids:
-        _update_rows(
-            Person,
-            ("status", "left_on"),
-            [(p.person_id, (PersonStatus.LEFT, today)) for p in plan.to_leave],
-        )
     left_by_status = [
-        u.existing.user_id
+        u.existing.person_id
         for u in plan.updates
         if "status" in u.changed and u.record.values["status"] == PersonStatus.LEFT
     ]
-    users_deactivate(
-        user_ids=leaving_user_ids + left_by_status, actor=actor, reason=f"HR import {batch.pk}"
+    mark_left(
+        person_ids=[p.person_id for p in plan.to_leave] + left_by_status,
+        actor=actor,
+        reason=f"HR import {batch.pk}",
     )
     reactivated = [
         u.existing.user_id
@@ -311,6 +306,23 @@ def _write(
     batch.content = None
     batch.save()
     log_action("people.import_applied", actor=actor, target=batch, data=summary)
+
+
+def mark_left(*, person_ids: Sequence[int], actor: User | None, reason: str) -> None:
+    """The one leaver path (HR import, SCIM, an admin): status left, signed out everywhere.
+
+    Runs inside the caller's transaction and announces ``people_left`` so the apps above end
+    what the person was part of in the same transaction.
+    """
+    if not person_ids:
+        return
+    today = timezone.localdate()
+    Person.objects.filter(pk__in=person_ids).exclude(status=PersonStatus.LEFT).update(
+        status=PersonStatus.LEFT, left_on=today
+    )
+    user_ids = list(Person.objects.filter(pk__in=person_ids).values_list("user_id", flat=True))
+    users_deactivate(user_ids=user_ids, actor=actor, reason=reason)
+    people_left.send(sender=Person, person_ids=list(person_ids), actor=actor, reason=reason)
 
 
 def _department_ids(names: set[str]) -> dict[str, int]:
