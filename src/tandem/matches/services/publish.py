@@ -21,6 +21,7 @@ from tandem.matches.models import (
 )
 from tandem.matches.selectors import live_match_counts
 from tandem.matches.services.common import require_coordinator
+from tandem.matches.signals import match_published
 from tandem.notify.outbox import enqueue
 from tandem.programs.models import (
     Enrolment,
@@ -78,6 +79,12 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
     )
     enrolments_mark_matched(program=program, person_ids={m.person_id for m in members}, at=now)
     _notify_published(run, created, starts_active)
+    match_published.send(
+        sender=MatchRun,
+        run_id=run.pk,
+        relationship_ids=[relationship.pk for relationship, _ in created],
+        needs_answer=not starts_active,
+    )
     MatchRun.objects.filter(pk=run.pk).update(
         status=RunStatus.PUBLISHED, published_at=now, published_by=actor
     )

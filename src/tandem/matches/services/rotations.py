@@ -16,6 +16,7 @@ from tandem.matches.selectors import pool, rotation_due
 from tandem.matches.services.common import rules_snapshot
 from tandem.matches.services.criteria import current_criteria
 from tandem.matches.services.publish import run_publish
+from tandem.matches.signals import rotation_round_starting
 from tandem.matches.solving import run_execute
 from tandem.programs.models import (
     EnrolmentRole,
@@ -33,6 +34,9 @@ def rotation_round(*, program: Program, now: datetime) -> MatchRun | None:
     if program.kind != ProgramKind.COFFEE_ROTATION or program.status != ProgramStatus.ACTIVE:
         return None
     if not rotation_due(program, now):
+        return None
+    answers = rotation_round_starting.send(sender=Program, program=program, now=now)
+    if any(answer is False for _, answer in answers):
         return None
     with transaction.atomic():
         end_round_relationships(program=program)
