@@ -137,6 +137,13 @@ feedback:question_delete          post    login  404         404      302       
 feedback:transition               post    login  404         404      302         302
 feedback:results                  get     login  404         404      200         200
 feedback:results_export           get     login  404         404      200         200
+integrations:slack                get     login  403         403      403         200
+integrations:slack_events         post    401    401         401      401         401
+integrations:slack_interactions   post    401    401         401      401         401
+integrations:slack_commands       post    401    401         401      401         401
+integrations:slack_channel        get     login  404         404      200         200
+integrations:slack_channel_unlink post    login  404         404      302         302
+integrations:slack_channel_sync   post    login  404         404      302         302
 """
 
 API_RULES = """
@@ -374,6 +381,11 @@ def world(admin, coordinator, participant, outsider):
             "programs:question_down": {"program_id": program.pk, "question_id": question.pk},
             "programs:question_delete": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
+            **{
+                name: {"program_id": program.pk}
+                for name in PAGES
+                if name.startswith("integrations:slack_channel")
+            },
         },
         # what a form posts, where an empty POST would be refused before access is decided
         "data": {

@@ -5,3 +5,8 @@ class MatchesConfig(AppConfig):
     name = "tandem.matches"
     label = "matches"
     verbose_name = "Matching"
+
+    def ready(self) -> None:
+        from tandem.matches import answer_actions
+
+        answer_actions.register()

@@ -69,7 +69,7 @@ def call(method: str, client: WebClient | None = None, **params: Any) -> SlackRe
     client = client or web_client()
     sdk_method = getattr(client, method.replace(".", "_"))
     try:
-        return sdk_method(**params)  # type: ignore[no-any-return]
+        return sdk_method(**params)
     except SlackApiError as exc:
         raise _api_error(method, exc) from None
     except SlackClientError as exc:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils.timezone import now
 
 
 class SlackIdentity(models.Model):
@@ -62,7 +62,7 @@ class SlackInbound(models.Model):
     )
     retries_seen = models.PositiveSmallIntegerField(default=0)
     result = models.TextField(blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
+    received_at = models.DateTimeField(default=now)
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -78,7 +78,7 @@ class SlackConversation(models.Model):
     relationship_id = models.PositiveBigIntegerField(unique=True)
     channel_id = models.CharField(max_length=32)
     intro_ts = models.CharField(max_length=32, blank=True)
-    opened_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:
         return f"relationship {self.relationship_id} → {self.channel_id}"
@@ -97,7 +97,7 @@ class SlackChannelLink(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_sync_summary = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=now)
 
     class Meta:
         constraints = [

@@ -58,7 +58,11 @@ class SlackStandIn:
     """The stand-in's state and its HTTP server (one thread per request)."""
 
     def __init__(
-        self, *, token: str = "xoxb-standin", scopes: str = DEFAULT_SCOPES, team: str = "Tandem"
+        self,
+        *,
+        token: str = "xoxb-standin",  # noqa: S107 - the stand-in's own test token
+        scopes: str = DEFAULT_SCOPES,
+        team: str = "Tandem",
     ) -> None:
         self.token = token
         self.scopes = scopes
@@ -75,7 +79,7 @@ class SlackStandIn:
         self._thread: threading.Thread | None = None
         self._ts = 0
 
-    # --- running ---------------------------------------------------------------------------------
+    # --- running ---------------------------------------------------------------------------
     def start(self, port: int = 0) -> SlackStandIn:
         standin = self
 
@@ -103,8 +107,8 @@ class SlackStandIn:
     @property
     def base_url(self) -> str:
         assert self._server is not None, "start() the stand-in first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}/"
 
     @property
     def api_url(self) -> str:
@@ -113,7 +117,7 @@ class SlackStandIn:
     def response_url(self, name: str) -> str:
         return f"{self.base_url}response/{name}"
 
-    # --- arranging --------------------------------------------------------------------------------
+    # --- arranging -------------------------------------------------------------------------
     def add_member(self, email: str, user_id: str | None = None) -> str:
         with self._lock:
             user_id = user_id or f"U{len(self.members) + 1:07d}"
@@ -132,7 +136,7 @@ class SlackStandIn:
         with self._lock:
             self._faults.setdefault(method, []).append(Fault(status, error, retry_after))
 
-    # --- reading what happened ----------------------------------------------------------------------
+    # --- reading what happened -------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -145,7 +149,7 @@ class SlackStandIn:
         with self._lock:
             return next((m for m in self.messages if m.channel == channel and m.ts == ts), None)
 
-    # --- the methods --------------------------------------------------------------------------------
+    # --- the methods ---------------------------------------------------------------------
     def handle(self, method: str, params: dict[str, Any], token: str) -> tuple[int, dict[str, Any]]:
         with self._lock:
             self.calls.append(Call(method, params, time.time()))
@@ -254,14 +258,16 @@ def _blocks(params: dict[str, Any]) -> list[Any]:
 class _Handler(BaseHTTPRequestHandler):
     state: SlackStandIn
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: tests read the recorded calls instead
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8")
         if self.path.startswith("/response/"):
-            self.state.record_response(self.path.removeprefix("/response/"), json.loads(raw or "{}"))
+            self.state.record_response(
+                self.path.removeprefix("/response/"), json.loads(raw or "{}")
+            )
             self._send(200, {"ok": True})
             return
         if not self.path.startswith("/api/"):

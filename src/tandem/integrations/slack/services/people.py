@@ -125,9 +125,11 @@ def directory_sync(*, only_stale: bool = False, now: datetime | None = None) -> 
     """
     now = now or timezone.now()
     client = web_client()
-    users = User.objects.filter(
-        is_active=True, person__status=PersonStatus.ACTIVE
-    ).select_related("slack_identity").order_by("name", "pk")
+    users = (
+        User.objects.filter(is_active=True, person__status=PersonStatus.ACTIVE)
+        .select_related("slack_identity")
+        .order_by("name", "pk")
+    )
     report = SyncReport(total=users.count())
     for user in users:
         identity = getattr(user, "slack_identity", None)
