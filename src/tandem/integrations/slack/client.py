@@ -47,6 +47,7 @@ class SlackNotConfigured(SlackError):
         super().__init__("-", "not_configured")
 
 
+QUIET_CODES = {"users_not_found", "user_not_found"}  # an answer, not a fault
 TEMPORARY_CODES = {
     "ratelimited",
     "internal_error",
@@ -89,7 +90,8 @@ def _api_error(method: str, exc: SlackApiError) -> SlackError:
         logger.warning("slack %s failed: ratelimited (retry after %ss)", method, retry_after)
         return SlackRateLimited(method, retry_after)
     code = code or f"http_{status}"
-    logger.warning("slack %s failed: %s (HTTP %s)", method, code, status)
+    level = logging.INFO if code in QUIET_CODES else logging.WARNING
+    logger.log(level, "slack %s failed: %s (HTTP %s)", method, code, status)
     return SlackError(method, code, status=status)
 
 
