@@ -46,7 +46,9 @@ def post_event(event: dict, *, event_id: str = "Ev0001", **kwargs):
     body = json.dumps(
         {"type": "event_callback", "team_id": "T0STANDIN", "event_id": event_id, "event": event}
     )
-    return post_signed("/integrations/slack/events", body, content_type="application/json", **kwargs)
+    return post_signed(
+        "/integrations/slack/events", body, content_type="application/json", **kwargs
+    )
 
 
 def post_interaction(payload: dict, **kwargs):

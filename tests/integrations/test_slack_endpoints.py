@@ -200,8 +200,8 @@ def test_signed_but_malformed_requests_get_400_and_store_nothing(path, body, con
 
 def test_the_endpoints_need_no_csrf_token_but_only_take_post():
     client = Client(enforce_csrf_checks=True)
-    extra = {
-        f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign(SECRET, BODY).items()
-    }
-    assert client.post(EVENTS, data=BODY, content_type="application/json", **extra).status_code == 200
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in sign(SECRET, BODY).items()}
+    assert (
+        client.post(EVENTS, data=BODY, content_type="application/json", **extra).status_code == 200
+    )
     assert Client().get(EVENTS).status_code == 405

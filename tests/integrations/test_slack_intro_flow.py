@@ -49,7 +49,7 @@ def _deliver(now=None):
 def test_publishing_opens_a_group_conversation_with_the_pair_and_why_in_each_ones_words(
     coordinator, pair, standin
 ):
-    program, run, a, b, c = pair
+    _program, run, a, b, _c = pair
     report = directory_sync()
     assert report.summary == "3 of 4 people found in Slack"
     assert [u.email for u in report.missing] == [coordinator.email]
@@ -87,7 +87,7 @@ def test_publishing_opens_a_group_conversation_with_the_pair_and_why_in_each_one
 def test_accept_in_slack_records_the_answer_and_updates_the_message_in_place(
     coordinator, pair, standin, django_capture_on_commit_callbacks
 ):
-    program, run, a, b, _ = pair
+    _program, run, a, _b, _ = pair
     directory_sync()
     relationship = run_publish(actor=coordinator, run=run)[0]
     _deliver()
@@ -131,7 +131,7 @@ def test_accept_in_slack_records_the_answer_and_updates_the_message_in_place(
 
 
 def test_a_press_by_someone_outside_the_match_changes_nothing(coordinator, pair, standin):
-    program, run, a, b, c = pair
+    _program, run, _a, _b, c = pair
     directory_sync()
     relationship = run_publish(actor=coordinator, run=run)[0]
     _deliver()
@@ -154,7 +154,7 @@ def test_a_press_by_someone_outside_the_match_changes_nothing(coordinator, pair,
 
 
 def test_suggest_meeting_times_answers_with_slots_from_the_slot_finder(coordinator, pair, standin):
-    program, run, a, b, _ = pair
+    _program, run, _a, b, _ = pair
     directory_sync()
     relationship = run_publish(actor=coordinator, run=run)[0]
     _deliver()
@@ -175,13 +175,13 @@ def test_suggest_meeting_times_answers_with_slots_from_the_slot_finder(coordinat
 
 
 def test_without_slack_people_nobody_gets_a_group_intro(coordinator, pair, standin):
-    program, run, a, b, _ = pair
+    _program, run, _a, _b, _ = pair
     run_publish(actor=coordinator, run=run)  # nobody looked up yet
     assert not OutboxMessage.objects.filter(kind="slack_intro").exists()
 
 
 def test_a_rate_limited_post_is_retried_after_slacks_retry_after(coordinator, pair, standin):
-    program, run, a, b, _ = pair
+    _program, run, _a, _b, _ = pair
     directory_sync()
     run_publish(actor=coordinator, run=run)
     standin.fail_next("chat.postMessage", status=429, retry_after=120)
@@ -197,7 +197,7 @@ def test_a_rate_limited_post_is_retried_after_slacks_retry_after(coordinator, pa
 
 
 def test_a_permanent_slack_error_fails_the_row_with_slacks_code(coordinator, pair, standin):
-    program, run, *_ = pair
+    _program, run, *_ = pair
     directory_sync()
     run_publish(actor=coordinator, run=run)
     standin.fail_next("conversations.open", error="user_disabled")

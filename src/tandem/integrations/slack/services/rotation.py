@@ -191,9 +191,12 @@ def linked_rounds(now: datetime) -> int:
     """Start every linked rotation whose round is due at its last local start time."""
     started = 0
     for link in SlackChannelLink.objects.select_related("program"):
+        moment = round_time(link, now)
+        if moment < link.created_at:
+            continue  # the first round comes at the first start time after linking
         token = _starting.set(link.program_id)
         try:
-            if rotation_round(program=link.program, now=round_time(link, now)) is not None:
+            if rotation_round(program=link.program, now=moment) is not None:
                 started += 1
         finally:
             _starting.reset(token)
