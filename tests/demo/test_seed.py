@@ -42,3 +42,31 @@ def test_demo_organisation_is_realistic_and_its_logins_work(db):
         response = client.post("/accounts/login/", {"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         assert client.get("/").status_code == 200
+    _demo_slack_works_against_the_stand_in()
+
+
+def _demo_slack_works_against_the_stand_in():
+    """Most people are in Slack, the coffee rotation follows a channel, the last round's intros
+    were posted; ``tandem demo``'s stand-in knows exactly those people."""
+    from django.test import override_settings
+
+    from tandem.demo.slack import DEMO_CHANNEL, start_standin
+    from tandem.integrations.slack.models import SlackChannelLink, SlackIdentity
+    from tandem.integrations.slack.services.people import slack_id_for
+
+    found = SlackIdentity.objects.exclude(slack_user_id="").count()
+    missing = SlackIdentity.objects.filter(slack_user_id="").count()
+    assert found > 5 * missing > 0
+    assert SlackChannelLink.objects.get().channel_id == DEMO_CHANNEL
+    assert OutboxMessage.objects.filter(kind="slack_intro", status="sent").exists()
+    standin = start_standin(port=0)
+    try:
+        identity = SlackIdentity.objects.exclude(slack_user_id="").select_related("user").first()
+        assert standin.members[identity.user.email.lower()] == identity.slack_user_id
+        assert len(standin.channels[DEMO_CHANNEL]) > 10
+        with override_settings(SLACK_API_URL=standin.api_url, SLACK_BOT_TOKEN=standin.token):
+            identity.checked_at = None
+            identity.save()
+            assert slack_id_for(identity.user) == identity.slack_user_id
+    finally:
+        standin.stop()

@@ -22,6 +22,7 @@ from tandem.demo.org import (
 )
 from tandem.demo.programs import _quiet_history, seed_programs
 from tandem.demo.skills_data import SKILL_CATEGORIES, SYNONYMS
+from tandem.demo.slack import seed_slack
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
 
@@ -81,6 +82,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
         seed_coffee_meetings(program=next(p for p in programs if p.kind == "coffee_rotation"))
         seed_feedback(coordinator_email=logins.coordinator, participant_email=logins.participant)
         _quiet_history()
+        seed_slack()
     return logins
 
 

@@ -43,5 +43,6 @@ def admin_items_for(user: Any) -> list[NavItem]:
     return [
         NavItem("Import people", "people:import_upload", "import"),
         NavItem("Outbox", "notify:outbox", "outbox"),
+        NavItem("Slack", "integrations:slack", "integrations"),
         NavItem("Audit log", "audit:log", "audit"),
     ]

@@ -17,7 +17,7 @@ BOT_SCOPES: dict[str, str] = {
     "groups:read": "read the members of a private channel linked to a coffee rotation",
     "commands": "the /tandem slash command",
 }
-BOT_EVENTS = ("member_joined_channel", "member_left_channel", "user_change", "app_home_opened")
+BOT_EVENTS = ("member_joined_channel", "member_left_channel", "user_change")
 SLASH_COMMAND = "/tandem"
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from tandem.accounts.models import Role, User
 from tandem.demo.org import DOMAIN
 from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
+from tandem.demo.slack import DEMO_SIGNING_SECRET, DEMO_TOKEN, start_standin
+from tandem.integrations.slack.standin import SlackStandIn
 
 
 class Command(BaseCommand):
@@ -20,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
         parser.add_argument("--no-serve", action="store_true", help="seed only, do not serve")
         parser.add_argument("--size", type=int, default=560, help="people in the demo organisation")
+        parser.add_argument(
+            "--no-slack",
+            action="store_true",
+            help="do not start the local Slack stand-in (Slack then shows as not connected)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -48,6 +56,7 @@ class Command(BaseCommand):
         self.stdout.write("Mail is printed to this console and listed on the Outbox page.\n")
         if options["no_serve"]:
             return
+        standin = None if options["no_slack"] else self._slack()
         worker = subprocess.Popen(
             [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
         )
@@ -56,3 +65,26 @@ class Command(BaseCommand):
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+            if standin is not None:
+                standin.stop()
+
+    def _slack(self) -> SlackStandIn | None:
+        """Point Slack at a local stand-in (this process and the worker), unless a real
+        workspace is configured."""
+        if settings.SLACK_BOT_TOKEN and not settings.SLACK_API_URL.startswith("http://127."):
+            self.stdout.write("Slack: using the configured workspace.")
+            return None
+        standin = start_standin()
+        values = {
+            "SLACK_API_URL": standin.api_url,
+            "SLACK_BOT_TOKEN": DEMO_TOKEN,
+            "SLACK_SIGNING_SECRET": DEMO_SIGNING_SECRET,
+        }
+        for name, value in values.items():
+            os.environ[name] = value
+            setattr(settings, name, value)
+        self.stdout.write(
+            f"Slack: connected to a local stand-in of Slack's Web API at {standin.api_url} "
+            "(development only; nothing leaves this machine). --no-slack to leave it out."
+        )
+        return standin

@@ -24,27 +24,32 @@ from tandem.relationships.models import Membership, Relationship
 
 INTRO_KIND = "slack_intro"
 SLOTS_ACTION = "slack.suggest_times"
+CHUNK = 400  # ids per IN (…) query: well inside SQLite's limits
 
 
 def intros_enqueue(*, relationship_ids: list[int], needs_answer: bool) -> int:
     """Write one intro per relationship whose members (at least two) are known in Slack."""
     if not slack_settings().configured or not relationship_ids:
         return 0
-    relationships = (
-        Relationship.objects.filter(pk__in=relationship_ids)
-        .select_related("program")
-        .prefetch_related("members__person__user")
-    )
-    members = [m for r in relationships for m in r.members.all()]
-    slack_ids = dict(
-        SlackIdentity.objects.filter(user_id__in=[m.person.user_id for m in members])
-        .exclude(slack_user_id="")
-        .values_list("user_id", "slack_user_id")
-    )
+    groups: dict[int, list[Membership]] = {}
+    for chunk in range(0, len(relationship_ids), CHUNK):
+        for member in Membership.objects.filter(
+            relationship_id__in=relationship_ids[chunk : chunk + CHUNK]
+        ).select_related("person__user", "relationship__program"):
+            groups.setdefault(member.relationship_id, []).append(member)
+    user_ids = [m.person.user_id for group in groups.values() for m in group]
+    slack_ids: dict[int, str] = {}
+    for chunk in range(0, len(user_ids), CHUNK):
+        slack_ids.update(
+            SlackIdentity.objects.filter(user_id__in=user_ids[chunk : chunk + CHUNK])
+            .exclude(slack_user_id="")
+            .values_list("user_id", "slack_user_id")
+        )
     rows = []
     superseded: list[str] = []
-    for relationship in relationships:
-        group = list(relationship.members.all())
+    for group in groups.values():
+        group.sort(key=lambda m: m.pk)
+        relationship = group[0].relationship
         found = [slack_ids[m.person.user_id] for m in group if m.person.user_id in slack_ids]
         if len(found) < 2 or len(found) > MAX_CONVERSATION:
             continue
@@ -56,9 +61,12 @@ def intros_enqueue(*, relationship_ids: list[int], needs_answer: bool) -> int:
         ]
     OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     # Someone who chose Slack for match news reads it in the group conversation, not twice.
-    OutboxMessage.objects.filter(
-        event_key__in=superseded, channel=Channel.SLACK, status=Status.PENDING
-    ).update(status=Status.CANCELLED, last_error="In the Slack group introduction instead")
+    for chunk in range(0, len(superseded), CHUNK):
+        OutboxMessage.objects.filter(
+            event_key__in=superseded[chunk : chunk + CHUNK],
+            channel=Channel.SLACK,
+            status=Status.PENDING,
+        ).update(status=Status.CANCELLED, last_error="In the Slack group introduction instead")
     return len(rows)
 
 
