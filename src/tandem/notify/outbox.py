@@ -213,16 +213,15 @@ def send(
     event_key: str,
     send_after: datetime | None = None,
     attachments: Sequence[Attachment] = (),
+    now: datetime | None = None,
 ) -> int:
     """The single entry point for a channel-neutral message to one person (inside the caller's
-    transaction); preferences decide the channel and time. Returns the number of rows written."""
-    return enqueue(
-        [
-            message_email(
-                message, to=to, event_key=event_key, send_after=send_after, attachments=attachments
-            )
-        ]
+    transaction); preferences decide the channel and time. Returns the number of rows written.
+    ``now`` fixes the clock (tests, periodic jobs run for a given moment)."""
+    email = message_email(
+        message, to=to, event_key=event_key, send_after=send_after, attachments=attachments
     )
+    return enqueue([email], now=now)
 
 
 def enqueue(emails: Iterable[EmailToSend], *, now: datetime | None = None) -> int:
