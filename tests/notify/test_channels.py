@@ -170,3 +170,35 @@ def test_messages_validate_their_category():
         Message(kind="x", category="gossip", title="t", text="t")
     with pytest.raises(ValueError, match="action or a url"):
         Button("Nothing")
+
+
+def test_outbox_page_shows_and_filters_channels(participant, admin, as_user, slack):
+    prefer(participant, channels={"nudges": "slack"})
+    send_one(participant)
+    slack.configured = False
+    send_one(participant, key="k2")
+    client = as_user(admin)
+    page = client.get("/outbox/").content.decode()
+    assert "<th>Channel</th>" in page and "Slack not configured" in page
+    only_slack = client.get("/outbox/?channel=slack").content.decode()
+    assert "U123" in only_slack and "Slack not configured" not in only_slack
+    fallback = client.get("/outbox/?channel=fallback").content.decode()
+    assert "pat@example.com" in fallback and "U123" not in fallback
+
+
+def test_weekly_digest_collects_held_messages_after_a_week(participant):
+    from tandem.notify.jobs import send_digests
+
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    prefer(participant, low_priority="weekly", last_digest_at=start, updated_at=start)
+    for n in range(3):
+        send_one(participant, nudge(), key=f"d{n}", now=start + timedelta(days=n))
+    assert send_digests(start + timedelta(days=6)) == "0 held messages sent in digests"
+    assert send_digests(start + timedelta(days=7)) == "3 held messages sent in digests"
+    digest = OutboxMessage.objects.get(kind="weekly_digest")
+    assert digest.status == Status.PENDING and digest.subject == "Your weekly digest: 3 updates"
+    assert digest.body_text.count("Time for a check-in") == 3
+    assert set(
+        OutboxMessage.objects.filter(kind="test_nudge").values_list("status", flat=True)
+    ) == {Status.DIGESTED}
+    assert send_digests(start + timedelta(days=8)) == "0 held messages sent in digests"

@@ -46,6 +46,7 @@ from tandem.notify.preferences import Preferences, preferences_for
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
+DIGEST_KIND = "weekly_digest"
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,11 @@ def route(item: EmailToSend, prefs: Preferences | None, now: datetime) -> Outbox
         _to_chat(row, choice, item)
     if item.urgent:
         return row
-    if prefs.low_priority == LowPriority.WEEKLY and item.category in LOW_PRIORITY:
+    if (
+        prefs.low_priority == LowPriority.WEEKLY
+        and item.category in LOW_PRIORITY
+        and item.kind != DIGEST_KIND
+    ):
         row.status = Status.HELD
         return row
     row.next_attempt_at = prefs.next_allowed(row.next_attempt_at)
