@@ -52,6 +52,7 @@ people:import_apply               post    login  403         403      403       
 notify:outbox                     get     login  403         403      403         200
 notify:message                    get     login  403         403      403         200
 notify:retry                      post    login  403         403      403         302
+notify_prefs:preferences          get     login  200         200      200         200
 audit:log                         get     login  403         403      403         200
 accounts:tokens                   get     login  200         200      200         200
 accounts:token_revoke             post    login  302         404      404         404
@@ -205,6 +206,8 @@ get    /api/programs/{program_id}/kpis                      401  404         404
 get    /api/programs/{program_id}/surveys                   401  404         404      200         200
 get    /api/surveys/{survey_id}/results                     401  404         404      200         200
 get    /api/me/surveys                                      401  200         200      200         200
+get    /api/me/notifications                                401  200         200      200         200
+put    /api/me/notifications                                401  200         200      200         200
 post   /api/surveys/{survey_id}/responses                   401  422         404      422         404
 """
 
@@ -231,6 +234,8 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "calendar_feed",  # authorised by its secret, revocable token (tested in relationships)
+    "notify_public:action",  # authorised by its signed token (tested in tests/notify)
+    "notify_public:unsubscribe",  # RFC 8058 one-click, signed token (tested in tests/notify)
 }
 API = {
     (row[0], row[1]): _expected(row[2:])
@@ -440,6 +445,7 @@ def _api_payload(method: str, path: str) -> dict:
         }
     payloads = {
         ("patch", "/api/me"): {"goals": "Learn to delegate"},
+        ("put", "/api/me/notifications"): {"channels": {"nudges": "off"}},
         ("post", "/api/programs"): {"name": "New one", "kind": "peer_pairs"},
         ("patch", "/api/programs/{program_id}"): {"cohort": "2027"},
         ("post", "/api/programs/{program_id}/transition"): {"to": "closed"},

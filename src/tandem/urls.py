@@ -16,6 +16,7 @@ urlpatterns = [
     path("outbox/", include("tandem.notify.urls")),
     path("integrations/", include("tandem.integrations.urls")),
     path("", include("tandem.notify.public_urls")),
+    path("settings/notifications/", include("tandem.notify.prefs_urls")),
     path("audit/", include("tandem.audit.urls")),
     path("api/", api.urls),
 ]

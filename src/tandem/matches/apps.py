@@ -8,5 +8,7 @@ class MatchesConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.matches import answer_actions
+        from tandem.matches.services.standings import register_actions
 
         answer_actions.register()
+        register_actions()

@@ -46,6 +46,7 @@ from tandem.notify.preferences import Preferences, preferences_for
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
+DIGEST_KIND = "weekly_digest"
 
 
 @dataclass(frozen=True)
@@ -213,16 +214,15 @@ def send(
     event_key: str,
     send_after: datetime | None = None,
     attachments: Sequence[Attachment] = (),
+    now: datetime | None = None,
 ) -> int:
     """The single entry point for a channel-neutral message to one person (inside the caller's
-    transaction); preferences decide the channel and time. Returns the number of rows written."""
-    return enqueue(
-        [
-            message_email(
-                message, to=to, event_key=event_key, send_after=send_after, attachments=attachments
-            )
-        ]
+    transaction); preferences decide the channel and time. Returns the number of rows written.
+    ``now`` fixes the clock (tests, periodic jobs run for a given moment)."""
+    email = message_email(
+        message, to=to, event_key=event_key, send_after=send_after, attachments=attachments
     )
+    return enqueue([email], now=now)
 
 
 def enqueue(emails: Iterable[EmailToSend], *, now: datetime | None = None) -> int:
@@ -268,7 +268,11 @@ def route(item: EmailToSend, prefs: Preferences | None, now: datetime) -> Outbox
         _to_chat(row, choice, item)
     if item.urgent:
         return row
-    if prefs.low_priority == LowPriority.WEEKLY and item.category in LOW_PRIORITY:
+    if (
+        prefs.low_priority == LowPriority.WEEKLY
+        and item.category in LOW_PRIORITY
+        and item.kind != DIGEST_KIND
+    ):
         row.status = Status.HELD
         return row
     row.next_attempt_at = prefs.next_allowed(row.next_attempt_at)

@@ -34,6 +34,7 @@ class Facts:
     goals: int = 0
     topic_bringers: Sequence[Sequence[int]] = ()  # per logged meeting, oldest first
     members: Sequence[int] = ()
+    quiet_members: int = 0  # members under the ghost rule (three check-ins unanswered)
 
 
 @dataclass
@@ -73,6 +74,11 @@ def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
         attention.append("The last meetings include a missed one")
     if one_sided_streak(facts.topic_bringers) is not None:
         attention.append(f"One person has brought every topic for {STREAK} meetings in a row")
+    if facts.quiet_members:
+        risk.append(
+            f"{facts.quiet_members} member{'s' if facts.quiet_members > 1 else ''} left three "
+            "check-ins in a row unanswered"
+        )
     stale = [d for d in facts.unmarked if now - d > timedelta(days=3)]
     if stale:
         attention.append(

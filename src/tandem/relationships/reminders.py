@@ -20,6 +20,7 @@ from tandem.relationships.models import (
     RelationshipStatus,
 )
 from tandem.relationships.selectors import health_settings
+from tandem.relationships.services.checkins import ask_did_you_meet
 from tandem.relationships.services.health import refresh_health
 from tandem.relationships.slots import next_delivery_time
 
@@ -65,20 +66,34 @@ def meeting_reminders(now: datetime) -> int:
 
 
 def log_prompts(now: datetime) -> int:
-    """An hour after a meeting, ask whoever has not logged it yet."""
+    """An hour after a meeting: "did you meet?" if nobody marked it yet (answering yes can log it
+    in one step), or a prompt to log it for whoever has not logged a held meeting."""
     due = Meeting.objects.filter(
         status__in=[MeetingStatus.SCHEDULED, MeetingStatus.HELD],
         log_prompted_at__isnull=True,
         ends_at__lte=now - timedelta(hours=1),
         ends_at__gte=now - timedelta(days=7),
         relationship__status=RelationshipStatus.ACTIVE,
-    )
+    ).select_related("relationship__program")
     sent = 0
     for meeting in due:
         with transaction.atomic():
             if not Meeting.objects.filter(pk=meeting.pk, log_prompted_at__isnull=True).update(
                 log_prompted_at=now
             ):
+                continue
+            members = meeting.relationship.members.select_related("person__user", "relationship")
+            if meeting.status == MeetingStatus.SCHEDULED:
+                sent += sum(
+                    ask_did_you_meet(
+                        membership=m,
+                        key=f"meeting:{meeting.pk}",
+                        meeting=meeting,
+                        now=now,
+                        send_after=deliver_at(now, m.person.timezone),
+                    )
+                    for m in members
+                )
                 continue
             logged = set(meeting.logs.values_list("author_id", flat=True))
             outgoing = [
@@ -87,7 +102,7 @@ def log_prompts(now: datetime) -> int:
                     recipient=m.person.user,
                     send_after=deliver_at(now, m.person.timezone),
                 )
-                for m in meeting.relationship.members.select_related("person__user")
+                for m in members
                 if m.person_id not in logged
             ]
             enqueue(outgoing)

@@ -477,6 +477,7 @@ def health_facts(relationship: Relationship, now: datetime) -> health.Facts:
         goals=relationship.goals.count(),
         topic_bringers=topic_bringers(relationship),
         members=list(relationship.members.values_list("person_id", flat=True)),
+        quiet_members=relationship.members.filter(ghosted_at__isnull=False).count(),
     )
 
 

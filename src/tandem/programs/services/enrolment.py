@@ -149,6 +149,23 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment) -> Enrolment:
 
 
 @transaction.atomic
+def enrolment_leave(*, program: Program, person_id: int, at: datetime) -> bool:
+    """A participant leaves a running program from a message (the ghost rule's "leave"):
+    unlike ``enrolment_withdraw`` this works after the program has started."""
+    enrolment = Enrolment.objects.filter(
+        program=program, person_id=person_id, status=EnrolmentStatus.ACTIVE
+    ).first()
+    if enrolment is None:
+        return False
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.withdrawn_at = at
+    enrolment.save(update_fields=["status", "withdrawn_at"])
+    _count_day(program, withdrawals=1)
+    log_action("enrolment.left", actor=None, target=enrolment, data={"program": program.pk})
+    return True
+
+
+@transaction.atomic
 def opt_out(*, actor: User, program: Program) -> None:
     """ "Not interested": no more invitation reminders for this program."""
     person = Person.objects.filter(user=actor).first()
