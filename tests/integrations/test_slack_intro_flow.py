@@ -204,3 +204,58 @@ def test_a_permanent_slack_error_fails_the_row_with_slacks_code(coordinator, pai
     report = _deliver()
     intro = OutboxMessage.objects.get(kind="slack_intro")
     assert intro.pk in report.failed and "user_disabled" in intro.last_error
+
+
+def test_a_direct_message_with_buttons_is_answered_and_its_buttons_replaced(db, standin):
+    from django.db import transaction
+
+    from tandem.integrations.slack.services.interactions import handle_interaction
+    from tandem.notify.actions import ActionResult, register_action
+    from tandem.notify.messages import Button, Message
+    from tandem.notify.outbox import send
+    from tests.factories import PersonFactory
+
+    ana = PersonFactory(user__email="ana@example.com", user__name="Ana Lima").user
+    standin.add_member("ana@example.com", "UANA")
+    directory_sync()
+    NotificationPreference.objects.create(user=ana, channels={"nudges": "slack"})
+    answers = []
+    register_action(
+        "test.slack_answer",
+        lambda user, value: answers.append((user, value)) or ActionResult("Noted."),
+    )
+    message = Message(
+        kind="test_nudge",
+        category="nudges",
+        title="How is it going?",
+        text="Tell us in one click.",
+        buttons=(Button("Fine", action="test.slack_answer", value="9:fine"),),
+        link_url="https://tandem.test/r/9/",
+    )
+    with transaction.atomic():
+        send(message, to=ana, event_key="nudge-9")
+    row = OutboxMessage.objects.get(event_key="nudge-9")
+    assert (row.channel, row.recipient) == ("slack", "UANA")
+    assert row.pk in _deliver().sent
+    posted = standin.messages[-1]
+    assert posted.channel.startswith("D")
+    button = posted.blocks[-1]["elements"][0]
+    assert (
+        handle_interaction(
+            {
+                "type": "block_actions",
+                "user": {"id": "UANA"},
+                "channel": {"id": posted.channel},
+                "message": {"ts": posted.ts, "text": posted.text, "blocks": posted.blocks},
+                "actions": [button],
+            }
+        )
+        == "test.slack_answer: ok"
+    )
+    assert answers == [(ana, "9:fine")]
+    updated = standin.message(posted.channel, posted.ts)
+    assert "✅ Ana Lima: Noted." in str(updated.blocks)
+    remaining = [
+        e["action_id"] for b in updated.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert remaining == ["tandem.link#1"]  # the answer buttons are gone, the link stays
