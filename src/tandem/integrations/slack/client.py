@@ -90,7 +90,7 @@ def _api_error(method: str, exc: SlackApiError) -> SlackError:
         logger.warning("slack %s failed: ratelimited (retry after %ss)", method, retry_after)
         return SlackRateLimited(method, retry_after)
     code = code or f"http_{status}"
-    level = logging.INFO if code in QUIET_CODES else logging.WARNING
+    level = logging.DEBUG if code in QUIET_CODES else logging.WARNING
     logger.log(level, "slack %s failed: %s (HTTP %s)", method, code, status)
     return SlackError(method, code, status=status)
 
