@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tandem.matches.models import RotationStanding, UnmatchedPerson
-from tandem.matches.services.rotations import round_checkins, rotation_round
+from tandem.matches.services.rotations import rotation_round, round_checkins
 from tandem.matches.services.standings import SIT_OUT_REASON
 from tandem.notify.actions import dispatch
 from tandem.notify.models import OutboxMessage

@@ -12,6 +12,7 @@ from tandem.accounts.models import Role, User
 from tandem.demo.feedback import seed_feedback
 from tandem.demo.history import seed_coffee_meetings, seed_history
 from tandem.demo.matching import seed_matching
+from tandem.demo.notifications import seed_notifications
 from tandem.demo.org import (
     DEMO_PASSWORD,
     DOMAIN,
@@ -25,6 +26,7 @@ from tandem.demo.skills_data import SKILL_CATEGORIES, SYNONYMS
 from tandem.demo.slack import seed_slack
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
+from tandem.programs.models import Program
 
 
 @dataclass
@@ -81,6 +83,11 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
         seed_history(coordinator_email=logins.coordinator)
         seed_coffee_meetings(program=next(p for p in programs if p.kind == "coffee_rotation"))
         seed_feedback(coordinator_email=logins.coordinator, participant_email=logins.participant)
+        seed_notifications(
+            pilot=Program.objects.get(name="Peer Mentoring Pilot"),
+            coffee=next(p for p in programs if p.kind == "coffee_rotation"),
+            participant_email=logins.participant,
+        )
         _quiet_history()
         seed_slack()
     return logins
