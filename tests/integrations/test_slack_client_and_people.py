@@ -123,3 +123,23 @@ def test_errors_are_logged_with_slacks_code_and_never_the_token(standin, caplog)
     assert "slack auth.test failed: ratelimited" in logged
     assert TOKEN not in logged and TOKEN not in caplog.text
     assert "secretbottoken" not in caplog.text
+
+
+def test_someone_unknown_gets_email_now_and_is_looked_up_in_a_task(
+    standin, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from tandem.integrations.slack.channel import SlackChannel
+    from tests.integrations.conftest import run_queued_tasks
+
+    (ana,) = _people("ana@example.com")
+    standin.add_member("ana@example.com", "UANA")
+    channel = SlackChannel()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        assert channel.resolve(ana.pk, ana.email) is None  # no network inside the transaction
+        assert channel.resolve(ana.pk, ana.email) is None
+    assert standin.calls_to("users.lookupByEmail") == []
+    assert run_queued_tasks() == ["found"]  # queued once
+    assert channel.resolve(ana.pk, ana.email) == "UANA"
+    assert channel.resolve(ana.pk, "ana.lima@example.com") is None  # email changed: ask again

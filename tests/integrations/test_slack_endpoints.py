@@ -205,3 +205,35 @@ def test_the_endpoints_need_no_csrf_token_but_only_take_post():
         client.post(EVENTS, data=BODY, content_type="application/json", **extra).status_code == 200
     )
     assert Client().get(EVENTS).status_code == 405
+
+
+def test_slacks_legacy_verification_token_is_not_stored():
+    body = json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "type": "event_callback",
+            "event_id": "EvTok",
+            "event": {"type": "user_change", "user": {"id": "U1"}},
+        }
+    )
+    assert post_signed(EVENTS, body, content_type="application/json").status_code == 200
+    assert "token" not in SlackInbound.objects.get().payload
+
+
+def test_handled_requests_are_forgotten_after_thirty_days():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.integrations.slack.jobs import forget_old_requests
+
+    old = timezone.now() - timedelta(days=31)
+    SlackInbound.objects.create(
+        key="event:old", kind="event", payload={}, status="done", received_at=old
+    )
+    SlackInbound.objects.create(
+        key="event:failed", kind="event", payload={}, status="failed", received_at=old
+    )
+    SlackInbound.objects.create(key="event:new", kind="event", payload={}, status="done")
+    assert forget_old_requests(timezone.now()) == "1 requests forgotten"
+    assert set(SlackInbound.objects.values_list("key", flat=True)) == {"event:failed", "event:new"}

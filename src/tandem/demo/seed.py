@@ -23,7 +23,7 @@ from tandem.demo.org import (
 )
 from tandem.demo.programs import _quiet_history, seed_programs
 from tandem.demo.skills_data import SKILL_CATEGORIES, SYNONYMS
-from tandem.demo.slack import seed_slack
+from tandem.demo.slack import seed_slack, seed_slack_people
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
 from tandem.programs.models import Program
@@ -72,6 +72,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
             source="web",
         )
         _profiles(new_hires)
+        seed_slack_people()
         programs = seed_programs(
             coordinator_email=logins.coordinator, participant_email=logins.participant
         )

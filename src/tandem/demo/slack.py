@@ -35,7 +35,8 @@ def slack_id(user_id: int) -> str:
     return f"U{user_id:08d}"
 
 
-def seed_slack(*, seed: int = 12) -> None:
+def seed_slack_people(*, seed: int = 12) -> None:
+    """Who is in Slack, before anything is sent, so the seed's messages find them."""
     rng = random.Random(seed)
     now = timezone.now()
     users = User.objects.filter(is_active=True, person__status=PersonStatus.ACTIVE).order_by("pk")
@@ -52,6 +53,11 @@ def seed_slack(*, seed: int = 12) -> None:
             )
         )
     SlackIdentity.objects.bulk_create(identities, ignore_conflicts=True)
+
+
+def seed_slack() -> None:
+    """The rotation's channel, the last round's intros and a few answered requests."""
+    now = timezone.now()
     coffee = Program.objects.filter(kind=ProgramKind.COFFEE_ROTATION).order_by("pk").first()
     if coffee is None:
         return
@@ -147,6 +153,12 @@ def start_standin(port: int = 8765) -> SlackStandIn:
         standin.start(port)
     except OSError:
         standin.start(0)  # the usual port is taken: any free one
+    standin_load(standin)
+    return standin
+
+
+def standin_load(standin: SlackStandIn) -> None:
+    """Teach the stand-in the people and channels the database says are in Slack."""
     emails = dict(User.objects.values_list("pk", "email"))
     for user_id, member in SlackIdentity.objects.exclude(slack_user_id="").values_list(
         "user_id", "slack_user_id"
@@ -161,4 +173,3 @@ def start_standin(port: int = 8765) -> SlackStandIn:
             link.channel_id,
             ["UBOT", *(slack_id(u) for u in enrolled if u in emails)],
         )
-    return standin

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from tandem.core.periodic import periodic_job
 from tandem.integrations.slack.config import slack_settings
+from tandem.integrations.slack.services.inbound import inbound_forget
 from tandem.integrations.slack.services.people import directory_sync
 from tandem.integrations.slack.services.rotation import linked_rounds
 
@@ -25,3 +26,9 @@ def directory_refresh(now: datetime) -> str:
         return "Slack not configured"
     report = directory_sync(only_stale=True, now=now)
     return report.summary + (f" (stopped: {report.stopped_by})" if report.stopped_by else "")
+
+
+@periodic_job(every=timedelta(days=1), name="slack.forget_old_requests")
+def forget_old_requests(now: datetime) -> str:
+    """Delete handled Slack requests older than 30 days (Slack retries within minutes)."""
+    return f"{inbound_forget(before=now - timedelta(days=30))} requests forgotten"

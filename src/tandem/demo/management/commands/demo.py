@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tandem.accounts.models import Role, User
 from tandem.demo.org import DOMAIN
 from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
-from tandem.demo.slack import DEMO_SIGNING_SECRET, DEMO_TOKEN, start_standin
+from tandem.demo.slack import DEMO_SIGNING_SECRET, DEMO_TOKEN, standin_load, start_standin
 from tandem.integrations.slack.standin import SlackStandIn
 
 
@@ -32,6 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        # Slack first, so the messages the seed writes go to the people who chose Slack.
+        standin = None if options["no_slack"] or options["no_serve"] else self._slack()
         if is_seeded():
             self.stdout.write("Demo organisation already seeded (delete var/ to start afresh).")
             admin = User.objects.filter(role=Role.ADMIN, email__endswith=DOMAIN).first()
@@ -56,7 +58,8 @@ class Command(BaseCommand):
         self.stdout.write("Mail is printed to this console and listed on the Outbox page.\n")
         if options["no_serve"]:
             return
-        standin = None if options["no_slack"] else self._slack()
+        if standin is not None:
+            standin_load(standin)
         worker = subprocess.Popen(
             [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
         )

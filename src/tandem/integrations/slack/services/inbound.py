@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from tandem.core.errors import ApplicationError
-from tandem.integrations.slack.models import InboundKind, SlackInbound
+from tandem.integrations.slack.models import InboundKind, InboundStatus, SlackInbound
 from tandem.integrations.slack.tasks import handle_inbound
 
 
@@ -47,10 +48,20 @@ def command_key(form: dict[str, Any]) -> str:
     return f"command:{trigger}"[:200]
 
 
+def inbound_forget(*, before: datetime) -> int:
+    """Handled requests are kept a while (the admin page lists them, retries find them)."""
+    deleted, _ = SlackInbound.objects.filter(
+        received_at__lt=before, status__in=[InboundStatus.DONE, InboundStatus.IGNORED]
+    ).delete()
+    return deleted
+
+
 def inbound_receive(*, kind: str, key: str, payload: dict[str, Any]) -> Received:
     """Store one request and queue its handling after commit; a second copy only counts."""
     if kind not in InboundKind.values:
         raise ApplicationError(f"Unknown kind {kind!r}.")
+    # Slack's legacy verification token rides along in every payload: not worth keeping.
+    payload = {k: v for k, v in payload.items() if k != "token"}
     json.dumps(payload)  # refuse anything that would not round-trip before touching the database
     try:
         with transaction.atomic():

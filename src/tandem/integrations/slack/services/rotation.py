@@ -121,7 +121,7 @@ def _people_for(slack_ids: list[str]) -> set[int]:
     )
     user_ids = set(known.values())
     for slack_id in slack_ids:
-        if slack_id not in known and not slack_id.startswith(("B", "UBOT")):
+        if slack_id not in known:  # bots have no email: users.info finds no Tandem user
             user = user_for_slack_id(slack_id)
             if user is not None:
                 user_ids.add(user.pk)
