@@ -61,6 +61,10 @@ def test_did_you_meet_yes_from_the_email_marks_the_meeting_and_feeds_health(
     assert meeting.status == MeetingStatus.HELD
     assert pair.meetings_held == 1 and pair.last_meeting_at == meeting.starts_at
     assert Checkin.objects.get(membership__person=participant.person).answer == "yes"
+    from tandem.insights.kpis.dashboards import organisation
+
+    (row,) = organisation([pair.program])
+    assert row.held == 1  # the KPI "meetings held" counts the answer
 
 
 def test_yes_and_log_leads_to_the_meeting_log(pair, participant):

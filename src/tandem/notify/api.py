@@ -72,7 +72,7 @@ def get_my_notifications(request: HttpRequest) -> NotificationPreferencesOut:
 
 @router.put(
     "/me/notifications",
-    response={200: NotificationPreferencesOut, **errors(422)},
+    response={200: NotificationPreferencesOut, **errors(403, 422)},
     summary="Replace my notification preferences",
 )
 def put_my_notifications(

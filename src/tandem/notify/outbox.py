@@ -264,7 +264,9 @@ def route(item: EmailToSend, prefs: Preferences | None, now: datetime) -> Outbox
         return _skip(row, f"{Category(item.category).label} turned off by the recipient")
     if not item.urgent and prefs.is_paused(now):
         return _skip(row, f"Paused until {prefs.paused_until:%Y-%m-%d}")
-    if choice != DeliveryChoice.EMAIL:
+    if choice != DeliveryChoice.EMAIL and item.attachments:
+        row.fallback_reason = "calendar file attached: sent by email"
+    elif choice != DeliveryChoice.EMAIL:
         _to_chat(row, choice, item)
     if item.urgent:
         return row
