@@ -122,6 +122,11 @@ def test_three_unanswered_check_ins_start_the_ghost_rule(pair, participant, outs
     pair.refresh_from_db()
     assert pair.health == "at_risk"
     assert any("three check-ins in a row unanswered" in r for r in pair.health_reasons)
+    from tests.conftest import client_for
+
+    coordinator = pair.program.coordinators.first()
+    health = client_for(coordinator).get(f"/relationships/programs/{pair.program_id}/health/")
+    assert "three check-ins in a row unanswered" in health.content.decode()
     assert not Membership.objects.filter(relationship=pair, person=outsider.person).exclude(
         ghosted_at=None
     )
