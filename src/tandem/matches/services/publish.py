@@ -34,6 +34,7 @@ from tandem.relationships.models import (
     Membership,
     Relationship,
 )
+from tandem.relationships.services.checkins import record_intros
 from tandem.relationships.services.lifecycle import (
     NewMember,
     NewRelationship,
@@ -78,6 +79,8 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
     )
     enrolments_mark_matched(program=program, person_ids={m.person_id for m in members}, at=now)
     _notify_published(run, created, starts_active)
+    if not starts_active:  # an intro that asks for an answer counts for the ghost rule
+        record_intros(memberships=[m for _, group in created for m in group], now=timezone.now())
     MatchRun.objects.filter(pk=run.pk).update(
         status=RunStatus.PUBLISHED, published_at=now, published_by=actor
     )
