@@ -42,6 +42,25 @@ def test_demo_organisation_is_realistic_and_its_logins_work(db):
         response = client.post("/accounts/login/", {"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         assert client.get("/").status_code == 200
+
+    # notifications: every kind has a category, people chose channels, the loop has history
+    from tandem.matches.models import RotationStanding
+    from tandem.notify.models import NotificationPreference
+    from tandem.relationships.models import Checkin, Membership
+
+    account_kinds = set(
+        OutboxMessage.objects.filter(category="account").values_list("kind", flat=True)
+    )
+    assert account_kinds <= {"invitation", "password_reset"}
+    assert NotificationPreference.objects.filter(channels__matches="slack").count() > 30
+    assert OutboxMessage.objects.filter(fallback_reason="Slack not configured").exists()
+    assert Checkin.objects.filter(answer="yes").count() > 20
+    assert Checkin.objects.filter(answer="no").exists()
+    assert Membership.objects.exclude(ghosted_at=None).count() == 1
+    assert RotationStanding.objects.filter(skip_rounds=2).count() == 1
+    admin_client = Client()
+    admin_client.post("/accounts/login/", {"email": logins.admin, "password": DEMO_PASSWORD})
+    assert "Slack not configured" in admin_client.get("/outbox/?channel=fallback").content.decode()
     _demo_slack_works_against_the_stand_in()
 
 

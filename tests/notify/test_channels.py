@@ -203,3 +203,21 @@ def test_weekly_digest_collects_held_messages_after_a_week(participant):
         OutboxMessage.objects.filter(kind="test_nudge").values_list("status", flat=True)
     ) == {Status.DIGESTED}
     assert send_digests(start + timedelta(days=8)) == "0 held messages sent in digests"
+
+
+def test_messages_with_a_calendar_file_stay_email(participant, slack):
+    from tandem.notify.outbox import Attachment
+
+    prefer(participant, channels={"meetings": "slack"})
+    ics = Attachment("invite.ics", "text/calendar", b"BEGIN:VCALENDAR")
+    row = send_one(participant, nudge(category="meetings"), attachments=[ics])
+    assert row.channel == "email" and row.fallback_reason.startswith("calendar file attached")
+
+
+def test_email_html_renders_light_markdown_safely(participant):
+    message = Message(
+        kind="k", category="nudges", title="t", text="Hi *there* <b>x</b> https://a.test/"
+    )
+    row = send_one(participant, message)
+    assert "<strong>there</strong>" in row.body_html and "&lt;b&gt;x&lt;/b&gt;" in row.body_html
+    assert '<a href="https://a.test/"' in row.body_html

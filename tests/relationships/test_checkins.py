@@ -20,6 +20,7 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
+from tandem.relationships.services.checkins import ghost_rule
 from tests.relationships.test_lifecycle import BERLIN
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,10 @@ def test_did_you_meet_yes_from_the_email_marks_the_meeting_and_feeds_health(
     assert meeting.status == MeetingStatus.HELD
     assert pair.meetings_held == 1 and pair.last_meeting_at == meeting.starts_at
     assert Checkin.objects.get(membership__person=participant.person).answer == "yes"
+    from tandem.insights.kpis.dashboards import organisation
+
+    (row,) = organisation([pair.program])
+    assert row.held == 1  # the KPI "meetings held" counts the answer
 
 
 def test_yes_and_log_leads_to_the_meeting_log(pair, participant):
@@ -96,12 +101,55 @@ def test_nobody_answers_for_someone_else(pair, participant, outsider):
 
 
 def ignore_three(pair, participant, outsider) -> None:
-    """Three meetings pass; ``outsider`` answers every time, ``participant`` never."""
-    for n, days_ago in enumerate((5, 3, 1)):
+    """Three meetings pass; ``outsider`` answers every time, ``participant`` never; then the
+    periodic pass runs once the last question has had its three days."""
+    for n, days_ago in enumerate((9, 7, 5)):
         past_meeting(pair, participant, days_ago, n)
         reminders.log_prompts(timezone.now() - timedelta(days=days_ago - 1))
         theirs = Checkin.objects.filter(membership__person=outsider.person).latest("asked_at")
         assert dispatch("relationships.did_you_meet", outsider, f"{theirs.pk}:not_yet").ok
+    assert ghost_rule(now=timezone.now()) == 1
+    assert ghost_rule(now=timezone.now()) == 0  # once
+
+
+def test_a_question_still_within_its_grace_does_not_count(pair, participant, outsider):
+    for n, days_ago in enumerate((9, 7, 1)):
+        past_meeting(pair, participant, days_ago, n)
+        reminders.log_prompts(timezone.now() - timedelta(days=max(days_ago - 1, 0)))
+    assert ghost_rule(now=timezone.now()) == 0
+    assert ghost_rule(now=timezone.now() + timedelta(days=3)) == 2  # neither answered
+
+
+def test_an_answer_breaks_the_streak(pair, participant, outsider):
+    for n, days_ago in enumerate((12, 10, 8, 6)):
+        past_meeting(pair, participant, days_ago, n)
+        reminders.log_prompts(timezone.now() - timedelta(days=days_ago - 1))
+        if n == 2:
+            mine = Checkin.objects.filter(membership__person=participant.person).latest("asked_at")
+            assert dispatch("relationships.did_you_meet", participant, f"{mine.pk}:no").ok
+    assert ghost_rule(now=timezone.now()) == 1  # the partner, who never answered
+    me = Membership.objects.get(relationship=pair, person=participant.person)
+    assert me.ghosted_at is None  # one unanswered since the answer, not three
+
+
+def test_unanswered_intros_count_too(pair, participant, outsider):
+    from tandem.relationships.services.answers import membership_accept
+    from tandem.relationships.services.checkins import record_intros
+
+    me = Membership.objects.get(relationship=pair, person=participant.person)
+    them = Membership.objects.get(relationship=pair, person=outsider.person)
+    record_intros(memberships=[me, them], now=timezone.now() - timedelta(days=10))
+    Relationship.objects.filter(pk=pair.pk).update(status=RelationshipStatus.PROPOSED)
+    membership_accept(actor=outsider, membership=them)
+    assert Checkin.objects.get(membership=them, key="intro").answer == "yes"
+    for n, days_ago in enumerate((8, 6)):
+        past_meeting(pair, participant, days_ago, n)
+        reminders.log_prompts(timezone.now() - timedelta(days=days_ago - 1))
+    Relationship.objects.filter(pk=pair.pk).update(status=RelationshipStatus.ACTIVE)
+    assert ghost_rule(now=timezone.now()) == 1
+    me.refresh_from_db()
+    them.refresh_from_db()
+    assert me.ghosted_at is not None and them.ghosted_at is None
 
 
 def test_three_unanswered_check_ins_start_the_ghost_rule(pair, participant, outsider):
@@ -118,6 +166,11 @@ def test_three_unanswered_check_ins_start_the_ghost_rule(pair, participant, outs
     pair.refresh_from_db()
     assert pair.health == "at_risk"
     assert any("three check-ins in a row unanswered" in r for r in pair.health_reasons)
+    from tests.conftest import client_for
+
+    coordinator = pair.program.coordinators.first()
+    health = client_for(coordinator).get(f"/relationships/programs/{pair.program_id}/health/")
+    assert "three check-ins in a row unanswered" in health.content.decode()
     assert not Membership.objects.filter(relationship=pair, person=outsider.person).exclude(
         ghosted_at=None
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import time, timedelta
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from tandem.matches.models import RotationStanding
@@ -17,10 +18,11 @@ from tandem.relationships.models import (
     Checkin,
     CheckinAnswer,
     MeetingStatus,
+    Membership,
     Relationship,
     RelationshipStatus,
 )
-from tandem.relationships.services.checkins import ask_did_you_meet
+from tandem.relationships.services.checkins import GRACE, ask_did_you_meet, ghost_rule
 
 WORKDAYS = [0, 1, 2, 3, 4]
 
@@ -30,8 +32,10 @@ def seed_notifications(
 ) -> None:
     rng = random.Random(seed)
     _preferences(participant_email, rng)
+    _answered_intros()
     _checkin_history(pilot, participant_email, rng)
     _snoozed(coffee)
+    ghost_rule(now=timezone.now())  # the quiet member of one pilot pair
 
 
 def _preferences(participant_email: str, rng: random.Random) -> None:
@@ -94,6 +98,11 @@ def _checkin_history(pilot: Program, participant_email: str, rng: random.Random)
             r
             for r in relationships
             if len([m for m in r.meetings.all() if m.status != MeetingStatus.SCHEDULED]) >= 3
+            and all(
+                m.ends_at < timezone.now() - GRACE
+                for m in r.meetings.all()
+                if m.status != MeetingStatus.SCHEDULED
+            )
             and not r.members.filter(person__user__email=participant_email).exists()
         ),
         None,
@@ -115,14 +124,28 @@ def _checkin_history(pilot: Program, participant_email: str, rng: random.Random)
                 )
                 if relationship is ghosted and membership is members[-1]:
                     continue  # the quiet one
-                if rng.random() < 0.12:
-                    continue  # a few people never answer
+                if meeting is past[-1] and rng.random() < 0.15:
+                    continue  # a few people have not answered the latest one
                 answer = (
                     CheckinAnswer.YES if meeting.status == MeetingStatus.HELD else CheckinAnswer.NO
                 )
                 Checkin.objects.filter(membership=membership, key=f"meeting:{meeting.pk}").update(
                     answer=answer, answered_at=asked_at + timedelta(hours=rng.randint(1, 30))
                 )
+
+
+def _answered_intros() -> None:
+    """The seeded matches were published in the past and accepted (or declined) directly: their
+    intros were asked when the match was made and are answered."""
+    made = Membership.objects.filter(pk=OuterRef("membership_id")).values(
+        "relationship__created_at"
+    )[:1]
+    Checkin.objects.filter(key="intro").update(asked_at=Subquery(made))
+    for field, answer in (("accepted_at", CheckinAnswer.YES), ("declined_at", CheckinAnswer.NO)):
+        when = Membership.objects.filter(pk=OuterRef("membership_id")).values(field)[:1]
+        Checkin.objects.filter(
+            key="intro", answered_at__isnull=True, **{f"membership__{field}__isnull": False}
+        ).update(answered_at=Subquery(when), answer=answer)
 
 
 def _snoozed(coffee: Program) -> None:

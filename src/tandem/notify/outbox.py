@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import logging
 import random
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,6 +31,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape, urlize
+from django.utils.safestring import mark_safe
 
 from tandem.notify.channels import channel_label, get_channel, render_for
 from tandem.notify.messages import LOW_PRIORITY, Message
@@ -164,6 +167,15 @@ def _chat_text(body_text: str) -> str:
     return "\n".join(lines).strip()
 
 
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+
+
+def light_markdown_html(text: str) -> str:
+    """``*bold*`` and bare links of a Message's text as safe HTML (everything else escaped)."""
+    html = urlize(escape(text), nofollow=True, autoescape=False)
+    return mark_safe(_BOLD.sub(r"<strong>\1</strong>", html))  # noqa: S308 - escaped above
+
+
 def message_email(
     message: Message,
     *,
@@ -189,6 +201,7 @@ def message_email(
         "recipient": to,
         "message": message,
         "buttons": buttons,
+        "html_text": light_markdown_html(message.text),
     }
     body_text = render_to_string("notify/email/message/body.txt", context).strip() + "\n"
     return EmailToSend(
@@ -264,7 +277,9 @@ def route(item: EmailToSend, prefs: Preferences | None, now: datetime) -> Outbox
         return _skip(row, f"{Category(item.category).label} turned off by the recipient")
     if not item.urgent and prefs.is_paused(now):
         return _skip(row, f"Paused until {prefs.paused_until:%Y-%m-%d}")
-    if choice != DeliveryChoice.EMAIL:
+    if choice != DeliveryChoice.EMAIL and item.attachments:
+        row.fallback_reason = "calendar file attached: sent by email"
+    elif choice != DeliveryChoice.EMAIL:
         _to_chat(row, choice, item)
     if item.urgent:
         return row

@@ -35,6 +35,7 @@ from tandem.relationships.models import (
     Membership,
     Relationship,
 )
+from tandem.relationships.services.checkins import record_intros
 from tandem.relationships.services.lifecycle import (
     NewMember,
     NewRelationship,
@@ -79,6 +80,8 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
     )
     enrolments_mark_matched(program=program, person_ids={m.person_id for m in members}, at=now)
     _notify_published(run, created, starts_active)
+    if not starts_active:  # an intro that asks for an answer counts for the ghost rule
+        record_intros(memberships=[m for _, group in created for m in group], now=timezone.now())
     match_published.send(
         sender=MatchRun,
         run_id=run.pk,

@@ -39,6 +39,7 @@ from tandem.relationships.services.health import refresh_health
 from tandem.relationships.services.lifecycle import end_relationship
 
 GHOST_STREAK = 3
+GRACE = timedelta(days=3)  # a check-in counts as ignored once it is this old without an answer
 ASK_LATER = timedelta(days=14)
 
 DID_YOU_MEET = "relationships.did_you_meet"
@@ -133,22 +134,70 @@ def ask_did_you_meet(
 # --- the ghost rule ---------------------------------------------------------------------------
 
 
-def _unanswered_streak(membership: Membership) -> list[Checkin]:
-    """The person's latest check-ins in this program, if the last three are all unanswered."""
+def _unanswered_streak(membership: Membership, now: datetime) -> list[Checkin]:
+    """The person's latest check-ins and intros in this program, if the last three they had
+    time to answer (``GRACE``) are all unanswered."""
     latest = list(
         Checkin.objects.filter(
             membership__person_id=membership.person_id,
             membership__relationship__program_id=membership.relationship.program_id,
-        ).order_by("-asked_at", "-id")[:GHOST_STREAK]
+        )
+        .exclude(answered_at__isnull=True, asked_at__gt=now - GRACE)  # still has time
+        .order_by("-asked_at", "-id")[:GHOST_STREAK]
     )
     if len(latest) < GHOST_STREAK or any(c.answered_at for c in latest):
         return []
+    if Checkin.objects.filter(
+        membership__person_id=membership.person_id,
+        membership__relationship__program_id=membership.relationship.program_id,
+        answered_at__isnull=False,
+        asked_at__gt=latest[0].asked_at,
+    ).exists():
+        return []  # they answered something newer
     return latest
+
+
+def record_intros(*, memberships: Sequence[Membership], now: datetime) -> None:
+    """An introduction that asks for an answer (accept / decline) counts like a check-in for the
+    ghost rule; accepting or declining answers it."""
+    Checkin.objects.bulk_create(
+        [Checkin(membership=m, key="intro", asked_at=now) for m in memberships],
+        ignore_conflicts=True,
+    )
+
+
+def answer_intro(*, membership: Membership, accepted: bool, now: datetime) -> None:
+    answer = CheckinAnswer.YES if accepted else CheckinAnswer.NO
+    Checkin.objects.filter(membership=membership, key="intro", answered_at__isnull=True).update(
+        answered_at=now, answer=answer
+    )
+    if membership.ghosted_at is not None:
+        _clear_streak(membership, now)
+
+
+def ghost_rule(*, now: datetime) -> int:
+    """The periodic pass: start the ghost rule for everyone whose streak is complete."""
+    candidates = (
+        Membership.objects.filter(
+            ghosted_at__isnull=True,
+            relationship__status__in=LIVE_STATUSES,
+            checkins__answered_at__isnull=True,
+            checkins__asked_at__lte=now - GRACE,
+        )
+        .select_related("relationship__program", "person__user")
+        .distinct()
+        .order_by("pk")
+    )
+    started = 0
+    for membership in candidates:
+        with transaction.atomic():
+            started += apply_ghost_rule(membership=membership, now=now)
+    return started
 
 
 def apply_ghost_rule(*, membership: Membership, now: datetime) -> bool:
     """Start the ghost rule once when the streak is reached (inside the caller's transaction)."""
-    if membership.ghosted_at is not None or not _unanswered_streak(membership):
+    if membership.ghosted_at is not None or not _unanswered_streak(membership, now):
         return False
     Membership.objects.filter(pk=membership.pk).update(ghosted_at=now)
     membership.ghosted_at = now
