@@ -64,7 +64,7 @@ programs:edit                     get     login  404         404      200       
 programs:questionnaire            get     login  404         404      200         200
 programs:question                 get     login  404         404      200         200
 programs:enrolments               get     login  404         404      200         200
-programs:transition               post    login  404         404      302         302
+programs:stage                    post    login  404         404      302         302
 programs:duplicate                post    login  404         404      302         302
 programs:question_up              post    login  404         404      302         302
 programs:question_down            post    login  404         404      302         302
@@ -153,6 +153,7 @@ post   /api/programs                                       401  403         403 
 get    /api/programs/{program_id}                          401  200         404      200         200
 patch  /api/programs/{program_id}                          401  404         404      200         200
 post   /api/programs/{program_id}/transition               401  404         404      200         200
+get    /api/programs/{program_id}/transition/{to}          401  404         404      200         200
 post   /api/programs/{program_id}/duplicate                401  404         404      201         201
 get    /api/programs/{program_id}/questions                401  200         404      200         200
 post   /api/programs/{program_id}/questions                401  404         404      400         400
@@ -312,6 +313,7 @@ def world(admin, coordinator, participant, outsider):
                 if name.startswith("programs:") and name not in ("programs:list", "programs:create")
             },
             "programs:question": {"program_id": program.pk, "question_id": question.pk},
+            "programs:stage": {"program_id": program.pk, "to": "closed"},
             **{
                 name: {"membership_id": membership.pk}
                 for name in PAGES
@@ -382,7 +384,8 @@ def world(admin, coordinator, participant, outsider):
                 "second": coordinator.person.pk,
             }
             for action in ("swap", "lock", "forbid")
-        },
+        }
+        | {"programs:stage": {"confirmation": "Engineering peers"}},
         "api_ids": {
             "person_id": participant.person.pk,
             "batch_id": applied.pk,
@@ -394,6 +397,7 @@ def world(admin, coordinator, participant, outsider):
             "relationship_id": relationship.pk,
             "meeting_id": meeting.pk,
             "goal_id": goal.pk,
+            "to": "closed",
             **feedback["ids"],
         },
     }
@@ -430,7 +434,10 @@ def _api_payload(method: str, path: str) -> dict:
         ("patch", "/api/me"): {"goals": "Learn to delegate"},
         ("post", "/api/programs"): {"name": "New one", "kind": "peer_pairs"},
         ("patch", "/api/programs/{program_id}"): {"cohort": "2027"},
-        ("post", "/api/programs/{program_id}/transition"): {"to": "closed"},
+        ("post", "/api/programs/{program_id}/transition"): {
+            "to": "closed",
+            "confirmation": "Engineering peers",
+        },
         ("post", "/api/programs/{program_id}/questions"): {
             "kind": "text",
             "label": "Anything else?",

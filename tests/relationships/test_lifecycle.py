@@ -516,7 +516,12 @@ def test_closing_summary_ends_the_match_and_can_leave_the_program(pair, particip
 
 
 def test_closing_the_program_ends_every_live_match(pair, coordinator):
-    program_transition(actor=coordinator, program=pair.program, to=ProgramStatus.CLOSED)
+    program_transition(
+        actor=coordinator,
+        program=pair.program,
+        to=ProgramStatus.CLOSED,
+        confirmation=pair.program.name,
+    )
     pair.refresh_from_db()
     assert pair.status == RelationshipStatus.ENDED and pair.end_reason == "program_ended"
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -22,7 +22,7 @@ from tandem.programs.selectors import RosterRow
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw
 from tandem.programs.services.questionnaire import question_delete, question_save
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
-from tandem.programs.services.stages import program_transition
+from tandem.programs.services.stages import StagePreview, program_transition, stage_preview
 
 router = Router(tags=["programs"])
 
@@ -85,7 +85,21 @@ class ProgramIn(Schema):
 
 
 class TransitionIn(Schema):
+    to: str = Field(max_length=20)
+    confirmation: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The program's name, when the preview asks for it (confirm_phrase).",
+    )
+
+
+class StagePreviewOut(Schema):
     to: str
+    label: str
+    consequences: list[str]
+    blockers: list[str]
+    undo: str
+    confirm_phrase: str = Field(description="Empty when no typed confirmation is needed.")
 
 
 class QuestionOut(Schema):
@@ -220,7 +234,20 @@ def transition_program(
 ) -> Program:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return program_transition(actor=user, program=program, to=payload.to)
+    return program_transition(
+        actor=user, program=program, to=payload.to, confirmation=payload.confirmation
+    )
+
+
+@router.get(
+    "/programs/{program_id}/transition/{to}",
+    response={200: StagePreviewOut, **errors(400, 403, 404)},
+    summary="What moving to another stage would do, and what forbids it (nothing changes)",
+)
+def preview_transition(request: AuthenticatedHttpRequest, program_id: int, to: str) -> StagePreview:
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    return stage_preview(program, to)
 
 
 @router.post(

@@ -241,3 +241,11 @@ class SkillForm(forms.Form):
 
 
 QUESTION_KINDS_HELP = dict(QuestionKind.choices)
+
+
+class StageConfirmForm(forms.Form):
+    """Typing the program's name confirms a change that reaches many people or cannot be undone."""
+
+    confirmation = forms.CharField(
+        label="Type the program's name to confirm", max_length=200, required=False, strip=True
+    )

@@ -9,7 +9,7 @@ urlpatterns = [
     path("new/", views.program_create_view, name="create"),
     path("<int:program_id>/", views.program_detail_view, name="detail"),
     path("<int:program_id>/edit/", views.program_edit_view, name="edit"),
-    path("<int:program_id>/status/", views.program_transition_view, name="transition"),
+    path("<int:program_id>/stage/<str:to>/", views.program_stage_view, name="stage"),
     path("<int:program_id>/duplicate/", views.program_duplicate_view, name="duplicate"),
     path("<int:program_id>/questions/", views.questionnaire_view, name="questionnaire"),
     path(

@@ -17,7 +17,7 @@ from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
 from tandem.people.selectors import person_for_user
 from tandem.programs import selectors
-from tandem.programs.forms import ProgramForm, QuestionForm, SkillForm
+from tandem.programs.forms import ProgramForm, QuestionForm, SkillForm, StageConfirmForm
 from tandem.programs.models import KPI_CHOICES, EnrolmentStatus, ProgramStatus, Question
 from tandem.programs.questionnaire.base import QuestionBase
 from tandem.programs.questionnaire.editor import apply_and_return, editor_rows
@@ -30,7 +30,12 @@ from tandem.programs.services.questionnaire import (
     skill_add,
 )
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
-from tandem.programs.services.stages import ACTION_LABELS, allowed_transitions, program_transition
+from tandem.programs.services.stages import (
+    action_label,
+    allowed_transitions,
+    program_transition,
+    stage_preview,
+)
 from tandem.ui.charts import Point
 from tandem.ui.refusals import add_to_form, show_refusal
 
@@ -85,7 +90,7 @@ def program_detail_view(request: AuthenticatedHttpRequest, program_id: int) -> H
     context = {
         "program": program,
         "counts": selectors.enrolment_counts(program),
-        "transitions": [(t, ACTION_LABELS[t]) for t in allowed_transitions(program)],
+        "transitions": [(t, action_label(program, t)) for t in allowed_transitions(program)],
         "signup_days": [
             Point(f"{d.day:%d/%m}", d.signups, f"{d.withdrawals} withdrew" if d.withdrawals else "")
             for d in days
@@ -121,18 +126,35 @@ def program_edit_view(request: AuthenticatedHttpRequest, program_id: int) -> Htt
 
 
 @login_required
-@require_POST
-def program_transition_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def program_stage_view(request: AuthenticatedHttpRequest, program_id: int, to: str) -> HttpResponse:
+    """What a stage change will do, with the real numbers; it happens only on confirmation."""
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    target = request.POST.get("to", "")
     try:
-        program = program_transition(actor=user, program=program, to=target)
+        preview = stage_preview(program, to)
     except ApplicationError as exc:
         show_refusal(request, exc)
-    else:
-        messages.success(request, f"The program is now {program.get_status_display().lower()}.")
-    return redirect("programs:detail", program_id=program_id)
+        return redirect("programs:detail", program_id=program_id)
+    form = StageConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = program_transition(
+                actor=user,
+                program=program,
+                to=to,
+                confirmation=form.cleaned_data["confirmation"],
+            )
+        except ApplicationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, f"The program is now {program.get_status_display().lower()}.")
+            return redirect("programs:detail", program_id=program_id)
+    return render(
+        request,
+        "programs/stage.html",
+        {"program": program, "preview": preview, "form": form, "section": "programs"},
+    )
 
 
 @login_required
