@@ -139,6 +139,12 @@ class EnrolmentIn(Schema):
     accept: bool
     answers: dict[str, Any]
     consent: list[str] = []
+    capacity: int | None = Field(
+        default=None,
+        ge=1,
+        le=10,
+        description="How many partners (mentors: mentees) at once, up to the program's cap.",
+    )
 
 
 class EnrolmentOut(Schema):
@@ -146,6 +152,7 @@ class EnrolmentOut(Schema):
     program_id: int
     status: str
     role: str
+    capacity: int
     created_at: datetime
     answers: dict[str, Any]
 
@@ -354,7 +361,13 @@ def put_my_enrolment(
             for message in messages
         ]
         raise ApplicationError("Some answers need attention.", errors=errors)
-    return enrolment_submit(actor=user, program=program, answers=form.answers(), role=form.role())
+    return enrolment_submit(
+        actor=user,
+        program=program,
+        answers=form.answers(),
+        role=form.role(),
+        capacity=form.capacity() if payload.capacity is None else payload.capacity,
+    )
 
 
 def _form_data(program: Program, payload: EnrolmentIn) -> dict[str, Any]:

@@ -338,10 +338,22 @@ def join_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespons
     enrolment = selectors.own_enrolment(user=user, program=program)
     active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
     stored = selectors.stored_answers(enrolment) if active and enrolment else None
-    form = EnrolmentForm(program, person, request.POST or None, stored=stored)
+    form = EnrolmentForm(
+        program,
+        person,
+        request.POST or None,
+        stored=stored,
+        stored_capacity=enrolment.capacity if active and enrolment else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment_submit(actor=user, program=program, answers=form.answers(), role=form.role())
+            enrolment_submit(
+                actor=user,
+                program=program,
+                answers=form.answers(),
+                role=form.role(),
+                capacity=form.capacity(),
+            )
         except ApplicationError as exc:
             add_to_form(form, exc)
         else:

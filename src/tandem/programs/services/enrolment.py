@@ -83,6 +83,8 @@ def enrolment_submit(
     enrolment.status = EnrolmentStatus.ACTIVE
     enrolment.withdrawn_at = None
     enrolment.role = role_for(program, person, role)
+    if program.kind == ProgramKind.MENTOR_MENTEE and enrolment.role == EnrolmentRole.MENTEE:
+        capacity = 1  # a mentee has one mentor; the limit is the mentors' to set
     enrolment.capacity = capacity
     enrolment.accepted_guidelines_at = now
     enrolment.updated_at = now
