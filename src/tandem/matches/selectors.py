@@ -139,6 +139,12 @@ class RunMetrics:
     cross_department: float
     unmatched: int
     stats: dict[str, Any] = field(default_factory=dict)
+    edited: bool = False
+
+    @property
+    def proven_optimal(self) -> bool:
+        """The solver's certificate holds only for the result it returned, not after a swap."""
+        return bool(self.stats.get("certified_optimal")) and not self.edited
 
     @property
     def match_rate(self) -> float:
@@ -167,6 +173,7 @@ def metrics(run: MatchRun) -> RunMetrics:
         cross_department=crossing / len(items) if items else 0.0,
         unmatched=run.unmatched.count(),
         stats=run.stats,
+        edited=any(p.edited for p in items),
     )
 
 
