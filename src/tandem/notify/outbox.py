@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -94,18 +95,26 @@ def render_email(
         **context,
     }
     base = f"{templates}/{kind}"
-    subject = " ".join(render_to_string(f"{base}/subject.txt", full_context).split())
+    subject = " ".join(_render_plain(f"{base}/subject.txt", full_context).split())
     return EmailToSend(
         kind=kind,
         event_key=event_key,
         recipient=email,
         subject=subject[:300],
-        body_text=render_to_string(f"{base}/body.txt", full_context).strip() + "\n",
+        body_text=_render_plain(f"{base}/body.txt", full_context).strip() + "\n",
         body_html=render_to_string(f"{base}/body.html", full_context),
         user_id=None if isinstance(recipient, str) else recipient.pk,
         attachments=tuple(attachments),
         send_after=send_after,
     )
+
+
+_PLAIN = "{% autoescape off %}{% include template_name %}{% endautoescape %}"
+
+
+def _render_plain(template_name: str, context: dict[str, Any]) -> str:
+    """Plain text (subjects, text bodies) is not HTML: "Zoë's" must not become "Zoë&#x27;s"."""
+    return engines["django"].from_string(_PLAIN).render({**context, "template_name": template_name})
 
 
 def enqueue(emails: Iterable[EmailToSend]) -> int:

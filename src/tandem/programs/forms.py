@@ -117,6 +117,11 @@ class ProgramForm(forms.ModelForm[Program]):
             "both_must_accept": "Everyone in a match must accept it before it starts",
             "response_days": "Days to answer a match",
             "repeat_cooldown_rounds": "Rotation rounds before two people can meet again",
+            "inactivity_alert_days": "Days a match may stay at risk before you are alerted",
+        }
+        help_texts = {
+            "inactivity_alert_days": "The pair is nudged first; if the match is still at risk "
+            "after this many days, the coordinators get one alert (0: at once).",
         }
 
     SECTIONS = (

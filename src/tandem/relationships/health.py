@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 ON_TRACK, ATTENTION, AT_RISK = "on_track", "attention", "at_risk"
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
@@ -20,6 +20,7 @@ class HealthSettings:
     inactivity_warning_days: int = 60
     inactivity_alert_days: int = 7
     goals_due_days: int = 14
+    first_meeting_days: int = 21
 
 
 @dataclass
@@ -34,6 +35,9 @@ class Facts:
     goals: int = 0
     topic_bringers: Sequence[Sequence[int]] = ()  # per logged meeting, oldest first
     members: Sequence[int] = ()
+    proposed: bool = False  # not everyone has accepted the match yet
+    unanswered: int = 0  # how many members have not answered the match
+    respond_by: date | None = None
 
 
 @dataclass
@@ -44,13 +48,17 @@ class Assessment:
 
 
 def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
+    if facts.proposed:
+        return _waiting_for_answers(facts, now)
     attention: list[str] = []
     risk: list[str] = []
     last = max(facts.held, default=None)
     since = last or facts.activated_at
     idle_days = max(0, (now - since).days)
     overdue_after = settings.cadence_days + settings.grace_days
-    if not facts.upcoming and idle_days > overdue_after:
+    if last is None and not facts.upcoming and idle_days > settings.first_meeting_days:
+        risk.append(f"No first meeting {idle_days} days after the match started, and none planned")
+    elif not facts.upcoming and idle_days > overdue_after:
         text = (
             f"No meeting for {idle_days} days"
             if last
@@ -80,6 +88,23 @@ def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
         )
     status = AT_RISK if risk else ATTENTION if attention else ON_TRACK
     return Assessment(status, risk + attention, idle_days)
+
+
+def _waiting_for_answers(facts: Facts, now: datetime) -> Assessment:
+    """A match nobody has answered is not "on track": waiting, then late past its date."""
+    waiting_days = max(0, (now - facts.activated_at).days)
+    people = "1 person has" if facts.unanswered == 1 else f"{facts.unanswered} people have"
+    if facts.respond_by and now.date() > facts.respond_by:
+        return Assessment(
+            AT_RISK,
+            [f"{people} not answered the match; the answer was due {facts.respond_by:%-d %b}"],
+            waiting_days,
+        )
+    return Assessment(
+        ATTENTION,
+        [f"Waiting for answers: {people} not accepted yet ({waiting_days} days)"],
+        waiting_days,
+    )
 
 
 def one_sided_streak(topic_bringers: Sequence[Sequence[int]], length: int = STREAK) -> int | None:

@@ -477,6 +477,14 @@ def health_facts(relationship: Relationship, now: datetime) -> health.Facts:
         goals=relationship.goals.count(),
         topic_bringers=topic_bringers(relationship),
         members=list(relationship.members.values_list("person_id", flat=True)),
+        proposed=relationship.status == RelationshipStatus.PROPOSED,
+        unanswered=relationship.members.filter(
+            accepted_at__isnull=True, declined_at__isnull=True
+        ).count(),
+        respond_by=min(
+            (d for d in relationship.members.values_list("respond_by", flat=True) if d),
+            default=None,
+        ),
     )
 
 
