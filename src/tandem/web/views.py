@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from tandem.accounts.http import AuthenticatedHttpRequest
+from tandem.insights.desk import coordinator_desk
 from tandem.notify.selectors import outbox_counts
 from tandem.people import selectors as people
 from tandem.relationships import selectors as relationships
@@ -21,6 +22,7 @@ def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "my_goals": relationships.my_goals(user)[:6],
     }
     if user.is_coordinator:
+        context["desk"] = coordinator_desk(user)
         context["stats"] = people.directory_stats()
         context["departments"] = people.departments_with_counts()[:12]
     if user.is_admin:
