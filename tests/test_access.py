@@ -18,6 +18,7 @@ from tandem.matches.models import MatchRun, PairRule
 from tandem.matches.services.criteria import current_criteria
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
+from tandem.programs.models import CohortUpload
 from tandem.programs.services.enrolment import enrolment_submit
 from tandem.programs.services.stages import program_transition
 from tandem.relationships.models import (
@@ -64,6 +65,8 @@ programs:edit                     get     login  404         404      200       
 programs:questionnaire            get     login  404         404      200         200
 programs:question                 get     login  404         404      200         200
 programs:enrolments               get     login  404         404      200         200
+programs:cohort_upload            get     login  404         404      200         200
+programs:cohort_preview           get     login  404         404      200         404
 programs:stage                    post    login  404         404      302         302
 programs:duplicate                post    login  404         404      302         302
 programs:question_up              post    login  404         404      302         302
@@ -159,6 +162,7 @@ get    /api/programs/{program_id}/questions                401  200         404 
 post   /api/programs/{program_id}/questions                401  404         404      400         400
 delete /api/programs/{program_id}/questions/{question_id}  401  404         404      400         400
 get    /api/programs/{program_id}/enrolments               401  404         404      200         200
+post   /api/programs/{program_id}/enrolments/import        401  404         404      422         422
 get    /api/programs/{program_id}/enrolment                401  200         404      404         404
 put    /api/programs/{program_id}/enrolment                401  200         404      400         400
 delete /api/programs/{program_id}/enrolment                401  200         404      404         404
@@ -257,6 +261,9 @@ def world(admin, coordinator, participant, outsider):
     question = program.questions.get()
     program = program_transition(actor=coordinator, program=program, to="enrolling")
     enrolment_submit(actor=participant, program=program, answers={question: "Grow"})
+    cohort = CohortUpload.objects.create(
+        program=program, created_by=coordinator, file_name="c.csv", content=b"Email\nx@y.test\n"
+    )
     criteria = current_criteria(program)
     run = MatchRun.objects.create(program=program, criteria=criteria, participants=2)
     relationship = Relationship.objects.create(program=program, run=run)
@@ -314,6 +321,7 @@ def world(admin, coordinator, participant, outsider):
             },
             "programs:question": {"program_id": program.pk, "question_id": question.pk},
             "programs:stage": {"program_id": program.pk, "to": "closed"},
+            "programs:cohort_preview": {"program_id": program.pk, "upload_id": cohort.pk},
             **{
                 name: {"membership_id": membership.pk}
                 for name in PAGES
@@ -421,7 +429,7 @@ def test_page_access(world, name, role):
 
 
 def _api_payload(method: str, path: str) -> dict:
-    if path == "/api/imports":
+    if path in ("/api/imports", "/api/programs/{program_id}/enrolments/import"):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return {

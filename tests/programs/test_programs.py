@@ -456,7 +456,8 @@ def test_invalid_transition_through_the_api(coordinator):
     )
     assert response.status_code == 400
     assert response.json()["detail"] == (
-        "A program that is draft cannot become active; from here it can only become enrolling or closed."
+        "A program that is draft cannot become active; from here it can only become enrolling, "
+        "matching or closed."
     )
 
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -15,10 +15,12 @@ from tandem.people.selectors import (
     person_for_user,
     skills_by_name,
 )
+from tandem.people.services import read_upload
 from tandem.programs import selectors
 from tandem.programs.models import Enrolment, Program, ProgramKind, Question, QuestionKind
 from tandem.programs.questionnaire.enrolment import EnrolmentForm, consent_field_name, field_name
 from tandem.programs.selectors import RosterRow
+from tandem.programs.services.cohort import CohortPlan, cohort_import
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw
 from tandem.programs.services.questionnaire import question_delete, question_save
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
@@ -307,6 +309,55 @@ def delete_question(
     question = selectors.question_of(program, question_id)
     question_delete(actor=user, question=question)
     return Status(204, None)
+
+
+class CohortImportOut(Schema):
+    applied: bool
+    rows: int
+    enrolled: list[str] = Field(
+        description="Emails of the people enrolled (or to be, in a dry run)"
+    )
+    kept: list[str] = Field(description="Already enrolled: their own answers were kept")
+    columns: dict[str, str] = Field(description="Column header → question key, email or capacity")
+    ignored_columns: list[str]
+
+
+@router.post(
+    "/programs/{program_id}/enrolments/import",
+    response={200: CohortImportOut, **errors(400, 403, 404, 422)},
+    summary="Enrol people with their answers from a spreadsheet (CSV or XLSX), all or nothing",
+)
+def import_enrolments(
+    request: AuthenticatedHttpRequest,
+    program_id: int,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
+) -> dict[str, Any]:
+    """Coordinators. One row per person (an ``Email`` column) and one column per question (its
+    key or wording). Every row is checked by the enrolment form's rules; with any problem nothing
+    is written and the response lists each problem's row, column and value."""
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    data = read_upload(file, size=file.size or 0)
+    plan = cohort_import(
+        actor=user,
+        program=program,
+        data=data,
+        file_name=file.name or "cohort.csv",
+        dry_run=dry_run,
+    )
+    return _cohort_out(plan, applied=not dry_run)
+
+
+def _cohort_out(plan: CohortPlan, *, applied: bool) -> dict[str, Any]:
+    return {
+        "applied": applied,
+        "rows": len(plan.rows),
+        "enrolled": [r.email for r in plan.to_enrol],
+        "kept": [r.email for r in plan.kept],
+        "columns": {plan.headers[i]: t for i, t in sorted(plan.columns.items())},
+        "ignored_columns": plan.ignored,
+    }
 
 
 @router.get(

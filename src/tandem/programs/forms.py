@@ -254,3 +254,13 @@ class StageConfirmForm(forms.Form):
     confirmation = forms.CharField(
         label="Type the program's name to confirm", max_length=200, required=False, strip=True
     )
+
+
+class CohortUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet of people and their answers",
+        help_text="CSV or Excel .xlsx, first row the column names: an Email column and one "
+        "column per question (its key or its wording). Lists (skills, languages) separated by "
+        "semicolons or commas.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )

@@ -26,7 +26,7 @@ S = ProgramStatus
 
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.DRAFT: (S.ENROLLING, S.CLOSED),
+    S.DRAFT: (S.ENROLLING, S.MATCHING, S.CLOSED),
     S.ENROLLING: (S.MATCHING, S.CLOSED),
     S.MATCHING: (S.ENROLLING, S.ACTIVE, S.CLOSED),
     S.ACTIVE: (S.MATCHING, S.CLOSED),
@@ -42,6 +42,7 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 _UNDO_LABELS: dict[tuple[str, str], str] = {
+    (S.DRAFT, S.MATCHING): "Start matching the imported cohort",
     (S.MATCHING, S.ENROLLING): "Re-open enrolment",
     (S.ACTIVE, S.MATCHING): "Back to matching",
 }
@@ -104,6 +105,8 @@ def _undo_text(current: str, to: str) -> str:
         return "This cannot be undone: a closed program cannot be re-opened."
     if to == S.MATCHING and current == S.ENROLLING:
         return "You can re-open enrolment afterwards."
+    if to == S.MATCHING and current == S.DRAFT:
+        return "You can still open enrolment afterwards to invite everyone eligible."
     if to == S.ACTIVE:
         return "You can go back to matching afterwards to match people who are still waiting."
     if to == S.ENROLLING and current == S.DRAFT:
@@ -130,6 +133,19 @@ def _own_check(program: Program, to: str, today: date) -> StageCheck:
                 f"People can enrol again until {_closing_date(program)}; nobody is emailed.",
                 f"The {_people(enrolled)} already enrolled keep their answers.",
             )
+        )
+    if to == S.MATCHING and program.status == S.DRAFT:
+        return StageCheck(
+            consequences=(
+                f"Matching starts with the {_people(enrolled)} you brought in; nobody else is "
+                "invited and nobody is emailed.",
+            ),
+            blockers=()
+            if enrolled >= 2
+            else (
+                "Bring at least two people in first (Enrolments → Import answers), or open "
+                "enrolment to invite everyone eligible.",
+            ),
         )
     if to == S.MATCHING and program.status == S.ENROLLING:
         return StageCheck(
@@ -225,7 +241,8 @@ def _transition_refusal(current: str, target: str) -> str:
     options = TRANSITIONS[current]
     if not options:
         return f"The program is {labels[current].lower()}; it cannot change stage any more."
-    allowed = " or ".join(labels[o].lower() for o in options)
+    names = [labels[o].lower() for o in options]
+    allowed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
     return (
         f"A program that is {labels[current].lower()} cannot become {labels[target].lower()}; "
         f"from here it can only become {allowed}."
