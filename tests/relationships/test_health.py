@@ -110,3 +110,15 @@ def test_a_match_waiting_for_answers_needs_attention_then_is_late():
     late = assess(waiting, day(8), BIWEEKLY)
     assert late.status == AT_RISK
     assert late.reasons == ["1 person has not answered the match; the answer was due 12 Jan"]
+
+
+def test_at_risk_since_is_when_the_rule_started_to_hold():
+    assert assess(Facts(activated_at=T0), day(30), BIWEEKLY).at_risk_since == day(21)
+    idle = Facts(activated_at=T0, held=[day(3)], goals=1)
+    assert assess(idle, day(70), BIWEEKLY).at_risk_since == day(63)
+    missing = Facts(
+        activated_at=T0, held=[day(3)], missed=[day(17), day(31)], goals=1, upcoming=[day(45)]
+    )
+    assert assess(missing, day(33), BIWEEKLY).at_risk_since == day(31)
+    assert assess(missing, day(33), BIWEEKLY).status == AT_RISK
+    assert assess(Facts(activated_at=T0, upcoming=[day(2)]), day(1), BIWEEKLY).at_risk_since is None

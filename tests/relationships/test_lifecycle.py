@@ -453,11 +453,12 @@ def test_cadence_nudge_then_one_coordinator_alert_then_warning(pair, coordinator
         "No first meeting 25 days after the match started, and none planned"
     ]
     assert reminders.cadence_and_inactivity(start + timedelta(days=26))["nudged"] == 0
-    assert reminders.cadence_and_inactivity(start + timedelta(days=31))["alerted"] == 0
-    assert reminders.cadence_and_inactivity(start + timedelta(days=32))["alerted"] == 1
+    # at risk since day 21 (three weeks without a first meeting); alerted 7 days later
+    assert reminders.cadence_and_inactivity(start + timedelta(days=27))["alerted"] == 0
+    assert reminders.cadence_and_inactivity(start + timedelta(days=28))["alerted"] == 1
     alert = OutboxMessage.objects.get(kind="at_risk_alert")
     assert alert.recipient == coordinator.email
-    assert "no first meeting 32 days after the match started" in alert.subject
+    assert "no first meeting 28 days after the match started" in alert.subject
     assert f"#relationship-{pair.pk}" in alert.body_text
     assert reminders.cadence_and_inactivity(start + timedelta(days=61))["warned"] == 2
     assert reminders.cadence_and_inactivity(start + timedelta(days=69))["alerted"] == 0

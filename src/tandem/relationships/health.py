@@ -45,6 +45,7 @@ class Assessment:
     status: str
     reasons: list[str] = field(default_factory=list)
     days_without_meeting: int = 0
+    at_risk_since: datetime | None = None  # when the earliest at-risk rule started to hold
 
 
 def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
@@ -52,12 +53,14 @@ def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
         return _waiting_for_answers(facts, now)
     attention: list[str] = []
     risk: list[str] = []
+    risk_since: list[datetime] = []
     last = max(facts.held, default=None)
     since = last or facts.activated_at
     idle_days = max(0, (now - since).days)
     overdue_after = settings.cadence_days + settings.grace_days
     if last is None and not facts.upcoming and idle_days > settings.first_meeting_days:
         risk.append(f"No first meeting {idle_days} days after the match started, and none planned")
+        risk_since.append(since + timedelta(days=settings.first_meeting_days))
     elif not facts.upcoming and idle_days > overdue_after:
         text = (
             f"No meeting for {idle_days} days"
@@ -65,7 +68,11 @@ def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
             else f"No meeting yet, {idle_days} days after the match started"
         )
         text += f"; the program meets every {settings.cadence_days} days"
-        (risk if idle_days >= settings.inactivity_warning_days else attention).append(text)
+        if idle_days >= settings.inactivity_warning_days:
+            risk.append(text)
+            risk_since.append(since + timedelta(days=settings.inactivity_warning_days))
+        else:
+            attention.append(text)
     first_held = min(facts.held, default=None)
     if (
         first_held
@@ -77,6 +84,7 @@ def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
     missed = sum(1 for _, outcome in recent if outcome == "missed")
     if missed >= 2:
         risk.append(f"{missed} of the last {len(recent)} meetings were missed")
+        risk_since.append(max(d for d, outcome in recent if outcome == "missed"))
     elif missed == 1:
         attention.append("The last meetings include a missed one")
     if one_sided_streak(facts.topic_bringers) is not None:
@@ -87,7 +95,7 @@ def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
             f"{len(stale)} past meeting{'s' if len(stale) > 1 else ''} not marked as held or missed"
         )
     status = AT_RISK if risk else ATTENTION if attention else ON_TRACK
-    return Assessment(status, risk + attention, idle_days)
+    return Assessment(status, risk + attention, idle_days, min(risk_since, default=None))
 
 
 def _waiting_for_answers(facts: Facts, now: datetime) -> Assessment:

@@ -122,7 +122,7 @@ def cadence_and_inactivity(now: datetime) -> dict[str, int]:
                 continue
             since = _since(relationship).date().isoformat()
             facts_settings = _settings(relationship)
-            if _at_risk_long_enough(relationship, result, since, now, facts_settings):
+            if _at_risk_long_enough(result, now, facts_settings):
                 counts["alerted"] += _nudge_once(
                     relationship,
                     f"at-risk:{since}",
@@ -175,19 +175,12 @@ def cadence_and_inactivity(now: datetime) -> dict[str, int]:
 
 
 def _at_risk_long_enough(
-    relationship: Relationship,
-    result: health.Assessment,
-    since: str,
-    now: datetime,
-    settings: health.HealthSettings,
+    result: health.Assessment, now: datetime, settings: health.HealthSettings
 ) -> bool:
-    """At risk for the program's alert delay (counted from the first check that saw it)."""
-    if result.status != health.AT_RISK:
+    """At risk for the program's alert delay, counted from when the rule started to hold."""
+    if result.status != health.AT_RISK or result.at_risk_since is None:
         return False
-    seen, _ = Nudge.objects.get_or_create(
-        relationship=relationship, key=f"at-risk-seen:{since}", defaults={"created_at": now}
-    )
-    return now - seen.created_at >= timedelta(days=settings.inactivity_alert_days)
+    return now - result.at_risk_since >= timedelta(days=settings.inactivity_alert_days)
 
 
 def _settings(relationship: Relationship) -> health.HealthSettings:
