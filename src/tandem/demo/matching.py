@@ -59,6 +59,7 @@ def seed_matching(
         "six months.",
         objectives="Learn what makes peer mentoring work here before rolling it out.",
         reminder_days=[7],
+        inactivity_alert_days=3,  # a pilot: the coordinator wants to hear early
     )
     _open(pilot, coordinator, opened=today - timedelta(days=45), closes=today - timedelta(days=24))
     pool = list(
