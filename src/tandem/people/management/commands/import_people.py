@@ -81,7 +81,7 @@ class Command(BaseCommand):
         summary = outcome.plan.summary()
         verb = "would import" if options["dry_run"] else "imported"
         self.stdout.write(
-            f"{path.name}: {verb} {summary['people']} people — {summary['created']} new, "
+            f"{path.name}: {verb} {_people(summary['people'])} — {summary['created']} new, "
             f"{summary['updated']} updated, {summary['unchanged']} unchanged, "
             f"{summary['marked_left']} marked as left"
             + (
@@ -116,3 +116,7 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"--map: {'; '.join(problems)}", returncode=2)
         return mapping
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
