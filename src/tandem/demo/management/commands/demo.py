@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tandem.accounts.models import Role, User
 from tandem.demo.org import DOMAIN
 from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
+from tandem.demo.serving import serve_with_worker, site_url_for, use_site_url
 
 
 class Command(BaseCommand):
@@ -41,18 +42,17 @@ class Command(BaseCommand):
                 ("coordinator", created.coordinator),
                 ("participant", created.participant),
             ]
+        site_url = site_url_for(options["addr"])
+        use_site_url(site_url)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Sign in at http://{options['addr']}/ with:"))
+        self.stdout.write(self.style.SUCCESS(f"Sign in at {site_url}/ with:"))
         for role, email in logins:
             self.stdout.write(f"  {role:12} {email:40} password: {DEMO_PASSWORD}")
         self.stdout.write("Mail is printed to this console and listed on the Outbox page.\n")
         if options["no_serve"]:
             return
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
+        serve_with_worker(
+            lambda: call_command("runserver", options["addr"], use_reloader=False),
+            [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"],
+            env={**os.environ, "SITE_URL": site_url},
         )
-        try:
-            call_command("runserver", options["addr"], use_reloader=False)
-        finally:
-            worker.terminate()
-            worker.wait(timeout=10)
