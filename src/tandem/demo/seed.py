@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import Role, User
+from tandem.demo.cohort import seed_cohort_import
 from tandem.demo.feedback import seed_feedback
 from tandem.demo.history import seed_coffee_meetings, seed_history
 from tandem.demo.matching import seed_matching
@@ -89,6 +90,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
             coffee=next(p for p in programs if p.kind == "coffee_rotation"),
             participant_email=logins.participant,
         )
+        seed_cohort_import(coordinator_email=logins.coordinator)
         _quiet_history()
         seed_slack()
     return logins

@@ -7,7 +7,10 @@ class MatchesConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
-        from tandem.matches import answer_actions
+        from tandem.matches import (
+            answer_actions,
+            receivers,  # noqa: F401  (connects the receivers)
+        )
         from tandem.matches.services.standings import register_actions
 
         answer_actions.register()

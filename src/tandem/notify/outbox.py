@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape, urlize
@@ -132,8 +133,8 @@ def render_email(
         **context,
     }
     base = f"{templates}/{kind}"
-    subject = " ".join(render_to_string(f"{base}/subject.txt", full_context).split())[:300]
-    body_text = render_to_string(f"{base}/body.txt", full_context).strip() + "\n"
+    subject = " ".join(_render_plain(f"{base}/subject.txt", full_context).split())[:300]
+    body_text = _render_plain(f"{base}/body.txt", full_context).strip() + "\n"
     url = context.get("url")
     return EmailToSend(
         kind=kind,
@@ -155,6 +156,14 @@ def render_email(
             link_label="Open in Tandem" if isinstance(url, str) else "",
         ),
     )
+
+
+_PLAIN = "{% autoescape off %}{% include template_name %}{% endautoescape %}"
+
+
+def _render_plain(template_name: str, context: dict[str, Any]) -> str:
+    """Plain text (subjects, text bodies) is not HTML: "Zoë's" must not become "Zoë&#x27;s"."""
+    return engines["django"].from_string(_PLAIN).render({**context, "template_name": template_name})
 
 
 def _chat_text(body_text: str) -> str:
@@ -203,7 +212,7 @@ def message_email(
         "buttons": buttons,
         "html_text": light_markdown_html(message.text),
     }
-    body_text = render_to_string("notify/email/message/body.txt", context).strip() + "\n"
+    body_text = _render_plain("notify/email/message/body.txt", context).strip() + "\n"
     return EmailToSend(
         kind=message.kind,
         event_key=event_key,

@@ -210,23 +210,25 @@ def reciprocity_nudge_email(*, membership: Membership) -> EmailToSend:
     )
 
 
-def inactivity_alert_email(
-    *, relationship: Relationship, coordinator: User, days: int
+def at_risk_alert_email(
+    *, relationship: Relationship, coordinator: User, reasons: list[str], since: str
 ) -> EmailToSend:
+    """Once per at-risk episode (until the match meets again): what is wrong, one click away."""
     return render_email(
-        "inactivity_alert",
+        "at_risk_alert",
         category=Category.PROGRAM_NEWS,
         templates=TEMPLATES,
-        event_key=f"relationship:{relationship.pk}:inactivity-alert:{coordinator.pk}:{days // 30}",
+        event_key=f"relationship:{relationship.pk}:at-risk:{since}:{coordinator.pk}",
         recipient=coordinator,
         context={
             "program": relationship.program,
-            "days": days,
+            "reasons": reasons,
             "names": [
                 m.person.user.name for m in relationship.members.select_related("person__user")
             ],
             "url": settings.SITE_URL
-            + reverse("relationships:program_health", args=[relationship.program_id]),
+            + reverse("relationships:program_health", args=[relationship.program_id])
+            + f"#relationship-{relationship.pk}",
         },
     )
 

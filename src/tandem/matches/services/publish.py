@@ -62,6 +62,11 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
     members = list(
         ProposalMember.objects.filter(proposal__run=run).select_related("proposal", "person__user")
     )
+    if not members:
+        raise ApplicationError(
+            "This run placed nobody, so there is nothing to publish: see why under "
+            "“Not matched”, change the criteria or the program's settings, and run again."
+        )
     _check_still_valid(program, members)
     now = timezone.now()
     starts_active = not program.both_must_accept or run.purpose in (

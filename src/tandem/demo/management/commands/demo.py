@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from typing import Any
 
@@ -12,8 +11,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from tandem.accounts.models import Role, User
 from tandem.demo.org import DOMAIN
 from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
+from tandem.demo.serving import serve_with_worker, site_url_for, use_site_url
 from tandem.demo.slack import DEMO_SIGNING_SECRET, DEMO_TOKEN, standin_load, start_standin
 from tandem.integrations.slack.standin import SlackStandIn
+
+
+WORKER = [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
 
 
 class Command(BaseCommand):
@@ -32,6 +35,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        site_url = site_url_for(options["addr"])
+        use_site_url(site_url)  # before seeding: the seed's emails link where the demo is served
         # Slack first, so the messages the seed writes go to the people who chose Slack.
         standin = None if options["no_slack"] or options["no_serve"] else self._slack()
         if is_seeded():
@@ -52,7 +57,7 @@ class Command(BaseCommand):
                 ("participant", created.participant),
             ]
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Sign in at http://{options['addr']}/ with:"))
+        self.stdout.write(self.style.SUCCESS(f"Sign in at {site_url}/ with:"))
         for role, email in logins:
             self.stdout.write(f"  {role:12} {email:40} password: {DEMO_PASSWORD}")
         self.stdout.write("Mail is printed to this console and listed on the Outbox page.\n")
@@ -60,14 +65,21 @@ class Command(BaseCommand):
             return
         if standin is not None:
             standin_load(standin)
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
-        )
         try:
-            call_command("runserver", options["addr"], use_reloader=False)
+            serve_with_worker(
+                lambda: call_command("runserver", options["addr"], use_reloader=False),
+                [
+                    sys.executable,
+                    "-m",
+                    "tandem.cli",
+                    "worker",
+                    "--with-periodic",
+                    "--interval",
+                    "2",
+                ],
+                env={**os.environ, "SITE_URL": site_url},
+            )
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
             if standin is not None:
                 standin.stop()
 
