@@ -15,7 +15,6 @@ from tandem.demo.serving import serve_with_worker, site_url_for, use_site_url
 from tandem.demo.slack import DEMO_SIGNING_SECRET, DEMO_TOKEN, standin_load, start_standin
 from tandem.integrations.slack.standin import SlackStandIn
 
-
 WORKER = [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
 
 
