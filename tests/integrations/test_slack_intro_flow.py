@@ -259,3 +259,26 @@ def test_a_direct_message_with_buttons_is_answered_and_its_buttons_replaced(db, 
         e["action_id"] for b in updated.blocks if b["type"] == "actions" for e in b["elements"]
     ]
     assert remaining == ["tandem.link#1"]  # the answer buttons are gone, the link stays
+
+
+def test_the_group_intro_waits_until_it_is_a_fine_time_for_everyone_in_it(
+    coordinator, pair, standin
+):
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    _program, run, a, b, _c = pair
+    directory_sync()
+    zone = a.timezone or "UTC"
+    local_now = timezone.now().astimezone(ZoneInfo(zone))
+    quiet_from = (local_now - timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    quiet_to = (local_now + timedelta(hours=2)).time().replace(second=0, microsecond=0)
+    if quiet_to < quiet_from or quiet_to < time(2):  # around midnight: a wrapping window
+        quiet_from, quiet_to = time(0, 0), time(23, 59)
+    NotificationPreference.objects.create(user=a.user, quiet_start=quiet_from, quiet_end=quiet_to)
+
+    run_publish(actor=coordinator, run=run)
+
+    intro = OutboxMessage.objects.get(kind="slack_intro")
+    assert intro.next_attempt_at > timezone.now() + timedelta(minutes=50)
+    assert intro.pk not in _deliver().sent  # nothing posted inside their quiet hours

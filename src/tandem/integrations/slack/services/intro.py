@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.integrations.slack import blocks
 from tandem.integrations.slack.channel import MAX_CONVERSATION
@@ -19,6 +20,7 @@ from tandem.integrations.slack.config import slack_settings
 from tandem.integrations.slack.models import SlackIdentity
 from tandem.matches.answer_actions import ACTION as ANSWER_ACTION
 from tandem.notify.models import Category, Channel, OutboxMessage, Status
+from tandem.notify.preferences import preferences_for
 from tandem.programs.models import ProgramKind
 from tandem.relationships.models import Membership, Relationship
 
@@ -45,6 +47,8 @@ def intros_enqueue(*, relationship_ids: list[int], needs_answer: bool) -> int:
             .exclude(slack_user_id="")
             .values_list("user_id", "slack_user_id")
         )
+    preferences = preferences_for(user_ids)
+    now = timezone.now()
     rows = []
     superseded: list[str] = []
     for group in groups.values():
@@ -53,7 +57,14 @@ def intros_enqueue(*, relationship_ids: list[int], needs_answer: bool) -> int:
         found = [slack_ids[m.person.user_id] for m in group if m.person.user_id in slack_ids]
         if len(found) < 2 or len(found) > MAX_CONVERSATION:
             continue
-        rows.append(_intro_row(relationship, group, found, needs_answer))
+        row = _intro_row(relationship, group, found, needs_answer)
+        # one conversation for everyone: it starts when it is a fine time for all of them
+        row.next_attempt_at = max(
+            preferences[m.person.user_id].next_allowed(now)
+            for m in group
+            if m.person.user_id in slack_ids and m.person.user_id in preferences
+        )
+        rows.append(row)
         superseded += [
             f"match:{relationship.pk}:proposed:{m.pk}"
             for m in group
