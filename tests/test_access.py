@@ -83,6 +83,7 @@ matches:my_match_accept           post    login  302         404      404       
 matches:my_match_decline          post    login  302         404      404         404
 matches:my_match_repair           post    login  302         404      404         404
 matches:program                   get     login  404         404      200         200
+matches:rotation_pause            get     login  404         404      404         404
 matches:criteria                  get     login  404         404      200         200
 matches:run_create                post    login  404         404      302         302
 matches:compare                   get     login  404         404      200         200
@@ -340,6 +341,7 @@ def world(admin, coordinator, participant, outsider):
                 if name.startswith("matches:my_match")
             },
             "matches:program": {"program_id": program.pk},
+            "matches:rotation_pause": {"program_id": program.pk},
             "matches:criteria": {"program_id": program.pk},
             "matches:run_create": {"program_id": program.pk},
             "matches:compare": {"program_id": program.pk},

@@ -267,7 +267,7 @@ def test_the_group_intro_waits_until_it_is_a_fine_time_for_everyone_in_it(
     from datetime import time
     from zoneinfo import ZoneInfo
 
-    _program, run, a, b, _c = pair
+    _program, run, a, _b, _c = pair
     directory_sync()
     zone = a.timezone or "UTC"
     local_now = timezone.now().astimezone(ZoneInfo(zone))

@@ -96,3 +96,32 @@ def test_round_ends_with_did_you_meet_and_snooze_buttons(rotation):
     assert round_checkins(now=started + timedelta(days=12, hours=2)) == 0
     message = OutboxMessage.objects.filter(kind="did_you_meet").first()
     assert "ends soon" in message.body_text and "Skip next round: http" in message.body_text
+
+
+def test_pause_until_a_date_from_the_rounds_message(participant):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tandem.matches.models import RotationStanding
+    from tandem.matches.services.standings import snooze_buttons
+    from tests.conftest import client_for
+    from tests.factories import EnrolmentFactory, ProgramFactory
+
+    coffee = ProgramFactory(kind="coffee_rotation", status="active", name="Coffee")
+    EnrolmentFactory(program=coffee, person=participant.person)
+    url = reverse("matches:rotation_pause", args=[coffee.pk])
+    assert any(b.url and b.url.endswith(url) for b in snooze_buttons(coffee))
+
+    client = client_for(participant)
+    assert "No rounds for me until" in client.get(url).content.decode()
+    too_far = client.post(url, {"until": (timezone.localdate() + timedelta(days=400)).isoformat()})
+    assert too_far.status_code == 200 and "Choose a date in the coming year." in (
+        too_far.content.decode()
+    )
+    until = timezone.localdate() + timedelta(days=21)
+    done = client.post(url, {"until": until.isoformat()})
+    assert done.status_code == 302
+    standing = RotationStanding.objects.get(program=coffee, person=participant.person)
+    assert standing.paused_until == until

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.matches.views import answers, program, runs
+from tandem.matches.views import answers, pause, program, runs
 
 app_name = "matches"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("m/<int:membership_id>/decline/", answers.my_match_decline_view, name="my_match_decline"),
     path("m/<int:membership_id>/repair/", answers.my_match_repair_view, name="my_match_repair"),
     path("programs/<int:program_id>/", program.program_matching_view, name="program"),
+    path("rotations/<int:program_id>/pause/", pause.rotation_pause_view, name="rotation_pause"),
     path("programs/<int:program_id>/criteria/", program.criteria_view, name="criteria"),
     path("programs/<int:program_id>/runs/", program.run_create_view, name="run_create"),
     path("programs/<int:program_id>/compare/", program.compare_view, name="compare"),

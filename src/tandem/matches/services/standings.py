@@ -87,7 +87,7 @@ def snooze_buttons(program: Program) -> tuple[Button, ...]:
         Button("Skip 4 rounds", SNOOZE, f"{program.pk}:4"),
         Button(
             "Pause until…",
-            url=settings.SITE_URL + reverse("notify_prefs:preferences"),
+            url=settings.SITE_URL + reverse("matches:rotation_pause", args=[program.pk]),
         ),
     )
 
