@@ -10,7 +10,11 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"import-people": "import_people", "run-periodic": "runperiodic"}
+ALIASES = {
+    "import-people": "import_people",
+    "run-periodic": "runperiodic",
+    "scim-token": "scim_token",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,4 +44,6 @@ def admin_items_for(user: Any) -> list[NavItem]:
         NavItem("Import people", "people:import_upload", "import"),
         NavItem("Outbox", "notify:outbox", "outbox"),
         NavItem("Audit log", "audit:log", "audit"),
+        NavItem("Single sign-on", "sso:status", "sso"),
+        NavItem("SCIM tokens", "scim_admin:tokens", "scim"),
     ]
