@@ -114,7 +114,8 @@ def _config_dict(with_idp: bool) -> dict[str, Any]:
 
 
 def sp_metadata() -> str:
-    return str(create_metadata_string(None, config=sp_config(with_idp=False), valid=None))
+    xml = create_metadata_string(None, config=sp_config(with_idp=False), valid=None)
+    return xml.decode() if isinstance(xml, bytes) else str(xml)
 
 
 def _client() -> Saml2Client:
