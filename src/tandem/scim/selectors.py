@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
 
 from tandem.people.models import Person
 from tandem.scim.models import ScimGroup, ScimToken
@@ -43,5 +43,5 @@ def group_members(group: ScimGroup) -> list[Person]:
 
 def scim_tokens() -> QuerySet[ScimToken]:
     return ScimToken.objects.select_related("created_by").order_by(
-        Q(revoked_at__isnull=False).asc(), "-created_at"
+        F("revoked_at").asc(nulls_first=True), "-created_at"
     )

@@ -38,8 +38,9 @@ def scim_user_create(*, token: ScimToken, body: Any) -> Person:
         raise ScimConflict(f"userName {request.user_name!r} is already provisioned.")
     existing = Person.objects.select_related("user").filter(user__email=request.email).first()
     if existing is not None:
-        link = ScimUser.objects.filter(person=existing, deleted_at__isnull=True).first()
-        if link is not None or existing.user.email == request.user_name.lower():
+        # someone from the HR import (or deleted through SCIM and now rehired) is linked, not
+        # duplicated; only a person another live SCIM user already describes is a conflict
+        if ScimUser.objects.filter(person=existing, deleted_at__isnull=True).exists():
             raise ScimConflict(f"A user with the email {request.email!r} already exists.")
     return _save(request, body=body, token=token, person=existing)
 
@@ -95,6 +96,8 @@ def _save(
     )
     now = timezone.now()
     attributes = {k: v for k, v in body.items() if k not in _NOT_STORED}
+    for key in [k for k in attributes if k.lower() == "active"]:
+        attributes[key] = request.active  # Entra sends "False" as a string; keep the boolean
     ScimUser.objects.update_or_create(
         person=outcome.person,
         defaults={
