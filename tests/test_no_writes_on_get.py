@@ -12,7 +12,18 @@ from django.urls import reverse
 from tests.test_access import PAGES, _client, world  # noqa: F401  (world is a fixture)
 from tests.writes import no_writes
 
-APPS = ("web", "accounts", "people", "notify", "audit", "matches", "relationships", "insights")
+APPS = (
+    "web",
+    "accounts",
+    "people",
+    "notify",
+    "audit",
+    "matches",
+    "relationships",
+    "insights",
+    "sso",
+    "scim_admin",
+)
 ALLOWED = ("participant", "coordinator", "admin")
 
 GET_PAGES = sorted(

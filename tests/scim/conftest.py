@@ -10,7 +10,7 @@ from tandem.scim.services.tokens import scim_token_create
 
 @pytest.fixture
 def scim_token(db):
-    token, plaintext = scim_token_create(actor=None, name="Entra ID")
+    _token, plaintext = scim_token_create(actor=None, name="Entra ID")
     return plaintext
 
 

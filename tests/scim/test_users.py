@@ -262,7 +262,7 @@ def test_groups_grant_roles(scim, settings):
     assert add.status_code == 200
     assert User.objects.get(person__pk=int(user_id)).role == Role.ADMIN
     found = scim.get(
-        f'Groups?filter=displayName eq "Tandem Admins"&excludedAttributes=members'
+        'Groups?filter=displayName eq "Tandem Admins"&excludedAttributes=members'
     ).json()
     assert found["totalResults"] == 1 and "members" not in found["Resources"][0]
     remove = scim.patch(

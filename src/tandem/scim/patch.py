@@ -84,13 +84,13 @@ def _apply_path(resource: dict[str, Any], op: str, path: str, value: Any) -> Non
         return
     if "." in rest and "[" not in rest and rest.count(".") == 1:
         attr, sub = rest.split(".")
-        parsed = {"attr": attr, "filter": None, "sub": sub}
+        parsed: dict[str, str | None] = {"attr": attr, "filter": None, "sub": sub}
     else:
         match = _PATH.match(rest)
         if match is None:
             raise PatchError(f"Cannot read the path {path!r}.", "invalidPath")
         parsed = match.groupdict()
-    attr = _key(container, parsed["attr"])
+    attr = _key(container, str(parsed["attr"]))
     if parsed["filter"] is not None:
         _apply_filtered(container, op, attr, parsed["filter"], parsed["sub"], value)
     elif parsed["sub"]:

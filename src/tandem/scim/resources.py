@@ -200,18 +200,22 @@ def _overlay_directory(attributes: dict[str, Any], person: Person) -> None:
         attributes["active"] = active
     if ((asked.title if asked else None) or "") != person.job_title:
         _set_or_drop(attributes, "title", person.job_title)
-    ext = attributes.get(ENTERPRISE) if isinstance(attributes.get(ENTERPRISE), dict) else {}
-    department = person.department.name if person.department else ""
-    manager_id = str(person.manager_id) if person.manager_id else ""
+    _overlay_enterprise(attributes, person)
+
+
+def _overlay_enterprise(attributes: dict[str, Any], person: Person) -> None:
+    found = attributes.get(ENTERPRISE)
+    ext: dict[str, Any] = found if isinstance(found, dict) else {}
     wanted = {
         "employeeNumber": person.employee_id,
-        "department": department,
+        "department": person.department.name if person.department else "",
     }
     for key, value in wanted.items():
         if str(_lower_keys(ext).get(key.lower()) or "") != value:
             ext = {k: v for k, v in ext.items() if k.lower() != key.lower()}
             if value:
                 ext[key] = value
+    manager_id = str(person.manager_id) if person.manager_id else ""
     current_manager = _manager_id(_lower_keys(ext).get("manager")) if ext else ""
     if current_manager != manager_id:
         ext = {k: v for k, v in ext.items() if k.lower() != "manager"}

@@ -4,8 +4,8 @@ SCIM's media type, errors in SCIM's error format. Thin: parse, call a service, r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
@@ -120,9 +120,8 @@ def _query(source: dict[str, Any]) -> Query:
     lowered = {str(k).lower(): v for k, v in source.items()}
     try:
         start = max(1, int(lowered.get("startindex") or 1))
-        count = int(
-            lowered.get("count") if lowered.get("count") is not None else schema.MAX_RESULTS
-        )
+        raw_count: Any = lowered.get("count")
+        count = schema.MAX_RESULTS if raw_count is None else int(raw_count)
     except (TypeError, ValueError):
         raise ResourceError("startIndex and count must be whole numbers.") from None
     return Query(

@@ -37,11 +37,13 @@ def scim_user_create(*, token: ScimToken, body: Any) -> Person:
     if taken is not None:
         raise ScimConflict(f"userName {request.user_name!r} is already provisioned.")
     existing = Person.objects.select_related("user").filter(user__email=request.email).first()
-    if existing is not None:
-        # someone from the HR import (or deleted through SCIM and now rehired) is linked, not
-        # duplicated; only a person another live SCIM user already describes is a conflict
-        if ScimUser.objects.filter(person=existing, deleted_at__isnull=True).exists():
-            raise ScimConflict(f"A user with the email {request.email!r} already exists.")
+    # someone from the HR import (or deleted through SCIM and now rehired) is linked, not
+    # duplicated; only a person another live SCIM user already describes is a conflict
+    if (
+        existing is not None
+        and ScimUser.objects.filter(person=existing, deleted_at__isnull=True).exists()
+    ):
+        raise ScimConflict(f"A user with the email {request.email!r} already exists.")
     return _save(request, body=body, token=token, person=existing)
 
 
