@@ -74,7 +74,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="tandem.accounts.backends.PasswordBackend")
             messages.success(
                 request, f"Welcome to Tandem, {user.first_name}! Your password is set."
             )

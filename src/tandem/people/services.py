@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -19,7 +19,13 @@ from tandem.accounts.services import invitations_send, users_deactivate
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, PermissionDeniedError
 from tandem.people.importing.fields import Mapping, detect_mapping
-from tandem.people.importing.plan import ImportPlan, PersonRecord, RowError, build_plan
+from tandem.people.importing.plan import (
+    ExistingPerson,
+    ImportPlan,
+    PersonRecord,
+    RowError,
+    build_plan,
+)
 from tandem.people.importing.reader import (
     Cell,
     ImportFileError,
@@ -298,17 +304,18 @@ def _write_people(
     actor: User | None,
     batch: ImportBatch | None,
     reason: str,
-    emails: Iterable[str] | None = None,
+    directory: dict[str, ExistingPerson] | None = None,
 ) -> list[User]:
     """Write a validated plan: new people, changed fields, leavers and people who came back.
 
-    The one writer behind the HR import and one-person changes (SCIM, SSO sign-in); ``emails``
-    narrows the directory snapshot used to resolve managers when only a few people are involved.
+    The one writer behind the HR import and one-person changes (SCIM, SSO sign-in); a caller
+    that already holds the (narrowed) directory snapshot passes it as ``directory``.
     """
     department_ids = _department_ids(
         {r.values["department"] for r in plan.records if r.values.get("department")}
     )
-    person_ids = {email: p.person_id for email, p in existing_directory(emails).items()}
+    snapshot = existing_directory() if directory is None else directory
+    person_ids = {email: p.person_id for email, p in snapshot.items()}
     new_users = _create_people(plan.creates, department_ids, person_ids, batch)
     _update_people(plan, department_ids, person_ids, batch)
 
@@ -374,15 +381,14 @@ def person_sync(
         for v in values
         if v.key in ("email", "manager_email") and isinstance(v.value, str) and v.value.strip()
     }
-    plan = build_plan(
-        table, mapping, existing_directory(emails), full_export=False, today=timezone.localdate()
-    )
+    directory = existing_directory(emails)
+    plan = build_plan(table, mapping, directory, full_export=False, today=timezone.localdate())
     if not plan.ok:
         raise ApplicationError(
             "; ".join(_value_error(e) for e in plan.errors),
             errors=[FieldError(e.message, field=e.column, value=e.value) for e in plan.errors],
         )
-    _write_people(plan, actor=actor, batch=None, reason=reason, emails=emails)
+    _write_people(plan, actor=actor, batch=None, reason=reason, directory=directory)
     record = plan.records[0]
     person = Person.objects.select_related("user", "department", "manager__user").get(
         user__email=record.email
