@@ -10,7 +10,7 @@ import pytest
 from tandem.accounts.models import Role, User
 from tandem.sso import oidc
 from tests.factories import PersonFactory, UserFactory
-from tests.sso.conftest import oidc_provider, set_provider_user  # noqa: F401 (a fixture)
+from tests.sso.conftest import set_provider_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,16 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from oidc_provider_mock import run_server_in_thread
 
 from tandem.sso import oidc
-
-
-@pytest.fixture(scope="session")
-def oidc_provider():
-    """A real OpenID Connect provider (oidc-provider-mock, built on Authlib's server) in a thread."""
-    with run_server_in_thread() as server:
-        yield f"http://localhost:{server.server_port}"
 
 
 @pytest.fixture

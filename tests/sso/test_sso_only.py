@@ -55,5 +55,13 @@ def test_invitations_do_not_set_passwords(sso_only):
 
 def test_without_the_switch_passwords_work(settings, participant):
     settings.TANDEM_SSO_ONLY = False
-    client, response = _password_sign_in(participant)
+    _, response = _password_sign_in(participant)
     assert response.status_code == 302
+
+
+def test_password_resets_send_nothing(sso_only, participant):
+    from tandem.notify.models import OutboxMessage
+
+    response = Client().post("/accounts/password/reset/", {"email": participant.email})
+    assert response.status_code == 302
+    assert not OutboxMessage.objects.filter(recipient=participant.email).exists()

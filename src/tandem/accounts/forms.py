@@ -80,6 +80,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
     """
 
     def get_users(self, email: str) -> Any:
+        if not passwords_allowed_for(normalise_email(email)):
+            return User.objects.none()  # SSO only: no password to reset
         return User.objects.filter(email__iexact=normalise_email(email), is_active=True)
 
     def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.accounts.models import Role, User
 from tandem.demo.org import DOMAIN
 from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
+
+DEMO_PROVIDER_PORT = 9400
 
 
 class Command(BaseCommand):
@@ -20,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
         parser.add_argument("--no-serve", action="store_true", help="seed only, do not serve")
         parser.add_argument("--size", type=int, default=560, help="people in the demo organisation")
+        parser.add_argument(
+            "--sso",
+            action="store_true",
+            help="also start a local OpenID Connect provider (oidc-provider-mock) on port 9400 "
+            "and offer “Sign in with Demo identity provider”",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -48,6 +56,8 @@ class Command(BaseCommand):
         self.stdout.write("Mail is printed to this console and listed on the Outbox page.\n")
         if options["no_serve"]:
             return
+        if options["sso"]:
+            self._start_identity_provider(options["addr"], [email for _, email in logins])
         worker = subprocess.Popen(
             [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
         )
@@ -56,3 +66,35 @@ class Command(BaseCommand):
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+
+    def _start_identity_provider(self, addr: str, emails: list[str]) -> None:
+        """A real OIDC provider in a thread, with the demo's three people as its users; their
+        groups give the admin and coordinator roles, as a company's provider would."""
+        try:
+            from oidc_provider_mock import User as ProviderUser
+            from oidc_provider_mock import run_server_in_thread
+        except ImportError:
+            raise CommandError(
+                "--sso needs the development extras: pip install -e '.[dev]'"
+            ) from None
+        groups: list[list[str]] = [["tandem-admins"], ["tandem-coordinators"], []]
+        users = [
+            ProviderUser(
+                sub=email,
+                claims={"email": email, "email_verified": True, "groups": list(group)},
+            )
+            for email, group in zip(emails, groups, strict=False)
+        ]
+        server = run_server_in_thread(port=DEMO_PROVIDER_PORT, user_claims=users).__enter__()
+        issuer = f"http://localhost:{server.server_port}"
+        settings.SITE_URL = f"http://{addr}"
+        settings.OIDC_ISSUER = issuer
+        settings.OIDC_CLIENT_ID = "tandem-demo"
+        settings.OIDC_CLIENT_SECRET = "demo-only-secret"  # noqa: S105 - a local demo provider
+        settings.OIDC_PROVIDER_NAME = "Demo identity provider"
+        settings.TANDEM_SSO_ADMIN_GROUPS = ["tandem-admins"]
+        settings.TANDEM_SSO_COORDINATOR_GROUPS = ["tandem-coordinators"]
+        self.stdout.write(
+            self.style.SUCCESS(f"Identity provider (OpenID Connect) at {issuer}: ")
+            + "choose “Sign in with Demo identity provider”, then one of the listed people."
+        )
