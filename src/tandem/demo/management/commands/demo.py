@@ -85,9 +85,12 @@ class Command(BaseCommand):
             )
             for email, group in zip(emails, groups, strict=False)
         ]
-        server = run_server_in_thread(port=DEMO_PROVIDER_PORT, user_claims=users).__enter__()
+        # keep the context manager referenced: when it is collected the server stops
+        self._provider = run_server_in_thread(port=DEMO_PROVIDER_PORT, user_claims=users)
+        server = self._provider.__enter__()
         issuer = f"http://localhost:{server.server_port}"
         settings.SITE_URL = f"http://{addr}"
+        settings.SAML_SP_ENTITY_ID = f"http://{addr}/sso/saml/metadata/"
         settings.OIDC_ISSUER = issuer
         settings.OIDC_CLIENT_ID = "tandem-demo"
         settings.OIDC_CLIENT_SECRET = "demo-only-secret"  # noqa: S105 - a local demo provider
