@@ -265,6 +265,8 @@ def test_groups_grant_roles(scim, settings):
         'Groups?filter=displayName eq "Tandem Admins"&excludedAttributes=members'
     ).json()
     assert found["totalResults"] == 1 and "members" not in found["Resources"][0]
+    member_of = scim.get(f'Groups?filter=members[value eq "{user_id}"]').json()
+    assert [g["id"] for g in member_of["Resources"]] == [group_id]
     remove = scim.patch(
         f"Groups/{group_id}",
         {

@@ -40,13 +40,19 @@ def parse(text: str) -> list[Comparison]:
     tokens = _tokens(text)
     comparisons = []
     while tokens:
-        if len(tokens) < 3:
+        value_path = _VALUE_FILTER.match(tokens[0])
+        if value_path is not None and not value_path.group("sub"):
+            # members[value eq "x"]: a complete expression on its own (RFC 7644 valuePath)
+            comparisons.append(Comparison(_normalise_path(tokens[0]), None))
+            tokens = tokens[1:]
+        elif len(tokens) < 3:
             raise FilterError(f"Incomplete filter expression: {text!r}")
-        path, operator, raw = tokens[:3]
-        if operator.lower() != "eq":
-            raise FilterError(f"Only the eq operator is supported, not {operator!r}.")
-        comparisons.append(Comparison(_normalise_path(path), _literal(raw)))
-        tokens = tokens[3:]
+        else:
+            path, operator, raw = tokens[:3]
+            if operator.lower() != "eq":
+                raise FilterError(f"Only the eq operator is supported, not {operator!r}.")
+            comparisons.append(Comparison(_normalise_path(path), _literal(raw)))
+            tokens = tokens[3:]
         if tokens:
             if tokens[0].lower() != "and":
                 raise FilterError(f"Expected 'and' between comparisons, found {tokens[0]!r}.")
