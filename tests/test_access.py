@@ -18,6 +18,7 @@ from tandem.matches.models import MatchRun, PairRule
 from tandem.matches.services.criteria import current_criteria
 from tandem.notify.models import OutboxMessage
 from tandem.people.models import ImportBatch
+from tandem.programs.models import CohortUpload
 from tandem.programs.services.enrolment import enrolment_submit
 from tandem.programs.services.stages import program_transition
 from tandem.relationships.models import (
@@ -52,6 +53,7 @@ people:import_apply               post    login  403         403      403       
 notify:outbox                     get     login  403         403      403         200
 notify:message                    get     login  403         403      403         200
 notify:retry                      post    login  403         403      403         302
+notify_prefs:preferences          get     login  200         200      200         200
 audit:log                         get     login  403         403      403         200
 accounts:tokens                   get     login  200         200      200         200
 accounts:token_revoke             post    login  302         404      404         404
@@ -64,7 +66,9 @@ programs:edit                     get     login  404         404      200       
 programs:questionnaire            get     login  404         404      200         200
 programs:question                 get     login  404         404      200         200
 programs:enrolments               get     login  404         404      200         200
-programs:transition               post    login  404         404      302         302
+programs:cohort_upload            get     login  404         404      200         200
+programs:cohort_preview           get     login  404         404      200         404
+programs:stage                    post    login  404         404      302         302
 programs:duplicate                post    login  404         404      302         302
 programs:question_up              post    login  404         404      302         302
 programs:question_down            post    login  404         404      302         302
@@ -153,6 +157,13 @@ scim:groups_search                post    401    401         401      401       
 scim:group                        get     401    401         401      401         401
 scim:search                       post    401    401         401      401         401
 scim:not_found                    get     404    404         404      404         404
+integrations:slack                get     login  403         403      403         200
+integrations:slack_events         post    401    401         401      401         401
+integrations:slack_interactions   post    401    401         401      401         401
+integrations:slack_commands       post    401    401         401      401         401
+integrations:slack_channel        get     login  404         404      200         200
+integrations:slack_channel_unlink post    login  404         404      302         302
+integrations:slack_channel_sync   post    login  404         404      302         302
 """
 
 API_RULES = """
@@ -169,11 +180,13 @@ post   /api/programs                                       401  403         403 
 get    /api/programs/{program_id}                          401  200         404      200         200
 patch  /api/programs/{program_id}                          401  404         404      200         200
 post   /api/programs/{program_id}/transition               401  404         404      200         200
+get    /api/programs/{program_id}/transition/{to}          401  404         404      200         200
 post   /api/programs/{program_id}/duplicate                401  404         404      201         201
 get    /api/programs/{program_id}/questions                401  200         404      200         200
 post   /api/programs/{program_id}/questions                401  404         404      400         400
 delete /api/programs/{program_id}/questions/{question_id}  401  404         404      400         400
 get    /api/programs/{program_id}/enrolments               401  404         404      200         200
+post   /api/programs/{program_id}/enrolments/import        401  404         404      422         422
 get    /api/programs/{program_id}/enrolment                401  200         404      404         404
 put    /api/programs/{program_id}/enrolment                401  200         404      400         400
 delete /api/programs/{program_id}/enrolment                401  200         404      404         404
@@ -214,6 +227,8 @@ get    /api/programs/{program_id}/kpis                      401  404         404
 get    /api/programs/{program_id}/surveys                   401  404         404      200         200
 get    /api/surveys/{survey_id}/results                     401  404         404      200         200
 get    /api/me/surveys                                      401  200         200      200         200
+get    /api/me/notifications                                401  200         200      200         200
+put    /api/me/notifications                                401  200         200      200         200
 post   /api/surveys/{survey_id}/responses                   401  422         404      422         404
 """
 
@@ -246,6 +261,8 @@ PUBLIC = {
     "sso:saml_start",
     "sso:saml_acs",
     "sso:saml_metadata",
+    "notify_public:action",  # authorised by its signed token (tested in tests/notify)
+    "notify_public:unsubscribe",  # RFC 8058 one-click, signed token (tested in tests/notify)
 }
 API = {
     (row[0], row[1]): _expected(row[2:])
@@ -280,6 +297,9 @@ def world(admin, coordinator, participant, outsider):
     question = program.questions.get()
     program = program_transition(actor=coordinator, program=program, to="enrolling")
     enrolment_submit(actor=participant, program=program, answers={question: "Grow"})
+    cohort = CohortUpload.objects.create(
+        program=program, created_by=coordinator, file_name="c.csv", content=b"Email\nx@y.test\n"
+    )
     criteria = current_criteria(program)
     run = MatchRun.objects.create(program=program, criteria=criteria, participants=2)
     relationship = Relationship.objects.create(program=program, run=run)
@@ -342,6 +362,8 @@ def world(admin, coordinator, participant, outsider):
                 if name.startswith("programs:") and name not in ("programs:list", "programs:create")
             },
             "programs:question": {"program_id": program.pk, "question_id": question.pk},
+            "programs:stage": {"program_id": program.pk, "to": "closed"},
+            "programs:cohort_preview": {"program_id": program.pk, "upload_id": cohort.pk},
             **{
                 name: {"membership_id": membership.pk}
                 for name in PAGES
@@ -404,6 +426,11 @@ def world(admin, coordinator, participant, outsider):
             "programs:question_down": {"program_id": program.pk, "question_id": question.pk},
             "programs:question_delete": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
+            **{
+                name: {"program_id": program.pk}
+                for name in PAGES
+                if name.startswith("integrations:slack_channel")
+            },
         },
         # what a form posts, where an empty POST would be refused before access is decided
         "data": {
@@ -412,7 +439,8 @@ def world(admin, coordinator, participant, outsider):
                 "second": coordinator.person.pk,
             }
             for action in ("swap", "lock", "forbid")
-        },
+        }
+        | {"programs:stage": {"confirmation": "Engineering peers"}},
         "api_ids": {
             "person_id": participant.person.pk,
             "batch_id": applied.pk,
@@ -424,6 +452,7 @@ def world(admin, coordinator, participant, outsider):
             "relationship_id": relationship.pk,
             "meeting_id": meeting.pk,
             "goal_id": goal.pk,
+            "to": "closed",
             **feedback["ids"],
         },
     }
@@ -447,7 +476,7 @@ def test_page_access(world, name, role):
 
 
 def _api_payload(method: str, path: str) -> dict:
-    if path == "/api/imports":
+    if path in ("/api/imports", "/api/programs/{program_id}/enrolments/import"):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return {
@@ -458,9 +487,13 @@ def _api_payload(method: str, path: str) -> dict:
         }
     payloads = {
         ("patch", "/api/me"): {"goals": "Learn to delegate"},
+        ("put", "/api/me/notifications"): {"channels": {"nudges": "off"}},
         ("post", "/api/programs"): {"name": "New one", "kind": "peer_pairs"},
         ("patch", "/api/programs/{program_id}"): {"cohort": "2027"},
-        ("post", "/api/programs/{program_id}/transition"): {"to": "closed"},
+        ("post", "/api/programs/{program_id}/transition"): {
+            "to": "closed",
+            "confirmation": "Engineering peers",
+        },
         ("post", "/api/programs/{program_id}/questions"): {
             "kind": "text",
             "label": "Anything else?",

@@ -21,6 +21,7 @@ APPS = (
     "matches",
     "relationships",
     "insights",
+    "integrations",
     "sso",
     "scim_admin",
 )

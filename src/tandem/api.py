@@ -19,6 +19,7 @@ from tandem.core.errors import ApplicationError, FieldError
 from tandem.feedback.api import router as feedback_router
 from tandem.insights.api import router as insights_router
 from tandem.matches.api import router as matches_router
+from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
 from tandem.programs.api import router as programs_router
 from tandem.relationships.api import router as relationships_router
@@ -112,5 +113,6 @@ for router in (
     relationships_router,
     insights_router,
     feedback_router,
+    notify_router,
 ):
     api.add_router("/", router)

@@ -12,6 +12,7 @@ import sys
 
 ALIASES = {
     "import-people": "import_people",
+    "import-enrolments": "import_enrolments",
     "run-periodic": "runperiodic",
     "scim-token": "scim_token",
 }

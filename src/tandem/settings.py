@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tandem.relationships",
     "tandem.insights",
     "tandem.feedback",
+    "tandem.integrations",
     "tandem.ui",
     "tandem.web",
     "tandem.demo",
@@ -252,6 +253,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <tandem@localho
 TANDEM_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 TANDEM_OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30, minimum=1)
 TANDEM_OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=1)
+
+# --- Slack (an internal app per organisation; README "Slack set-up") --------------------------
+SLACK_BOT_TOKEN = env_secret("SLACK_BOT_TOKEN") or ""  # xoxb-…, the bot's Web API token
+SLACK_SIGNING_SECRET = env_secret("SLACK_SIGNING_SECRET") or ""  # verifies HTTP request signatures
+SLACK_APP_TOKEN = env_secret("SLACK_APP_TOKEN") or ""  # xapp-…, only for Socket Mode
+SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/").rstrip("/") + "/"
+if not SLACK_API_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SLACK_API_URL={SLACK_API_URL!r} must be an http(s) URL.")
+SLACK_LOOKUP_MAX_AGE_DAYS = env_int("SLACK_LOOKUP_MAX_AGE_DAYS", 7, minimum=1)
 
 # --- background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -17,6 +17,9 @@ urlpatterns = [
     path("insights/", include("tandem.insights.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar_feed"),
     path("outbox/", include("tandem.notify.urls")),
+    path("integrations/", include("tandem.integrations.urls")),
+    path("", include("tandem.notify.public_urls")),
+    path("settings/notifications/", include("tandem.notify.prefs_urls")),
     path("audit/", include("tandem.audit.urls")),
     path("api/", api.urls),
 ]

@@ -41,6 +41,8 @@ def test_coordinator_opens_a_program_and_a_person_enrols_edits_and_withdraws(
     expect(page.locator(".qlist")).to_contain_text("Which office do you usually work from?")
     page.get_by_role("link", name="Back to the program").click()
 
+    page.get_by_role("link", name="Open enrolment…").click()
+    expect(page.locator("main")).to_contain_text("eligible for this program will be emailed")
     page.get_by_role("button", name="Open enrolment").click()
     expect(page.locator(".alert-success")).to_contain_text("The program is now enrolling")
     program = Program.objects.get(name="Cross-Team Peers")

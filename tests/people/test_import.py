@@ -399,3 +399,11 @@ def test_invitations_go_to_the_outbox_with_the_import(admin):
         "di@acme.test",
     ]
     assert "/accounts/invitation/" in messages.first().body_text
+
+
+def test_two_letter_language_codes_are_codes_not_names(admin):
+    """pycountry finds a language *named* "En" before English; the importer asks codes first."""
+    from tandem.people.importing import parse
+
+    assert parse.languages("en; DE, fra, pt-BR") == ["en", "de", "fr", "pt"]
+    assert parse.languages("English / Hindi") == ["en", "hi"]

@@ -30,7 +30,7 @@ from tandem.programs.services.questionnaire import question_save
 from tandem.programs.services.setup import program_duplicate
 from tandem.programs.services.stages import TRANSITIONS, close_ended_enrolments, program_transition
 from tests.conftest import client_for
-from tests.factories import PersonFactory, SkillFactory, make_program
+from tests.factories import PersonFactory, RelationshipFactory, SkillFactory, make_program
 
 S = ProgramStatus
 
@@ -65,9 +65,17 @@ def test_the_whole_lifecycle(coordinator, participant, outsider):
     assert program.status == S.ENROLLING and program.opened_at is not None
     for user in (participant, outsider):
         enrol(program, user)
-    for target in (S.MATCHING, S.ENROLLING, S.MATCHING, S.ACTIVE, S.CLOSED):
+    for target in (S.MATCHING, S.ENROLLING, S.MATCHING):
         program = program_transition(actor=coordinator, program=program, to=target)
         assert program.status == target
+    RelationshipFactory(program=program)
+    for target in (S.ACTIVE, S.MATCHING, S.ACTIVE):
+        program = program_transition(actor=coordinator, program=program, to=target)
+        assert program.status == target
+    program = program_transition(
+        actor=coordinator, program=program, to=S.CLOSED, confirmation=program.name
+    )
+    assert program.status == S.CLOSED
 
 
 def test_enrolment_cannot_open_without_its_essentials(coordinator):
@@ -448,7 +456,8 @@ def test_invalid_transition_through_the_api(coordinator):
     )
     assert response.status_code == 400
     assert response.json()["detail"] == (
-        "A program that is draft cannot become active; from here it can only become enrolling or closed."
+        "A program that is draft cannot become active; from here it can only become enrolling, "
+        "matching or closed."
     )
 
 

@@ -118,7 +118,12 @@ def test_closing_the_program_ends_its_matches_through_the_same_path(
 ):
     ahead = schedule(pair, participant)
 
-    program_transition(actor=coordinator, program=pair.program, to=ProgramStatus.CLOSED)
+    program_transition(
+        actor=coordinator,
+        program=pair.program,
+        to=ProgramStatus.CLOSED,
+        confirmation=pair.program.name,
+    )
 
     pair.refresh_from_db()
     assert pair.status == RelationshipStatus.ENDED

@@ -90,3 +90,35 @@ def test_balance_verdicts():
     assert balance([{1: 9}], [1, 2]).verdict == "One-sided: something needs to shift"
     assert balance([], [1, 2]).verdict == "No topics logged yet"
     assert balance([{1: 1, 2: 1, 3: 1}], [1, 2, 3]).shares == {1: 1 / 3, 2: 1 / 3, 3: 1 / 3}
+
+
+def test_no_first_meeting_three_weeks_in_is_at_risk_unless_one_is_planned():
+    new = Facts(activated_at=T0)
+    assert assess(new, day(21), BIWEEKLY).status == ON_TRACK
+    late = assess(new, day(22), BIWEEKLY)
+    assert late.status == AT_RISK
+    assert late.reasons == ["No first meeting 22 days after the match started, and none planned"]
+    planned = Facts(activated_at=T0, upcoming=[day(25)])
+    assert assess(planned, day(22), BIWEEKLY).status == ON_TRACK
+
+
+def test_a_match_waiting_for_answers_needs_attention_then_is_late():
+    waiting = Facts(activated_at=T0, proposed=True, unanswered=1, respond_by=day(7).date())
+    soon = assess(waiting, day(3), BIWEEKLY)
+    assert soon.status == ATTENTION
+    assert soon.reasons == ["Waiting for answers: 1 person has not accepted yet (3 days)"]
+    late = assess(waiting, day(8), BIWEEKLY)
+    assert late.status == AT_RISK
+    assert late.reasons == ["1 person has not answered the match; the answer was due 12 Jan"]
+
+
+def test_at_risk_since_is_when_the_rule_started_to_hold():
+    assert assess(Facts(activated_at=T0), day(30), BIWEEKLY).at_risk_since == day(21)
+    idle = Facts(activated_at=T0, held=[day(3)], goals=1)
+    assert assess(idle, day(70), BIWEEKLY).at_risk_since == day(63)
+    missing = Facts(
+        activated_at=T0, held=[day(3)], missed=[day(17), day(31)], goals=1, upcoming=[day(45)]
+    )
+    assert assess(missing, day(33), BIWEEKLY).at_risk_since == day(31)
+    assert assess(missing, day(33), BIWEEKLY).status == AT_RISK
+    assert assess(Facts(activated_at=T0, upcoming=[day(2)]), day(1), BIWEEKLY).at_risk_since is None

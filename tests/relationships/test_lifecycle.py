@@ -24,7 +24,6 @@ from tandem.relationships.models import (
     Goal,
     Meeting,
     MeetingStatus,
-    Nudge,
     Relationship,
     RelationshipStatus,
 )
@@ -400,9 +399,9 @@ def test_private_notes_reach_nobody_outside_the_pair(
 def test_health_moves_from_on_track_to_at_risk(pair, participant):
     start = pair.activated_at
     assert refresh_health(pair, start + timedelta(days=10)).status == "on_track"
-    overdue = refresh_health(pair, start + timedelta(days=25))
-    assert overdue.status == "attention" and "No meeting yet" in overdue.reasons[0]
-    assert refresh_health(pair, start + timedelta(days=70)).status == "at_risk"
+    assert refresh_health(pair, start + timedelta(days=21)).status == "on_track"
+    late = refresh_health(pair, start + timedelta(days=25))
+    assert late.status == "at_risk" and "No first meeting 25 days" in late.reasons[0]
     assert Relationship.objects.get(pk=pair.pk).health == "at_risk"
 
 
@@ -444,16 +443,26 @@ def test_log_prompts_go_to_people_who_have_not_logged(pair, participant, outside
     assert reminders.log_prompts(timezone.now() + timedelta(hours=4)) == 0
 
 
-def test_cadence_nudge_then_warning_then_coordinator_alert(pair, coordinator):
+def test_cadence_nudge_then_one_coordinator_alert_then_warning(pair, coordinator):
     start = pair.activated_at
     counts = reminders.cadence_and_inactivity(start + timedelta(days=25))
-    assert counts["nudged"] == 2
+    assert counts["nudged"] == 2 and counts["alerted"] == 0  # the pair is nudged first
+    pair.refresh_from_db()
+    assert pair.health == "at_risk"
+    assert pair.health_reasons == [
+        "No first meeting 25 days after the match started, and none planned"
+    ]
     assert reminders.cadence_and_inactivity(start + timedelta(days=26))["nudged"] == 0
+    # at risk since day 21 (three weeks without a first meeting); alerted 7 days later
+    assert reminders.cadence_and_inactivity(start + timedelta(days=27))["alerted"] == 0
+    assert reminders.cadence_and_inactivity(start + timedelta(days=28))["alerted"] == 1
+    alert = OutboxMessage.objects.get(kind="at_risk_alert")
+    assert alert.recipient == coordinator.email
+    assert "no first meeting 28 days after the match started" in alert.subject
+    assert f"#relationship-{pair.pk}" in alert.body_text
     assert reminders.cadence_and_inactivity(start + timedelta(days=61))["warned"] == 2
-    assert reminders.cadence_and_inactivity(start + timedelta(days=69))["alerted"] == 1
-    alert = OutboxMessage.objects.get(kind="inactivity_alert")
-    assert alert.recipient == coordinator.email and "has not met for 69 days" in alert.subject
-    assert Nudge.objects.filter(relationship=pair).count() == 3
+    assert reminders.cadence_and_inactivity(start + timedelta(days=69))["alerted"] == 0
+    assert OutboxMessage.objects.filter(kind="at_risk_alert").count() == 1
 
 
 def test_goal_checkin_after_a_month_without_progress(pair, participant):
@@ -516,7 +525,12 @@ def test_closing_summary_ends_the_match_and_can_leave_the_program(pair, particip
 
 
 def test_closing_the_program_ends_every_live_match(pair, coordinator):
-    program_transition(actor=coordinator, program=pair.program, to=ProgramStatus.CLOSED)
+    program_transition(
+        actor=coordinator,
+        program=pair.program,
+        to=ProgramStatus.CLOSED,
+        confirmation=pair.program.name,
+    )
     pair.refresh_from_db()
     assert pair.status == RelationshipStatus.ENDED and pair.end_reason == "program_ended"
 

@@ -59,6 +59,7 @@ def seed_matching(
         "six months.",
         objectives="Learn what makes peer mentoring work here before rolling it out.",
         reminder_days=[7],
+        inactivity_alert_days=3,  # a pilot: the coordinator wants to hear early
     )
     _open(pilot, coordinator, opened=today - timedelta(days=45), closes=today - timedelta(days=24))
     pool = list(
@@ -70,7 +71,12 @@ def seed_matching(
     )
     enrolments = _enrol(pilot, [participant, *pool], rng)
     _backdate(pilot, enrolments, today - timedelta(days=45), today - timedelta(days=24), rng, 0.0)
-    pilot = program_transition(actor=coordinator, program=pilot, to=ProgramStatus.MATCHING)
+    pilot = program_transition(
+        actor=coordinator,
+        program=pilot,
+        to=ProgramStatus.MATCHING,
+        confirmation=pilot.name,
+    )
     run = _run(coordinator, pilot, label="Pilot matching")
     relationships = run_publish(actor=coordinator, run=run)
     published = now - timedelta(days=21)
@@ -120,7 +126,12 @@ def seed_matching(
 
     # 3. The coffee rotation, three rounds in.
     coffee = next(p for p in programs_ if p.kind == ProgramKind.COFFEE_ROTATION)
-    coffee = program_transition(actor=coordinator, program=coffee, to=ProgramStatus.MATCHING)
+    coffee = program_transition(
+        actor=coordinator,
+        program=coffee,
+        to=ProgramStatus.MATCHING,
+        confirmation=coffee.name,
+    )
     Program.objects.filter(pk=coffee.pk).update(status=ProgramStatus.ACTIVE)
     coffee.refresh_from_db()
     for weeks_ago in (4, 2, 0):

@@ -178,7 +178,13 @@ def _backdate(
 def _open(program: Program, coordinator: User, *, opened: date, closes: date) -> None:
     Program.objects.filter(pk=program.pk).update(enrolment_closes_on=closes)
     program.refresh_from_db()
-    program_transition(actor=coordinator, program=program, to=ProgramStatus.ENROLLING, today=opened)
+    program_transition(
+        actor=coordinator,
+        program=program,
+        to=ProgramStatus.ENROLLING,
+        today=opened,
+        confirmation=program.name,
+    )
     opened_at = timezone.make_aware(datetime.combine(opened, time(9, 0)))
     Program.objects.filter(pk=program.pk).update(enrolment_opens_on=opened, opened_at=opened_at)
     ReminderSent.objects.filter(program=program, key="invitation").update(sent_at=opened_at)
@@ -258,7 +264,12 @@ def seed_programs(
     _backdate(
         mentoring, enrolments, today - timedelta(days=24), today - timedelta(days=3), rng, 0.03
     )
-    program_transition(actor=coordinator, program=mentoring, to=ProgramStatus.MATCHING)
+    program_transition(
+        actor=coordinator,
+        program=mentoring,
+        to=ProgramStatus.MATCHING,
+        confirmation=mentoring.name,
+    )
 
     coffee = _program(
         coordinator,

@@ -9,9 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import Role, User
+from tandem.demo.cohort import seed_cohort_import
 from tandem.demo.feedback import seed_feedback
 from tandem.demo.history import seed_coffee_meetings, seed_history
 from tandem.demo.matching import seed_matching
+from tandem.demo.notifications import seed_notifications
 from tandem.demo.org import (
     DEMO_PASSWORD,
     DOMAIN,
@@ -22,8 +24,10 @@ from tandem.demo.org import (
 )
 from tandem.demo.programs import _quiet_history, seed_programs
 from tandem.demo.skills_data import SKILL_CATEGORIES, SYNONYMS
+from tandem.demo.slack import seed_slack, seed_slack_people
 from tandem.people.models import Person, Skill
 from tandem.people.services import import_people
+from tandem.programs.models import Program
 
 
 @dataclass
@@ -69,6 +73,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
             source="web",
         )
         _profiles(new_hires)
+        seed_slack_people()
         programs = seed_programs(
             coordinator_email=logins.coordinator, participant_email=logins.participant
         )
@@ -80,7 +85,14 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
         seed_history(coordinator_email=logins.coordinator)
         seed_coffee_meetings(program=next(p for p in programs if p.kind == "coffee_rotation"))
         seed_feedback(coordinator_email=logins.coordinator, participant_email=logins.participant)
+        seed_notifications(
+            pilot=Program.objects.get(name="Peer Mentoring Pilot"),
+            coffee=next(p for p in programs if p.kind == "coffee_rotation"),
+            participant_email=logins.participant,
+        )
+        seed_cohort_import(coordinator_email=logins.coordinator)
         _quiet_history()
+        seed_slack()
     return logins
 
 

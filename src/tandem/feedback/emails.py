@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.feedback.models import Survey
+from tandem.notify.models import Category
 from tandem.notify.outbox import EmailToSend, render_email
 from tandem.people.models import Person
 
@@ -25,6 +26,7 @@ def _survey_context(survey: Survey) -> dict[str, object]:
 def survey_invitation_email(*, survey: Survey, person: Person) -> EmailToSend:
     return render_email(
         "survey_invitation",
+        category=Category.SURVEYS,
         templates=TEMPLATES,
         event_key=f"survey:{survey.pk}:invite:{person.pk}",
         recipient=person.user,
@@ -36,6 +38,7 @@ def survey_reminder_email(*, survey: Survey, person: Person, number: int) -> Ema
     """Reminder ``number`` (1, 2 …) to someone who has not answered yet."""
     return render_email(
         "survey_reminder",
+        category=Category.SURVEYS,
         templates=TEMPLATES,
         event_key=f"survey:{survey.pk}:remind:{number}:{person.pk}",
         recipient=person.user,

@@ -5,3 +5,13 @@ class MatchesConfig(AppConfig):
     name = "tandem.matches"
     label = "matches"
     verbose_name = "Matching"
+
+    def ready(self) -> None:
+        from tandem.matches import (
+            answer_actions,
+            receivers,  # noqa: F401  (connects the receivers)
+        )
+        from tandem.matches.services.standings import register_actions
+
+        answer_actions.register()
+        register_actions()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tandem.matches.models import MatchRun
+from tandem.notify.models import Category
 from tandem.notify.outbox import EmailToSend, render_email
 from tandem.people.models import Person
 from tandem.programs.models import Program
@@ -17,6 +18,7 @@ def match_email(
 ) -> EmailToSend:
     return render_email(
         "match_proposed",
+        category=Category.MATCHES,
         templates=TEMPLATES,
         event_key=f"match:{membership.relationship_id}:proposed:{membership.pk}",
         recipient=membership.person.user,
@@ -36,6 +38,7 @@ def not_matched_email(
 ) -> EmailToSend:
     return render_email(
         "not_matched",
+        category=Category.MATCHES,
         templates=TEMPLATES,
         event_key=f"match-run:{run.pk}:unmatched:{person.pk}",
         recipient=person.user,

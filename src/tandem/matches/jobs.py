@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tandem.core.periodic import periodic_job
 from tandem.matches.models import MatchRun, RunStatus
-from tandem.matches.services.rotations import pair_new_hires, rotation_round
+from tandem.matches.services.rotations import pair_new_hires, rotation_round, round_checkins
 from tandem.matches.solving import STALE_RUN
 from tandem.matches.tasks import execute_match_run
 from tandem.programs.models import Program, ProgramKind, ProgramStatus
@@ -43,3 +43,9 @@ def retry_stalled_runs(now: datetime) -> str:
     for run_id in stale.values_list("pk", flat=True):
         execute_match_run.enqueue(run_id)
     return f"{len(stale)} runs queued again"
+
+
+@periodic_job(every=timedelta(hours=1), name="matches.round_checkins")
+def rotation_round_checkins(now: datetime) -> str:
+    """Ask rotation pairs "did you meet?" as their round nears its end."""
+    return f"{round_checkins(now=now)} asked"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
@@ -165,3 +167,26 @@ class UnmatchedPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} unmatched in {self.run_id}"
+
+
+class RotationStanding(models.Model):
+    """A person's place in a coffee rotation between rounds: snoozed (skip the next rounds or
+    until a date), or first in line after sitting a round out."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    skip_rounds = models.PositiveSmallIntegerField(default=0)
+    paused_until = models.DateField(null=True, blank=True)
+    first_in_line = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "person"], name="one_standing_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in rotation {self.program_id}"
+
+    def snoozed(self, today: date) -> bool:
+        return self.skip_rounds > 0 or (self.paused_until is not None and today < self.paused_until)

@@ -24,7 +24,15 @@ from tandem.matches.models import (
 )
 from tandem.people.models import Person
 from tandem.privacy import Aggregate, AggregateTable, suppress
-from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentStatus,
+    PrivateAnswer,
+    Program,
+    ProgramKind,
+    ProgramStatus,
+    QuestionKind,
+)
 from tandem.programs.selectors import can_coordinate
 from tandem.relationships.models import LIVE_STATUSES, Membership, Relationship, RepairRequest
 from tandem.ui.charts import Point
@@ -139,6 +147,12 @@ class RunMetrics:
     cross_department: float
     unmatched: int
     stats: dict[str, Any] = field(default_factory=dict)
+    edited: bool = False
+
+    @property
+    def proven_optimal(self) -> bool:
+        """The solver's certificate holds only for the result it returned, not after a swap."""
+        return bool(self.stats.get("certified_optimal")) and not self.edited
 
     @property
     def match_rate(self) -> float:
@@ -167,6 +181,7 @@ def metrics(run: MatchRun) -> RunMetrics:
         cross_department=crossing / len(items) if items else 0.0,
         unmatched=run.unmatched.count(),
         stats=run.stats,
+        edited=any(p.edited for p in items),
     )
 
 
@@ -379,3 +394,61 @@ def my_match(user: User, membership_id: int) -> Membership:
     if membership is None:
         raise NotFound()
     return membership
+
+
+@dataclass(frozen=True)
+class WaitingNote:
+    program: Program
+    text: str
+
+
+def waiting_notes(user: User) -> list[WaitingNote]:
+    """For each program a person is enrolled in without a live match: why, and what happens next
+    (an unmatched person's home must never say nothing)."""
+    enrolments = Enrolment.objects.filter(
+        person__user=user,
+        status=EnrolmentStatus.ACTIVE,
+        program__status__in=(ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.ACTIVE),
+    ).select_related("program", "person")
+    live_by_program = dict(
+        Membership.objects.filter(person__user=user, relationship__status__in=LIVE_STATUSES)
+        .values_list("relationship__program_id")
+        .annotate(n=Count("id"))
+        .values_list("relationship__program_id", "n")
+    )
+    notes = []
+    for enrolment in enrolments:
+        program = enrolment.program
+        live = live_by_program.get(program.pk, 0)
+        if live >= enrolment.capacity or (live and program.status == ProgramStatus.ACTIVE):
+            continue
+        notes.append(WaitingNote(program, _waiting_text(program, enrolment.person)))
+    return notes
+
+
+def _waiting_text(program: Program, person: Person) -> str:
+    if program.status == ProgramStatus.ENROLLING:
+        closes = program.enrolment_closes_on
+        when = f" on {closes:%-d %B}" if closes else ""
+        return (
+            f"You are enrolled. Enrolment closes{when}; then everyone is matched at once and you "
+            "get an email with your match and why it was made."
+        )
+    if program.status == ProgramStatus.MATCHING:
+        return (
+            "Enrolment has closed and the coordinators are matching everyone now; you will get "
+            "an email with your match and why it was made."
+        )
+    last = (
+        UnmatchedPerson.objects.filter(run__program=program, person=person)
+        .exclude(run__status=RunStatus.DISCARDED)
+        .order_by("-run__created_at")
+        .first()
+    )
+    reason = f" Why: {last.reason.rstrip('.')}." if last and last.reason else ""
+    if program.kind == ProgramKind.COFFEE_ROTATION:
+        return f"You were not paired this round.{reason} You are first in line for the next round."
+    return (
+        f"You have no match yet.{reason} The coordinators match people who are waiting as soon "
+        "as a good partner is available; you will get an email."
+    )

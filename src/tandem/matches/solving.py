@@ -23,6 +23,7 @@ from tandem.matches.models import (
     UnmatchedPerson,
 )
 from tandem.matches.selectors import has_live_relationships, live_match_counts, pool
+from tandem.matches.services.standings import SIT_OUT_REASON
 from tandem.matching import (
     MatchingError,
     Problem,
@@ -103,6 +104,9 @@ def _solve(run: MatchRun) -> tuple[Problem, Solution, dict[str, Enrolment]]:
         capacity = None
     else:
         enrolments = pool(program)
+        if run.round is not None:  # a rotation round: snoozed people and who sits out stay out
+            out = {*run.rules.get("snoozed", []), *run.rules.get("sitting_out", [])}
+            enrolments = [e for e in enrolments if str(e.person_id) not in out]
         live = live_match_counts(program)
         capacity = {e.person_id: e.capacity - live.get(e.person_id, 0) for e in enrolments}
     records = engine_input.participants(program, enrolments, capacity=capacity)
@@ -152,6 +156,10 @@ def _store(
     )
     UnmatchedPerson.objects.bulk_create(
         [UnmatchedPerson(run=run, person_id=int(u.id), reason=u.reason) for u in solution.unmatched]
+        + [
+            UnmatchedPerson(run=run, person_id=int(pid), reason=SIT_OUT_REASON)
+            for pid in run.rules.get("sitting_out", [])
+        ]
     )
     stats = asdict(solution.stats)
     MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(

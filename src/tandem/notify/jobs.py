@@ -19,3 +19,12 @@ def deliver_outbox(now: datetime) -> str:
         total += report.handled
         if report.handled < 100:
             return f"{total} handled"
+
+
+@periodic_job(every=timedelta(hours=1), name="notify.send_digests")
+def send_digests(now: datetime) -> str:
+    """Send the weekly digest of held low-priority messages to whoever is due one."""
+    from tandem.notify.services.digest import digest_send, due_digest_users
+
+    carried = sum(digest_send(user_id=uid, now=now) for uid in due_digest_users(now))
+    return f"{carried} held messages sent in digests"

@@ -15,11 +15,15 @@ def outbox_counts() -> dict[str, int]:
 
 
 def outbox_messages(
-    *, status: str = "", kind: str = "", search: str = ""
+    *, status: str = "", kind: str = "", search: str = "", channel: str = ""
 ) -> QuerySet[OutboxMessage]:
     messages = OutboxMessage.objects.all()
     if status:
         messages = messages.filter(status=status)
+    if channel == "fallback":
+        messages = messages.exclude(fallback_reason="")
+    elif channel:
+        messages = messages.filter(channel=channel)
     if kind:
         messages = messages.filter(kind=kind)
     if search:

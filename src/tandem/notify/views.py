@@ -3,6 +3,8 @@ take a plain ``HttpRequest`` and ask the user object only for ``is_admin``."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.audit.services import log_action
-from tandem.notify.models import Status
+from tandem.notify.models import Channel, Status
 from tandem.notify.outbox import retry_now
 from tandem.notify.selectors import (
     failed_message_ids,
@@ -32,9 +34,10 @@ def outbox_view(request: HttpRequest) -> HttpResponse:
     _admin(request)
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
-    page = Paginator(outbox_messages(status=status, search=request.GET.get("q", "")), 50).get_page(
-        request.GET.get("page")
-    )
+    channel = request.GET.get("channel", "")
+    channel = channel if channel in [*Channel.values, "fallback"] else ""
+    found = outbox_messages(status=status, channel=channel, search=request.GET.get("q", ""))
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "notify/outbox.html",
@@ -42,6 +45,8 @@ def outbox_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": Status.choices,
+            "channel": channel,
+            "channels": [*Channel.choices, ("fallback", "Fell back to email")],
             "counts": outbox_counts(),
             "section": "outbox",
         },
@@ -53,7 +58,12 @@ def outbox_message_view(request: HttpRequest, message_id: int) -> HttpResponse:
     _admin(request)
     message = outbox_message(message_id)
     log_action("notify.message_viewed", actor=request.user, target=message, request=request)
-    return render(request, "notify/message.html", {"message": message, "section": "outbox"})
+    payload_json = json.dumps(message.payload, indent=2, ensure_ascii=False)
+    return render(
+        request,
+        "notify/message.html",
+        {"message": message, "payload_json": payload_json, "section": "outbox"},
+    )
 
 
 @login_required

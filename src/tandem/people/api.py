@@ -217,6 +217,7 @@ def create_import(
     full_export: Form[bool] = False,
     send_invitations: Form[bool] = False,
     mapping: Form[str] = "",
+    confirm_leavers: Form[int | None] = None,
 ) -> ImportOutcome:
     """Admins only. Every row is validated first; with any error nothing is written and the
     response lists each error's row, column and value. ``mapping`` optionally maps field names to
@@ -239,6 +240,7 @@ def create_import(
         dry_run=dry_run,
         send_invitations=send_invitations,
         source="api",
+        confirm_leavers=confirm_leavers,
     )
 
 

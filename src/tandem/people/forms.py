@@ -28,6 +28,13 @@ class ImportMappingForm(forms.Form):
         help_text="People in the directory who are missing from the file are marked as left; "
         "they lose access at once.",
     )
+    confirm_leavers = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        label="Number of people to mark as left",
+        help_text="Type the number shown above to confirm.",
+    )
     send_invitations = forms.BooleanField(
         required=False,
         initial=True,

@@ -205,3 +205,10 @@ def departments_with_ids(ids: list[int]) -> list[Department]:
 
 def person_by_id(person_id: int) -> Person | None:
     return Person.objects.select_related("user").filter(pk=person_id).first()
+
+
+def timezones_of_users(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each user's IANA zone (people without a profile are left out: notify reads UTC)."""
+    return dict(
+        Person.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "timezone")
+    )

@@ -187,6 +187,27 @@ def import_preview(
     return table, plan
 
 
+LEAVER_CONFIRMATION_FROM = 10
+"""Marking this many people as left (a full export) needs their number typed to confirm."""
+
+
+def _require_leavers_confirmed(plan: ImportPlan, confirm_leavers: int | None) -> None:
+    leaving = len(plan.to_leave)
+    if leaving < LEAVER_CONFIRMATION_FROM or confirm_leavers == leaving:
+        return
+    raise ApplicationError(
+        f"This import marks {leaving} people as left: they lose access at once and their "
+        f"matches end. Type {leaving} to confirm.",
+        errors=[
+            FieldError(
+                f"Type {leaving} to confirm that {leaving} people are marked as left.",
+                field="confirm_leavers",
+                value="" if confirm_leavers is None else str(confirm_leavers),
+            )
+        ],
+    )
+
+
 @transaction.atomic
 def import_apply(
     *,
@@ -195,6 +216,7 @@ def import_apply(
     mapping: Mapping | None = None,
     full_export: bool | None = None,
     send_invitations: bool = False,
+    confirm_leavers: int | None = None,
 ) -> ImportPlan:
     """Validate every row again inside the transaction, then write everything or nothing."""
     _require_admin(actor)
@@ -208,6 +230,7 @@ def import_apply(
     plan = plan_import(table, locked.mapping, full_export=locked.full_export, actor=actor)
     if not plan.ok:
         raise ImportRejected(plan)
+    _require_leavers_confirmed(plan, confirm_leavers)
     _write(plan, actor=actor, batch=locked, send_invitations=send_invitations)
     for key, value in vars(locked).items():
         if not key.startswith("_"):
@@ -245,6 +268,7 @@ def import_people(
     dry_run: bool = False,
     send_invitations: bool = False,
     source: str = "cli",
+    confirm_leavers: int | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run``) apply an HR file in one go.
 
@@ -263,6 +287,7 @@ def import_people(
         plan = plan_import(table, mapping, full_export=full_export, actor=actor)
         if not plan.ok:
             raise ImportRejected(plan)
+        _require_leavers_confirmed(plan, confirm_leavers)
         batch = ImportBatch.objects.create(
             created_by=actor,
             source=source,

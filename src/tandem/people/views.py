@@ -176,13 +176,14 @@ def import_apply_view(request: AuthenticatedHttpRequest, batch_id: int) -> HttpR
             mapping=mapping,
             full_export=form.cleaned_data["full_export"],
             send_invitations=form.cleaned_data["send_invitations"],
+            confirm_leavers=form.cleaned_data["confirm_leavers"],
         )
     except ImportRejected as exc:
         messages.error(request, exc.message)
         return _preview_page(request, batch, table, exc.plan, form)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("people:import_preview", batch_id=batch.pk)
+        add_to_form(form, exc)
+        return _preview_page(request, batch, table, plan, form)
     return redirect("people:import_result", batch_id=batch.pk)
 
 
@@ -217,6 +218,7 @@ def _preview_page(
         "form": form,
         "columns": columns,
         "summary": plan.summary(),
+        "leavers_need_confirmation": len(plan.to_leave) >= services.LEAVER_CONFIRMATION_FROM,
         "errors": errors,
         "more_errors": more_errors,
         "preview": (plan.creates + [u.record for u in plan.updates])[:10] if plan.ok else [],

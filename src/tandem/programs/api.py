@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -15,14 +15,16 @@ from tandem.people.selectors import (
     person_for_user,
     skills_by_name,
 )
+from tandem.people.services import read_upload
 from tandem.programs import selectors
 from tandem.programs.models import Enrolment, Program, ProgramKind, Question, QuestionKind
 from tandem.programs.questionnaire.enrolment import EnrolmentForm, consent_field_name, field_name
 from tandem.programs.selectors import RosterRow
+from tandem.programs.services.cohort import CohortPlan, cohort_import
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw
 from tandem.programs.services.questionnaire import question_delete, question_save
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
-from tandem.programs.services.stages import program_transition
+from tandem.programs.services.stages import StagePreview, program_transition, stage_preview
 
 router = Router(tags=["programs"])
 
@@ -85,7 +87,21 @@ class ProgramIn(Schema):
 
 
 class TransitionIn(Schema):
+    to: str = Field(max_length=20)
+    confirmation: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The program's name, when the preview asks for it (confirm_phrase).",
+    )
+
+
+class StagePreviewOut(Schema):
     to: str
+    label: str
+    consequences: list[str]
+    blockers: list[str]
+    undo: str
+    confirm_phrase: str = Field(description="Empty when no typed confirmation is needed.")
 
 
 class QuestionOut(Schema):
@@ -125,6 +141,12 @@ class EnrolmentIn(Schema):
     accept: bool
     answers: dict[str, Any]
     consent: list[str] = []
+    capacity: int | None = Field(
+        default=None,
+        ge=1,
+        le=10,
+        description="How many partners (mentors: mentees) at once, up to the program's cap.",
+    )
 
 
 class EnrolmentOut(Schema):
@@ -132,6 +154,7 @@ class EnrolmentOut(Schema):
     program_id: int
     status: str
     role: str
+    capacity: int
     created_at: datetime
     answers: dict[str, Any]
 
@@ -220,7 +243,20 @@ def transition_program(
 ) -> Program:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return program_transition(actor=user, program=program, to=payload.to)
+    return program_transition(
+        actor=user, program=program, to=payload.to, confirmation=payload.confirmation
+    )
+
+
+@router.get(
+    "/programs/{program_id}/transition/{to}",
+    response={200: StagePreviewOut, **errors(400, 403, 404)},
+    summary="What moving to another stage would do, and what forbids it (nothing changes)",
+)
+def preview_transition(request: AuthenticatedHttpRequest, program_id: int, to: str) -> StagePreview:
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    return stage_preview(program, to)
 
 
 @router.post(
@@ -275,6 +311,55 @@ def delete_question(
     return Status(204, None)
 
 
+class CohortImportOut(Schema):
+    applied: bool
+    rows: int
+    enrolled: list[str] = Field(
+        description="Emails of the people enrolled (or to be, in a dry run)"
+    )
+    kept: list[str] = Field(description="Already enrolled: their own answers were kept")
+    columns: dict[str, str] = Field(description="Column header → question key, email or capacity")
+    ignored_columns: list[str]
+
+
+@router.post(
+    "/programs/{program_id}/enrolments/import",
+    response={200: CohortImportOut, **errors(400, 403, 404, 422)},
+    summary="Enrol people with their answers from a spreadsheet (CSV or XLSX), all or nothing",
+)
+def import_enrolments(
+    request: AuthenticatedHttpRequest,
+    program_id: int,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
+) -> dict[str, Any]:
+    """Coordinators. One row per person (an ``Email`` column) and one column per question (its
+    key or wording). Every row is checked by the enrolment form's rules; with any problem nothing
+    is written and the response lists each problem's row, column and value."""
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    data = read_upload(file, size=file.size or 0)
+    plan = cohort_import(
+        actor=user,
+        program=program,
+        data=data,
+        file_name=file.name or "cohort.csv",
+        dry_run=dry_run,
+    )
+    return _cohort_out(plan, applied=not dry_run)
+
+
+def _cohort_out(plan: CohortPlan, *, applied: bool) -> dict[str, Any]:
+    return {
+        "applied": applied,
+        "rows": len(plan.rows),
+        "enrolled": [r.email for r in plan.to_enrol],
+        "kept": [r.email for r in plan.kept],
+        "columns": {plan.headers[i]: t for i, t in sorted(plan.columns.items())},
+        "ignored_columns": plan.ignored,
+    }
+
+
 @router.get(
     "/programs/{program_id}/enrolments",
     response={200: list[RosterEntry], **errors(404, 422)},
@@ -327,7 +412,13 @@ def put_my_enrolment(
             for message in messages
         ]
         raise ApplicationError("Some answers need attention.", errors=errors)
-    return enrolment_submit(actor=user, program=program, answers=form.answers(), role=form.role())
+    return enrolment_submit(
+        actor=user,
+        program=program,
+        answers=form.answers(),
+        role=form.role(),
+        capacity=form.capacity() if payload.capacity is None else payload.capacity,
+    )
 
 
 def _form_data(program: Program, payload: EnrolmentIn) -> dict[str, Any]:

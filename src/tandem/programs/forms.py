@@ -117,6 +117,11 @@ class ProgramForm(forms.ModelForm[Program]):
             "both_must_accept": "Everyone in a match must accept it before it starts",
             "response_days": "Days to answer a match",
             "repeat_cooldown_rounds": "Rotation rounds before two people can meet again",
+            "inactivity_alert_days": "Days a match may stay at risk before you are alerted",
+        }
+        help_texts = {
+            "inactivity_alert_days": "The pair is nudged first; if the match is still at risk "
+            "after this many days, the coordinators get one alert (0: at once).",
         }
 
     SECTIONS = (
@@ -241,3 +246,21 @@ class SkillForm(forms.Form):
 
 
 QUESTION_KINDS_HELP = dict(QuestionKind.choices)
+
+
+class StageConfirmForm(forms.Form):
+    """Typing the program's name confirms a change that reaches many people or cannot be undone."""
+
+    confirmation = forms.CharField(
+        label="Type the program's name to confirm", max_length=200, required=False, strip=True
+    )
+
+
+class CohortUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet of people and their answers",
+        help_text="CSV or Excel .xlsx, first row the column names: an Email column and one "
+        "column per question (its key or its wording). Lists (skills, languages) separated by "
+        "semicolons or commas.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )

@@ -233,6 +233,11 @@ class EnrolmentRole(models.TextChoices):
     NEW_HIRE = "new_hire", "New hire"
 
 
+class EnrolmentSource(models.TextChoices):
+    SELF = "self", "Enrolled themselves"
+    IMPORT = "import", "Imported by a coordinator"
+
+
 class Enrolment(models.Model):
     """A person's sign-up to a program, with the guidelines they accepted."""
 
@@ -245,7 +250,14 @@ class Enrolment(models.Model):
         max_length=10, choices=EnrolmentRole.choices, default=EnrolmentRole.PEER
     )
     capacity = models.PositiveSmallIntegerField(default=1)
-    accepted_guidelines_at = models.DateTimeField()
+    accepted_guidelines_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Empty for people a coordinator enrolled from a spreadsheet, until they accept.",
+    )
+    source = models.CharField(
+        max_length=10, choices=EnrolmentSource.choices, default=EnrolmentSource.SELF
+    )
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -349,3 +361,19 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program_id}:{self.key}"
+
+
+class CohortUpload(models.Model):
+    """A spreadsheet of enrolments kept between its preview and the coordinator's go-ahead."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohort_uploads")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.file_name

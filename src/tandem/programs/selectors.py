@@ -17,6 +17,7 @@ from tandem.people.selectors import skill_names
 from tandem.programs.models import (
     PRIVATE_KINDS,
     Answer,
+    CohortUpload,
     Enrolment,
     EnrolmentRole,
     EnrolmentStatus,
@@ -285,3 +286,13 @@ def enrolment_rows(*, user: User, program: Program, status: str) -> list[Enrolme
         )
         for e in enrolments
     ]
+
+
+def access_cohort_upload(*, user: User, program: Program, upload_id: int) -> CohortUpload:
+    """A coordinator's own pending upload for this program (anything else: 404)."""
+    upload = CohortUpload.objects.filter(
+        pk=upload_id, program=program, created_by=user, applied_at__isnull=True
+    ).first()
+    if upload is None:
+        raise NotFound()
+    return upload

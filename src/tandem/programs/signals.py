@@ -6,6 +6,20 @@ transaction, so whatever a receiver writes commits or rolls back with the closin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.dispatch import Signal
 
 program_closed = Signal()  # keyword arguments: program, actor (a User or None)
+
+# Sent by :func:`tandem.programs.services.stages.stage_preview` before a stage change is offered
+# or made; keyword arguments: program, to (the target status). Receivers in the apps above return a
+# :class:`StageCheck` with what the change will do there and what forbids it.
+program_stage_check = Signal()
+
+
+@dataclass(frozen=True)
+class StageCheck:
+    consequences: tuple[str, ...] = ()
+    blockers: tuple[str, ...] = ()
+    affected_people: int = 0

@@ -16,12 +16,20 @@ from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
 from tandem.people.selectors import person_for_user
+from tandem.people.services import read_upload
 from tandem.programs import selectors
-from tandem.programs.forms import ProgramForm, QuestionForm, SkillForm
+from tandem.programs.forms import (
+    CohortUploadForm,
+    ProgramForm,
+    QuestionForm,
+    SkillForm,
+    StageConfirmForm,
+)
 from tandem.programs.models import KPI_CHOICES, EnrolmentStatus, ProgramStatus, Question
 from tandem.programs.questionnaire.base import QuestionBase
 from tandem.programs.questionnaire.editor import apply_and_return, editor_rows
 from tandem.programs.questionnaire.enrolment import EnrolmentForm
+from tandem.programs.services.cohort import cohort_import, cohort_preview, cohort_upload
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw, opt_out
 from tandem.programs.services.questionnaire import (
     question_delete,
@@ -30,7 +38,12 @@ from tandem.programs.services.questionnaire import (
     skill_add,
 )
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
-from tandem.programs.services.stages import ACTION_LABELS, allowed_transitions, program_transition
+from tandem.programs.services.stages import (
+    action_label,
+    allowed_transitions,
+    program_transition,
+    stage_preview,
+)
 from tandem.ui.charts import Point
 from tandem.ui.refusals import add_to_form, show_refusal
 
@@ -85,7 +98,7 @@ def program_detail_view(request: AuthenticatedHttpRequest, program_id: int) -> H
     context = {
         "program": program,
         "counts": selectors.enrolment_counts(program),
-        "transitions": [(t, ACTION_LABELS[t]) for t in allowed_transitions(program)],
+        "transitions": [(t, action_label(program, t)) for t in allowed_transitions(program)],
         "signup_days": [
             Point(f"{d.day:%d/%m}", d.signups, f"{d.withdrawals} withdrew" if d.withdrawals else "")
             for d in days
@@ -121,18 +134,35 @@ def program_edit_view(request: AuthenticatedHttpRequest, program_id: int) -> Htt
 
 
 @login_required
-@require_POST
-def program_transition_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def program_stage_view(request: AuthenticatedHttpRequest, program_id: int, to: str) -> HttpResponse:
+    """What a stage change will do, with the real numbers; it happens only on confirmation."""
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    target = request.POST.get("to", "")
     try:
-        program = program_transition(actor=user, program=program, to=target)
+        preview = stage_preview(program, to)
     except ApplicationError as exc:
         show_refusal(request, exc)
-    else:
-        messages.success(request, f"The program is now {program.get_status_display().lower()}.")
-    return redirect("programs:detail", program_id=program_id)
+        return redirect("programs:detail", program_id=program_id)
+    form = StageConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = program_transition(
+                actor=user,
+                program=program,
+                to=to,
+                confirmation=form.cleaned_data["confirmation"],
+            )
+        except ApplicationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, f"The program is now {program.get_status_display().lower()}.")
+            return redirect("programs:detail", program_id=program_id)
+    return render(
+        request,
+        "programs/stage.html",
+        {"program": program, "preview": preview, "form": form, "section": "programs"},
+    )
 
 
 @login_required
@@ -302,6 +332,84 @@ def enrolments_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_upload_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    """Step 1 of a cohort import: the file (kept until the coordinator says go)."""
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    form = CohortUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            data = read_upload(upload, size=upload.size or 0)
+            kept = cohort_upload(
+                actor=user, program=program, data=data, file_name=upload.name or "cohort.csv"
+            )
+        except ApplicationError as exc:
+            add_to_form(form, exc)
+        else:
+            return redirect("programs:cohort_preview", program_id=program.pk, upload_id=kept.pk)
+    questions = selectors.questions(program)
+    return render(
+        request,
+        "programs/cohort_upload.html",
+        {"program": program, "form": form, "questions": questions, "section": "programs"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_preview_view(
+    request: AuthenticatedHttpRequest, program_id: int, upload_id: int
+) -> HttpResponse:
+    """Step 2: every row checked; a POST enrols everyone in one transaction, or nobody."""
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    upload = selectors.access_cohort_upload(user=user, program=program, upload_id=upload_id)
+    try:
+        table, plan = cohort_preview(upload)
+    except ApplicationError as exc:
+        show_refusal(request, exc)
+        return redirect("programs:cohort_upload", program_id=program.pk)
+    if request.method == "POST" and plan.ok:
+        try:
+            done = cohort_import(
+                actor=user,
+                program=program,
+                data=bytes(upload.content),
+                file_name=upload.file_name,
+                upload=upload,
+            )
+        except ApplicationError as exc:
+            show_refusal(request, exc)
+        else:
+            kept = len(done.kept)
+            kept_note = f"; {kept} already enrolled kept their own answers" if kept else ""
+            messages.success(request, f"{len(done.to_enrol)} people enrolled{kept_note}.")
+            return redirect("programs:detail", program_id=program.pk)
+    log_action(
+        "program.cohort_previewed",
+        actor=user,
+        target=program,
+        request=request,
+        data={"upload": upload.pk, "rows": len(plan.rows)},
+    )
+    return render(
+        request,
+        "programs/cohort_preview.html",
+        {
+            "program": program,
+            "upload": upload,
+            "plan": plan,
+            "table": table,
+            "columns": [(table.headers[i], t) for i, t in sorted(plan.columns.items())],
+            "errors": plan.errors[:200],
+            "section": "programs",
+        },
+    )
+
+
 # --- participants ------------------------------------------------------------------------------
 
 
@@ -316,10 +424,22 @@ def join_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespons
     enrolment = selectors.own_enrolment(user=user, program=program)
     active = enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE
     stored = selectors.stored_answers(enrolment) if active and enrolment else None
-    form = EnrolmentForm(program, person, request.POST or None, stored=stored)
+    form = EnrolmentForm(
+        program,
+        person,
+        request.POST or None,
+        stored=stored,
+        stored_capacity=enrolment.capacity if active and enrolment else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment_submit(actor=user, program=program, answers=form.answers(), role=form.role())
+            enrolment_submit(
+                actor=user,
+                program=program,
+                answers=form.answers(),
+                role=form.role(),
+                capacity=form.capacity(),
+            )
         except ApplicationError as exc:
             add_to_form(form, exc)
         else:

@@ -8,3 +8,6 @@ class RelationshipsConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.relationships import receivers  # noqa: F401  (connects the receivers)
+        from tandem.relationships.services.checkins import register_actions
+
+        register_actions()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.notify.models import Category
 from tandem.notify.outbox import Attachment, EmailToSend, render_email
 from tandem.relationships.calendars import meeting_url
 from tandem.relationships.models import (
@@ -36,6 +37,7 @@ def relationship_url(relationship: Relationship) -> str:
 def match_started_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
     return render_email(
         "match_started",
+        category=Category.MATCHES,
         templates=TEMPLATES,
         event_key=f"match:{relationship.pk}:started:{membership.pk}",
         recipient=membership.person.user,
@@ -46,6 +48,7 @@ def match_started_email(*, relationship: Relationship, membership: Membership) -
 def match_declined_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
     return render_email(
         "match_declined",
+        category=Category.MATCHES,
         templates=TEMPLATES,
         event_key=f"match:{relationship.pk}:declined:{membership.pk}",
         recipient=membership.person.user,
@@ -56,6 +59,7 @@ def match_declined_email(*, relationship: Relationship, membership: Membership) 
 def match_ended_email(*, relationship: Relationship, membership: Membership) -> EmailToSend:
     return render_email(
         "match_ended",
+        category=Category.MATCHES,
         templates=TEMPLATES,
         event_key=f"match:{relationship.pk}:ended:{membership.pk}",
         recipient=membership.person.user,
@@ -66,6 +70,7 @@ def match_ended_email(*, relationship: Relationship, membership: Membership) -> 
 def match_answer_reminder_email(*, membership: Membership) -> EmailToSend:
     return render_email(
         "match_answer_reminder",
+        category=Category.MATCHES,
         templates=TEMPLATES,
         event_key=f"match:{membership.relationship_id}:remind:{membership.pk}",
         recipient=membership.person.user,
@@ -77,6 +82,7 @@ def match_unanswered_alert_email(*, membership: Membership, coordinator: User) -
     program = membership.relationship.program
     return render_email(
         "match_unanswered_alert",
+        category=Category.PROGRAM_NEWS,
         templates=TEMPLATES,
         event_key=f"match:{membership.relationship_id}:unanswered:{membership.pk}",
         recipient=coordinator,
@@ -92,6 +98,7 @@ def repair_requested_email(*, request: RepairRequest, coordinator: User) -> Emai
     program = request.relationship.program
     return render_email(
         "repair_requested",
+        category=Category.PROGRAM_NEWS,
         templates=TEMPLATES,
         event_key=f"repair:{request.pk}:{coordinator.pk}",
         recipient=coordinator,
@@ -116,6 +123,7 @@ def meeting_email(
     sequence = series.sequence if series is not None else meeting.sequence
     return render_email(
         "meeting_invitation",
+        category=Category.MEETINGS,
         templates=TEMPLATES,
         event_key=f"meeting:{meeting.uid}:{sequence}:{change}:{recipient.pk}",
         recipient=recipient,
@@ -137,6 +145,7 @@ def meeting_reminder_email(
 ) -> EmailToSend:
     return render_email(
         "meeting_reminder",
+        category=Category.MEETINGS,
         templates=TEMPLATES,
         event_key=f"meeting:{meeting.pk}:{meeting.sequence}:reminder:{recipient.pk}",
         recipient=recipient,
@@ -158,6 +167,7 @@ def _zone_of(user: User, meeting: Meeting) -> str:
 def log_prompt_email(*, meeting: Meeting, recipient: User, send_after: datetime) -> EmailToSend:
     return render_email(
         "log_prompt",
+        category=Category.MEETINGS,
         templates=TEMPLATES,
         event_key=f"meeting:{meeting.pk}:log-prompt:{recipient.pk}",
         recipient=recipient,
@@ -178,6 +188,7 @@ def relationship_nudge_email(
     relationship = membership.relationship
     return render_email(
         kind,
+        category=Category.NUDGES,
         templates=TEMPLATES,
         event_key=f"relationship:{relationship.pk}:{key}:{membership.pk}",
         recipient=membership.person.user,
@@ -199,22 +210,25 @@ def reciprocity_nudge_email(*, membership: Membership) -> EmailToSend:
     )
 
 
-def inactivity_alert_email(
-    *, relationship: Relationship, coordinator: User, days: int
+def at_risk_alert_email(
+    *, relationship: Relationship, coordinator: User, reasons: list[str], since: str
 ) -> EmailToSend:
+    """Once per at-risk episode (until the match meets again): what is wrong, one click away."""
     return render_email(
-        "inactivity_alert",
+        "at_risk_alert",
+        category=Category.PROGRAM_NEWS,
         templates=TEMPLATES,
-        event_key=f"relationship:{relationship.pk}:inactivity-alert:{coordinator.pk}:{days // 30}",
+        event_key=f"relationship:{relationship.pk}:at-risk:{since}:{coordinator.pk}",
         recipient=coordinator,
         context={
             "program": relationship.program,
-            "days": days,
+            "reasons": reasons,
             "names": [
                 m.person.user.name for m in relationship.members.select_related("person__user")
             ],
             "url": settings.SITE_URL
-            + reverse("relationships:program_health", args=[relationship.program_id]),
+            + reverse("relationships:program_health", args=[relationship.program_id])
+            + f"#relationship-{relationship.pk}",
         },
     )
 
@@ -222,6 +236,7 @@ def inactivity_alert_email(
 def concern_raised_email(*, concern: Concern, coordinator: User) -> EmailToSend:
     return render_email(
         "concern_raised",
+        category=Category.PROGRAM_NEWS,
         templates=TEMPLATES,
         event_key=f"concern:{concern.pk}:{coordinator.pk}",
         recipient=coordinator,
@@ -237,6 +252,7 @@ def closing_prompt_email(*, membership: Membership) -> EmailToSend:
     relationship = membership.relationship
     return render_email(
         "closing_prompt",
+        category=Category.NUDGES,
         templates=TEMPLATES,
         event_key=f"relationship:{relationship.pk}:closing:{membership.pk}",
         recipient=membership.person.user,

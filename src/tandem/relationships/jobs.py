@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tandem.core.periodic import periodic_job
 from tandem.relationships import reminders
+from tandem.relationships.services import checkins
 from tandem.relationships.services.answers import answer_deadlines
 
 
@@ -39,3 +40,9 @@ def match_answer_deadlines(now: datetime) -> str:
     """Remind people who have not answered their match; then alert the coordinators."""
     reminded, escalated = answer_deadlines(today=timezone.localdate(now))
     return f"{reminded} reminded, {escalated} escalated"
+
+
+@periodic_job(every=timedelta(hours=1), name="relationships.ghost_rule")
+def ghost_rule(now: datetime) -> str:
+    """Start the ghost rule for people who left three check-ins in a row unanswered."""
+    return f"{checkins.ghost_rule(now=now)} started"

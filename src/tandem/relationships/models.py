@@ -26,6 +26,7 @@ class EndReason(models.TextChoices):
     LEFT = "left", "A participant left the organisation"
     ROUND_ENDED = "round_ended", "The rotation round ended"
     COMPLETED = "completed", "Completed early by the pair"
+    LEFT_PROGRAM = "left_program", "A participant left the program"
 
 
 class Reciprocity(models.TextChoices):
@@ -121,6 +122,12 @@ class Membership(models.Model):
     )
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    ghosted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Left three check-ins in a row unanswered (ghost rule)."
+    )
+    checkins_paused_until = models.DateTimeField(
+        null=True, blank=True, help_text='"Ask me later": no check-ins until then.'
+    )
     logs_written = models.PositiveIntegerField(
         default=0, help_text="Meeting logs this member wrote (kept by ``services.recount``)."
     )
@@ -434,3 +441,33 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CheckinAnswer(models.TextChoices):
+    YES = "yes", "Yes, we met"
+    NOT_YET = "not_yet", "Not yet"
+    NO = "no", "No"
+    RESET = "reset", "Cleared by the ghost-rule answer"
+
+
+class Checkin(models.Model):
+    """ "Did you meet?" asked to one member, after a meeting's time or near the end of a rotation
+    round. Unanswered ones in a row drive the ghost rule."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="checkins")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="checkins"
+    )
+    key = models.CharField(max_length=60)
+    asked_at = models.DateTimeField(default=now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=10, choices=CheckinAnswer.choices, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "key"], name="one_checkin_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"check-in {self.key} for membership {self.membership_id}"

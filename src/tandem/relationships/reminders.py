@@ -20,6 +20,7 @@ from tandem.relationships.models import (
     RelationshipStatus,
 )
 from tandem.relationships.selectors import health_settings
+from tandem.relationships.services.checkins import ask_did_you_meet
 from tandem.relationships.services.health import refresh_health
 from tandem.relationships.slots import next_delivery_time
 
@@ -65,20 +66,34 @@ def meeting_reminders(now: datetime) -> int:
 
 
 def log_prompts(now: datetime) -> int:
-    """An hour after a meeting, ask whoever has not logged it yet."""
+    """An hour after a meeting: "did you meet?" if nobody marked it yet (answering yes can log it
+    in one step), or a prompt to log it for whoever has not logged a held meeting."""
     due = Meeting.objects.filter(
         status__in=[MeetingStatus.SCHEDULED, MeetingStatus.HELD],
         log_prompted_at__isnull=True,
         ends_at__lte=now - timedelta(hours=1),
         ends_at__gte=now - timedelta(days=7),
         relationship__status=RelationshipStatus.ACTIVE,
-    )
+    ).select_related("relationship__program")
     sent = 0
     for meeting in due:
         with transaction.atomic():
             if not Meeting.objects.filter(pk=meeting.pk, log_prompted_at__isnull=True).update(
                 log_prompted_at=now
             ):
+                continue
+            members = meeting.relationship.members.select_related("person__user", "relationship")
+            if meeting.status == MeetingStatus.SCHEDULED:
+                sent += sum(
+                    ask_did_you_meet(
+                        membership=m,
+                        key=f"meeting:{meeting.pk}",
+                        meeting=meeting,
+                        now=now,
+                        send_after=deliver_at(now, m.person.timezone),
+                    )
+                    for m in members
+                )
                 continue
             logged = set(meeting.logs.values_list("author_id", flat=True))
             outgoing = [
@@ -87,7 +102,7 @@ def log_prompts(now: datetime) -> int:
                     recipient=m.person.user,
                     send_after=deliver_at(now, m.person.timezone),
                 )
-                for m in meeting.relationship.members.select_related("person__user")
+                for m in members
                 if m.person_id not in logged
             ]
             enqueue(outgoing)
@@ -104,37 +119,45 @@ def _nudge_once(relationship: Relationship, key: str, build: list[EmailToSend]) 
 
 
 def cadence_and_inactivity(now: datetime) -> dict[str, int]:
-    """Refresh every active relationship's health; nudge overdue pairs, warn inactive ones, and
-    alert coordinators when a warning went unanswered."""
+    """Refresh every live relationship's health; nudge overdue pairs, warn inactive ones, and
+    alert the coordinators once each time a match becomes at risk (until it meets again).
+
+    Matches still waiting for answers get a health too, but their coordinators are alerted by
+    the answer-deadline job, not here.
+    """
     counts = {"checked": 0, "nudged": 0, "warned": 0, "alerted": 0}
-    active = Relationship.objects.filter(status=RelationshipStatus.ACTIVE).select_related("program")
-    for relationship in active:
+    live = Relationship.objects.filter(
+        status__in=(RelationshipStatus.ACTIVE, RelationshipStatus.PROPOSED)
+    ).select_related("program")
+    for relationship in live:
         with transaction.atomic():
             counts["checked"] += 1
-            facts_settings = _settings(relationship)
             result = refresh_health(relationship, now)
-            if not _overdue(relationship, now, facts_settings):
+            if relationship.status != RelationshipStatus.ACTIVE:
                 continue
             since = _since(relationship).date().isoformat()
-            members = list(
-                relationship.members.select_related("person__user", "relationship__program")
-            )
-            days = result.days_without_meeting
-            if (
-                days
-                >= facts_settings.inactivity_warning_days + facts_settings.inactivity_alert_days
-            ):
+            facts_settings = _settings(relationship)
+            if _at_risk_long_enough(result, now, facts_settings):
                 counts["alerted"] += _nudge_once(
                     relationship,
-                    f"inactivity-alert:{since}",
+                    f"at-risk:{since}",
                     [
-                        emails.inactivity_alert_email(
-                            relationship=relationship, coordinator=c, days=days
+                        emails.at_risk_alert_email(
+                            relationship=relationship,
+                            coordinator=c,
+                            reasons=result.reasons,
+                            since=since,
                         )
                         for c in relationship.program.coordinators.all()
                     ],
                 )
-            elif days >= facts_settings.inactivity_warning_days:
+            if not _overdue(relationship, now, facts_settings):
+                continue
+            members = list(
+                relationship.members.select_related("person__user", "relationship__program")
+            )
+            days = result.days_without_meeting
+            if days >= facts_settings.inactivity_warning_days:
                 counts["warned"] += _nudge_once(
                     relationship,
                     f"inactivity:{since}",
@@ -164,6 +187,15 @@ def cadence_and_inactivity(now: datetime) -> dict[str, int]:
                     ],
                 )
     return counts
+
+
+def _at_risk_long_enough(
+    result: health.Assessment, now: datetime, settings: health.HealthSettings
+) -> bool:
+    """At risk for the program's alert delay, counted from when the rule started to hold."""
+    if result.status != health.AT_RISK or result.at_risk_since is None:
+        return False
+    return now - result.at_risk_since >= timedelta(days=settings.inactivity_alert_days)
 
 
 def _settings(relationship: Relationship) -> health.HealthSettings:

@@ -19,7 +19,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -49,6 +48,7 @@ from tandem.relationships.models import (
     Relationship,
     RelationshipStatus,
 )
+from tandem.relationships.next_step import next_step, prefetch_for_next_step
 from tandem.relationships.slots import Interval, PersonCalendar, Slot, WeeklyWindow, suggest_slots
 
 
@@ -152,6 +152,17 @@ def my_relationships(user: User) -> list[Relationship]:
     return relationships
 
 
+def with_next_steps(relationships: list[Relationship], person: Person | None) -> list[Relationship]:
+    """Each relationship with ``next``: what this person should do next in it (a few queries
+    each, so for a person's own handful of matches, not for lists)."""
+    if person is None:
+        return relationships
+    prefetch_for_next_step(relationships)
+    for relationship in relationships:
+        relationship.next = next_step(relationship, person)  # type: ignore[attr-defined]
+    return relationships
+
+
 def upcoming(relationship: Relationship) -> QuerySet[Meeting]:
     return relationship.meetings.filter(
         status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now() - timedelta(hours=2)
@@ -217,55 +228,32 @@ class DueItem:
     url: str
 
 
+CLOSING_SUMMARY_DAYS = 60  # an ended match asks for its summary on home for this long
+
+
 def due_items(user: User) -> list[DueItem]:
-    """What a participant should do next: answer a match, log a meeting, set goals."""
-    items = []
+    """What a participant should do next in each match (the one ``next_step`` rule)."""
     person = Person.objects.filter(user=user).first()
     if person is None:
         return []
-    for membership in Membership.objects.filter(
-        person=person,
-        relationship__status=RelationshipStatus.PROPOSED,
-        accepted_at__isnull=True,
-        declined_at__isnull=True,
-    ).select_related("relationship__program"):
-        items.append(
-            DueItem(
-                f"Answer your match in {membership.relationship.program.name}",
-                reverse("matches:my_match", args=[membership.pk]),
+    items = []
+    relationships = list(
+        Relationship.objects.filter(members__person=person)
+        .filter(
+            Q(status__in=LIVE_STATUSES)
+            | Q(
+                status=RelationshipStatus.ENDED,
+                ended_at__gte=timezone.now() - timedelta(days=CLOSING_SUMMARY_DAYS),
             )
         )
-    unlogged = (
-        Meeting.objects.filter(
-            relationship__members__person=person,
-            relationship__status=RelationshipStatus.ACTIVE,
-            status__in=[MeetingStatus.SCHEDULED, MeetingStatus.HELD],
-            ends_at__lt=timezone.now(),
-            starts_at__gt=timezone.now() - timedelta(days=30),
-        )
-        .exclude(logs__author=person)
-        .select_related("relationship__program")
-    )
-    for meeting in unlogged:
-        items.append(
-            DueItem(
-                f"Log your {meeting.get_kind_display().lower()} meeting of "
-                f"{timezone.localtime(meeting.starts_at):%-d %b}",
-                reverse("relationships:meeting", args=[meeting.relationship_id, meeting.pk]),
-            )
-        )
-    for relationship in (
-        Relationship.objects.filter(members__person=person, status=RelationshipStatus.ACTIVE)
         .select_related("program")
-        .annotate(mine=Count("goals", filter=Q(goals__owner=person)))
-        .filter(mine=0)
-    ):
-        items.append(
-            DueItem(
-                f"Set a goal in {relationship.program.name}",
-                reverse("relationships:goal_new", args=[relationship.pk]),
-            )
-        )
+        .distinct()
+    )
+    prefetch_for_next_step(relationships)
+    for relationship in relationships:
+        step = next_step(relationship, person)
+        if step.actionable:
+            items.append(DueItem(f"{step.text} — {relationship.program.name}", step.url))
     return items
 
 
@@ -477,6 +465,15 @@ def health_facts(relationship: Relationship, now: datetime) -> health.Facts:
         goals=relationship.goals.count(),
         topic_bringers=topic_bringers(relationship),
         members=list(relationship.members.values_list("person_id", flat=True)),
+        quiet_members=relationship.members.filter(ghosted_at__isnull=False).count(),
+        proposed=relationship.status == RelationshipStatus.PROPOSED,
+        unanswered=relationship.members.filter(
+            accepted_at__isnull=True, declined_at__isnull=True
+        ).count(),
+        respond_by=min(
+            (d for d in relationship.members.values_list("respond_by", flat=True) if d),
+            default=None,
+        ),
     )
 
 

@@ -21,6 +21,7 @@ from tandem.matches.models import (
 )
 from tandem.matches.selectors import live_match_counts
 from tandem.matches.services.common import require_coordinator
+from tandem.matches.signals import match_published
 from tandem.notify.outbox import enqueue
 from tandem.programs.models import (
     Enrolment,
@@ -34,6 +35,7 @@ from tandem.relationships.models import (
     Membership,
     Relationship,
 )
+from tandem.relationships.services.checkins import record_intros
 from tandem.relationships.services.lifecycle import (
     NewMember,
     NewRelationship,
@@ -60,6 +62,11 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
     members = list(
         ProposalMember.objects.filter(proposal__run=run).select_related("proposal", "person__user")
     )
+    if not members:
+        raise ApplicationError(
+            "This run placed nobody, so there is nothing to publish: see why under "
+            "“Not matched”, change the criteria or the program's settings, and run again."
+        )
     _check_still_valid(program, members)
     now = timezone.now()
     starts_active = not program.both_must_accept or run.purpose in (
@@ -78,6 +85,14 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
     )
     enrolments_mark_matched(program=program, person_ids={m.person_id for m in members}, at=now)
     _notify_published(run, created, starts_active)
+    if not starts_active:  # an intro that asks for an answer counts for the ghost rule
+        record_intros(memberships=[m for _, group in created for m in group], now=timezone.now())
+    match_published.send(
+        sender=MatchRun,
+        run_id=run.pk,
+        relationship_ids=[relationship.pk for relationship, _ in created],
+        needs_answer=not starts_active,
+    )
     MatchRun.objects.filter(pk=run.pk).update(
         status=RunStatus.PUBLISHED, published_at=now, published_by=actor
     )

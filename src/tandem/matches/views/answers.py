@@ -14,6 +14,7 @@ from tandem.core.errors import ApplicationError
 from tandem.matches import selectors
 from tandem.matches.forms import DeclineForm, RepairForm
 from tandem.relationships.models import Membership
+from tandem.relationships.next_step import next_step
 from tandem.relationships.services.answers import (
     membership_accept,
     membership_decline,
@@ -55,6 +56,7 @@ def _my_match_page(
             "repair_form": repair_form or RepairForm(),
             "section": "matches",
             "pending_request": selectors.has_open_repair_request(membership),
+            "step": next_step(relationship, membership.person),
         },
     )
 

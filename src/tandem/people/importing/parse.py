@@ -127,10 +127,16 @@ def _language_lookup(token: str) -> str | None:
     import pycountry
 
     primary = re.split(r"[-_]", token)[0] if len(token) <= 6 else token
-    try:
-        language = pycountry.languages.lookup(primary)
-    except LookupError:
-        return None
+    code = primary.lower()
+    # Codes first: a bare lookup finds the language *named* "En" (enc) before English (en).
+    language = (pycountry.languages.get(alpha_2=code) if len(code) == 2 else None) or (
+        pycountry.languages.get(alpha_3=code) if len(code) == 3 else None
+    )
+    if language is None:
+        try:
+            language = pycountry.languages.lookup(primary)
+        except LookupError:
+            return None
     return getattr(language, "alpha_2", None) or language.alpha_3
 
 

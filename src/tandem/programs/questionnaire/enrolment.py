@@ -15,6 +15,7 @@ from tandem.programs.models import (
     MEETING_FORMATS,
     EnrolmentRole,
     Program,
+    ProgramKind,
     Question,
     QuestionKind,
 )
@@ -170,6 +171,20 @@ def resolve_people(raw: str, *, me: Person, limit: int | None) -> tuple[list[int
     return ids, problems
 
 
+CAPACITY_FIELD = "capacity"
+
+
+def capacity_label(program: Program) -> str:
+    """The question each person answers about their own limit ("" where it does not apply)."""
+    if program.capacity_cap <= 1:
+        return ""
+    if program.kind == ProgramKind.MENTOR_MENTEE:
+        return "How many mentees can you take on at once?"
+    if program.kind in (ProgramKind.PEER_PAIRS, ProgramKind.ONBOARDING_BUDDY):
+        return "How many partners would you like at once?"
+    return ""
+
+
 class EnrolmentForm(forms.Form):
     """The questionnaire of one program for one person."""
 
@@ -185,6 +200,7 @@ class EnrolmentForm(forms.Form):
         person: Person,
         *args: Any,
         stored: dict[int, Any] | None = None,
+        stored_capacity: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -205,6 +221,19 @@ class EnrolmentForm(forms.Form):
                 )
                 if stored is not None and question.pk in stored:
                     self.initial[consent_field_name(question)] = True
+        if capacity_label(program):
+            cap = program.capacity_cap
+            self.fields[CAPACITY_FIELD] = forms.TypedChoiceField(
+                label=capacity_label(program),
+                choices=[(str(n), str(n)) for n in range(1, cap + 1)],
+                coerce=int,
+                required=False,
+                empty_value=None,
+                help_text=f"Up to {cap}. Matching never gives you more; fewer is fine.",
+            )
+            self.initial[CAPACITY_FIELD] = str(
+                min(stored_capacity or program.partners_per_person, cap)
+            )
         if stored is not None:
             self.initial["accept"] = True
 
@@ -257,6 +286,15 @@ class EnrolmentForm(forms.Form):
     def answers(self) -> dict[Question, Any]:
         return {q: to_json(q, self.cleaned_data.get(field_name(q))) for q in self.questions}
 
+    def capacity(self) -> int | None:
+        """The person's own limit, or None for the program's default (mentees take one)."""
+        if CAPACITY_FIELD not in self.fields:
+            return None
+        if self.program.kind == ProgramKind.MENTOR_MENTEE and self.role() != EnrolmentRole.MENTOR:
+            return 1
+        value = self.cleaned_data.get(CAPACITY_FIELD)
+        return int(value) if value else None
+
     def role(self) -> str:
         for question in self.questions:
             if question.kind == QuestionKind.ROLE:
@@ -265,8 +303,16 @@ class EnrolmentForm(forms.Form):
 
     def conditions(self) -> dict[str, dict[str, object]]:
         """For the page's script: which field controls which, and on what values."""
-        return {
+        shown: dict[str, dict[str, object]] = {
             field_name(q): {"field": field_name(q.show_if), "values": list(q.show_if_values)}
             for q in self.questions
             if q.show_if is not None
         }
+        role = next((q for q in self.questions if q.kind == QuestionKind.ROLE), None)
+        if (
+            CAPACITY_FIELD in self.fields
+            and role
+            and self.program.kind == ProgramKind.MENTOR_MENTEE
+        ):
+            shown[CAPACITY_FIELD] = {"field": field_name(role), "values": [EnrolmentRole.MENTOR]}
+        return shown

@@ -22,6 +22,7 @@ from tandem.programs.models import (
     Answer,
     Enrolment,
     EnrolmentRole,
+    EnrolmentSource,
     EnrolmentStatus,
     OptOut,
     PrivateAnswer,
@@ -69,28 +70,17 @@ def enrolment_submit(
     problem = eligibility_problem(program, person)
     if problem:
         raise ApplicationError(problem)
-    capacity = capacity or program.partners_per_person
-    if not 1 <= capacity <= program.capacity_cap:
-        raise ApplicationError(
-            f"Choose between 1 and {program.capacity_cap} partners.",
-            errors=[FieldError(f"At most {program.capacity_cap}.", field="capacity")],
-        )
     now = timezone.now()
-    enrolment = Enrolment.objects.filter(program=program, person=person).first()
-    created = enrolment is None or enrolment.status == EnrolmentStatus.WITHDRAWN
-    if enrolment is None:
-        enrolment = Enrolment(program=program, person=person, created_at=now)
-    enrolment.status = EnrolmentStatus.ACTIVE
-    enrolment.withdrawn_at = None
-    enrolment.role = role_for(program, person, role)
-    enrolment.capacity = capacity
-    enrolment.accepted_guidelines_at = now
-    enrolment.updated_at = now
-    enrolment.save()
-    _store_answers(enrolment, answers, now)
-    OptOut.objects.filter(program=program, person=person).delete()
+    enrolment, created = save_enrolment(
+        program=program,
+        person=person,
+        answers=answers,
+        role=role,
+        capacity=capacity,
+        now=now,
+        accepted=True,
+    )
     if created:
-        _count_day(program, signups=1)
         enqueue([enrolment_confirmed_email(enrolment=enrolment, user=actor, at=now)])
     log_action(
         "enrolment.saved" if not created else "enrolment.created",
@@ -99,6 +89,45 @@ def enrolment_submit(
         data={"program": program.pk},
     )
     return enrolment
+
+
+def save_enrolment(
+    *,
+    program: Program,
+    person: Person,
+    answers: dict[Question, Any],
+    role: str,
+    capacity: int | None,
+    now: Any,
+    accepted: bool,
+    source: str = EnrolmentSource.SELF,
+) -> tuple[Enrolment, bool]:
+    """Write one enrolment and its answers (inside the caller's transaction); True if new."""
+    capacity = capacity or program.partners_per_person
+    if not 1 <= capacity <= program.capacity_cap:
+        raise ApplicationError(
+            f"Choose between 1 and {program.capacity_cap} partners.",
+            errors=[FieldError(f"At most {program.capacity_cap}.", field="capacity")],
+        )
+    enrolment = Enrolment.objects.filter(program=program, person=person).first()
+    created = enrolment is None or enrolment.status == EnrolmentStatus.WITHDRAWN
+    if enrolment is None:
+        enrolment = Enrolment(program=program, person=person, created_at=now, source=source)
+    enrolment.status = EnrolmentStatus.ACTIVE
+    enrolment.withdrawn_at = None
+    enrolment.role = role_for(program, person, role)
+    if program.kind == ProgramKind.MENTOR_MENTEE and enrolment.role == EnrolmentRole.MENTEE:
+        capacity = 1  # a mentee has one mentor; the limit is the mentors' to set
+    enrolment.capacity = capacity
+    if accepted:
+        enrolment.accepted_guidelines_at = now
+    enrolment.updated_at = now
+    enrolment.save()
+    _store_answers(enrolment, answers, now)
+    OptOut.objects.filter(program=program, person=person).delete()
+    if created:
+        _count_day(program, signups=1)
+    return enrolment, created
 
 
 def _store_answers(enrolment: Enrolment, answers: dict[Question, Any], now: Any) -> None:
@@ -146,6 +175,23 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment) -> Enrolment:
         "enrolment.withdrawn", actor=actor, target=enrolment, data={"program": enrolment.program_id}
     )
     return enrolment
+
+
+@transaction.atomic
+def enrolment_leave(*, program: Program, person_id: int, at: datetime) -> bool:
+    """A participant leaves a running program from a message (the ghost rule's "leave"):
+    unlike ``enrolment_withdraw`` this works after the program has started."""
+    enrolment = Enrolment.objects.filter(
+        program=program, person_id=person_id, status=EnrolmentStatus.ACTIVE
+    ).first()
+    if enrolment is None:
+        return False
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.withdrawn_at = at
+    enrolment.save(update_fields=["status", "withdrawn_at"])
+    _count_day(program, withdrawals=1)
+    log_action("enrolment.left", actor=None, target=enrolment, data={"program": program.pk})
+    return True
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from tandem.relationships.models import (
     RelationshipStatus,
     RepairRequest,
 )
+from tandem.relationships.services.checkins import answer_intro
 from tandem.relationships.services.common import membership_of
 from tandem.relationships.services.lifecycle import end_relationship
 
@@ -48,6 +49,7 @@ def membership_accept(*, actor: User, membership: Membership) -> Relationship:
     now = timezone.now()
     membership.accepted_at = membership.accepted_at or now
     membership.save(update_fields=["accepted_at"])
+    answer_intro(membership=membership, accepted=True, now=now)
     others_pending = relationship.members.filter(accepted_at__isnull=True).exclude(pk=membership.pk)
     if relationship.status == RelationshipStatus.PROPOSED and not others_pending.exists():
         relationship.status = RelationshipStatus.ACTIVE
@@ -70,6 +72,7 @@ def membership_decline(*, actor: User, membership: Membership, reason: str = "")
     membership.declined_at = timezone.now()
     membership.decline_reason = reason.strip()[:2000]
     membership.save(update_fields=["declined_at", "decline_reason"])
+    answer_intro(membership=membership, accepted=False, now=membership.declined_at)
     return end_relationship(
         membership.relationship, reason=EndReason.DECLINED, by=actor, declined_by=membership
     )

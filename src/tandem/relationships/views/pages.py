@@ -13,6 +13,7 @@ from tandem.core.errors import ApplicationError
 from tandem.relationships import selectors
 from tandem.relationships.forms import ClosingForm, ConcernForm, NoteForm
 from tandem.relationships.models import RelationshipStatus
+from tandem.relationships.next_step import next_step
 from tandem.relationships.services.closing import closing_submit
 from tandem.relationships.services.concerns import concern_raise
 from tandem.relationships.services.logs import note_add
@@ -42,6 +43,7 @@ def detail_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Http
             "notes": selectors.notes(relationship)[:10],
             "note_form": NoteForm(),
             "live": relationship.status == RelationshipStatus.ACTIVE,
+            "step": next_step(relationship, membership.person),
             "section": "matches",
         },
     )

@@ -19,3 +19,10 @@ def percent(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.filter
+def people(count: int | None) -> str:
+    """``{{ n|people }}``: "1 person", "12 people" (never "1 people")."""
+    number = int(count or 0)
+    return "1 person" if number == 1 else f"{number} people"

@@ -30,6 +30,13 @@ class Command(BaseCommand):
             action="store_true",
             help="the file lists everyone: mark people missing from it as left",
         )
+        parser.add_argument(
+            "--confirm-leavers",
+            type=int,
+            metavar="N",
+            help="with --full: the number of people to be marked as left (a dry run prints it); "
+            "needed when it is 10 or more",
+        )
         parser.add_argument("--invite", action="store_true", help="email invitations to new people")
         parser.add_argument(
             "--map",
@@ -63,6 +70,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 send_invitations=options["invite"],
                 source="cli",
+                confirm_leavers=options["confirm_leavers"],
             )
         except ImportRejected as exc:
             for error in exc.plan.errors:
@@ -73,7 +81,7 @@ class Command(BaseCommand):
         summary = outcome.plan.summary()
         verb = "would import" if options["dry_run"] else "imported"
         self.stdout.write(
-            f"{path.name}: {verb} {summary['people']} people — {summary['created']} new, "
+            f"{path.name}: {verb} {_people(summary['people'])} — {summary['created']} new, "
             f"{summary['updated']} updated, {summary['unchanged']} unchanged, "
             f"{summary['marked_left']} marked as left"
             + (
@@ -108,3 +116,7 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"--map: {'; '.join(problems)}", returncode=2)
         return mapping
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"

@@ -1,0 +1,5 @@
+"""Periodic jobs of the integrations (found by ``tandem.core.periodic.autodiscover``)."""
+
+from tandem.integrations.slack import jobs as slack_jobs
+
+__all__ = ["slack_jobs"]
