@@ -6,10 +6,11 @@ BIN := $(VENV)/bin
 TANDEM := $(BIN)/tandem
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+XMLSEC1 ?= /usr/bin/xmlsec1
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo serve test test-fast query-counts browser bench lint typecheck check clean
+.PHONY: install demo serve test test-fast query-counts browser xmlsec bench lint typecheck check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Tandem needs Python 3.11 or newer"'
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make demo: set up, migrate SQLite, seed a demo organisation, serve on http://127.0.0.1:8000
-demo: install
+demo: install xmlsec
 	DEBUG=1 $(TANDEM) demo
 
 ## Debian's Chromium for the browser tests (Playwright cannot download its own browser here)
@@ -29,12 +30,17 @@ browser:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
 
+## Debian's xmlsec1: pysaml2 checks SAML signatures with it (single sign-on and its tests)
+xmlsec:
+	@test -x $(XMLSEC1) || { echo "Installing Debian's xmlsec1 for SAML signatures"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q xmlsec1; }
+
 ## make test: set up and run every test (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL)
-test: install browser
+test: install browser xmlsec
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
 ## make test-fast: everything but the browser journeys and the tests marked slow (a few minutes)
-test-fast: install
+test-fast: install xmlsec
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not browser and not slow" $(PYTEST_ARGS)
 
 ## make query-counts: record tests/query_counts.json after a deliberate change (SQLite, then

@@ -74,3 +74,13 @@ def client_for(user) -> Client:
 @pytest.fixture
 def as_user():
     return client_for
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider (oidc-provider-mock, built on Authlib's server) in a
+    thread, for the SSO tests and the SSO browser journey."""
+    from oidc_provider_mock import run_server_in_thread
+
+    with run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"

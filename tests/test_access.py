@@ -142,6 +142,22 @@ feedback:question_delete          post    login  404         404      302       
 feedback:transition               post    login  404         404      302         302
 feedback:results                  get     login  404         404      200         200
 feedback:results_export           get     login  404         404      200         200
+sso:status                        get     login  403         403      403         200
+scim_admin:tokens                 get     login  403         403      403         200
+scim_admin:token_revoke           post    login  403         403      403         302
+scim:service_provider_config      get     401    401         401      401         401
+scim:resource_types               get     401    401         401      401         401
+scim:resource_type                get     401    401         401      401         401
+scim:schemas                      get     401    401         401      401         401
+scim:schema                       get     401    401         401      401         401
+scim:users                        get     401    401         401      401         401
+scim:users_search                 post    401    401         401      401         401
+scim:user                         get     401    401         401      401         401
+scim:groups                       get     401    401         401      401         401
+scim:groups_search                post    401    401         401      401         401
+scim:group                        get     401    401         401      401         401
+scim:search                       post    401    401         401      401         401
+scim:not_found                    get     404    404         404      404         404
 integrations:slack                get     login  403         403      403         200
 integrations:slack_events         post    401    401         401      401         401
 integrations:slack_interactions   post    401    401         401      401         401
@@ -240,6 +256,12 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "calendar_feed",  # authorised by its secret, revocable token (tested in relationships)
+    # single sign-on: the identity provider's answer is the proof (tested in tests/sso)
+    "sso:oidc_start",
+    "sso:oidc_callback",
+    "sso:saml_start",
+    "sso:saml_acs",
+    "sso:saml_metadata",
     "notify_public:action",  # authorised by its signed token (tested in tests/notify)
     "notify_public:unsubscribe",  # RFC 8058 one-click, signed token (tested in tests/notify)
 }
@@ -252,6 +274,7 @@ API = {
 @pytest.fixture
 def world(admin, coordinator, participant, outsider):
     from tandem.accounts.services import api_token_create
+    from tandem.scim.services.tokens import scim_token_create
 
     batch = ImportBatch.objects.create(
         created_by=admin,
@@ -267,6 +290,7 @@ def world(admin, coordinator, participant, outsider):
         event_key="e", recipient="x@y.test", kind="invitation", subject="s", body_text="b"
     )
     token, _ = api_token_create(user=participant, name="mine")
+    scim_token, _ = scim_token_create(actor=admin, name="Entra ID")
     program = make_program(
         coordinator, name="Engineering peers", eligible_departments=[participant.person.department]
     )
@@ -327,6 +351,12 @@ def world(admin, coordinator, participant, outsider):
             "people:import_apply": {"batch_id": batch.pk},
             "notify:message": {"message_id": message.pk},
             "accounts:token_revoke": {"token_id": token.pk},
+            "scim_admin:token_revoke": {"token_id": scim_token.pk},
+            "scim:resource_type": {"name": "User"},
+            "scim:schema": {"urn": "urn:ietf:params:scim:schemas:core:2.0:User"},
+            "scim:user": {"resource_id": str(participant.person.pk)},
+            "scim:group": {"resource_id": "1"},
+            "scim:not_found": {"rest": "Nothing"},
             **{
                 name: {"program_id": program.pk}
                 for name in PAGES

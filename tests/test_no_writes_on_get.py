@@ -22,6 +22,8 @@ APPS = (
     "relationships",
     "insights",
     "integrations",
+    "sso",
+    "scim_admin",
 )
 ALLOWED = ("participant", "coordinator", "admin")
 

@@ -14,6 +14,7 @@ ALIASES = {
     "import-people": "import_people",
     "import-enrolments": "import_enrolments",
     "run-periodic": "runperiodic",
+    "scim-token": "scim_token",
 }
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.audit",
     "tandem.people",
+    "tandem.sso",
+    "tandem.scim",
     "tandem.notify",
     "tandem.programs",
     "tandem.matches",
@@ -140,6 +142,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and sessions ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["tandem.accounts.backends.PasswordBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -164,6 +167,35 @@ TANDEM_LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, min
 TANDEM_LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20, minimum=1)
 TANDEM_LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 30 * 60, minimum=60)
 TANDEM_TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+
+# --- single sign-on (OIDC, SAML) and SCIM provisioning ------------------------------------------
+# OpenID Connect: discovery from the issuer; the redirect URI is SITE_URL/sso/oidc/callback/.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_secret("OIDC_CLIENT_SECRET") or ""
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your company account")
+# SAML 2.0: the IdP's metadata from a URL or a file; SP metadata at SITE_URL/sso/saml/metadata/.
+SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL")
+SAML_IDP_METADATA_FILE = env_str("SAML_IDP_METADATA_FILE")
+SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID") or f"{SITE_URL}/sso/saml/metadata/"
+SAML_PROVIDER_NAME = env_str("SAML_PROVIDER_NAME", "SAML single sign-on")
+SAML_GROUPS_ATTRIBUTE = env_str("SAML_GROUPS_ATTRIBUTE", "groups")
+SAML_EMAIL_ATTRIBUTE = env_str("SAML_EMAIL_ATTRIBUTE", "email")
+SAML_NAME_ATTRIBUTE = env_str("SAML_NAME_ATTRIBUTE", "name")
+SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+# Roles follow the identity provider's groups at every sign-in and on SCIM group changes.
+TANDEM_SSO_ADMIN_GROUPS = env_list("OIDC_ADMIN_GROUPS")
+TANDEM_SSO_COORDINATOR_GROUPS = env_list("OIDC_COORDINATOR_GROUPS")
+# People unknown to the directory are created on first sign-in only when this is on.
+TANDEM_SSO_CREATE_USERS = env_bool("SSO_CREATE_USERS", False)
+# Passwords off for everyone but the break-glass admins.
+TANDEM_SSO_ONLY = env_bool("SSO_ONLY", False)
+TANDEM_SSO_BREAK_GLASS_EMAILS = [e.lower() for e in env_list("SSO_BREAK_GLASS_EMAILS")]
+TANDEM_SSO_HTTP_TIMEOUT = env_int("SSO_HTTP_TIMEOUT", 10, minimum=1)
+if TANDEM_SSO_ONLY and not (OIDC_ISSUER or SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE):
+    raise ImproperlyConfigured("SSO_ONLY=1 needs OIDC_ISSUER or SAML_IDP_METADATA_URL/_FILE.")
 
 # --- HTTPS and headers ------------------------------------------------------------------------
 if HTTPS:

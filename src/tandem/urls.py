@@ -6,6 +6,9 @@ from tandem.relationships.views.calendar import calendar_feed_view
 urlpatterns = [
     path("", include("tandem.web.urls")),
     path("accounts/", include("tandem.accounts.urls")),
+    path("sso/", include("tandem.sso.urls")),
+    path("scim/", include("tandem.scim.admin_urls")),
+    path("scim/v2/", include("tandem.scim.urls")),
     path("people/", include("tandem.people.urls")),
     path("programs/", include("tandem.programs.urls")),
     path("matches/", include("tandem.matches.urls")),

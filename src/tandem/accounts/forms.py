@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tandem.accounts import throttle
+from tandem.accounts.backends import passwords_allowed_for
 from tandem.accounts.emails import password_reset_email
 from tandem.accounts.models import User, normalise_email
 from tandem.notify.outbox import enqueue
@@ -43,6 +44,11 @@ class LoginForm(forms.Form):
         if not email or not password:
             return data
         email = normalise_email(email)
+        if not passwords_allowed_for(email):
+            raise forms.ValidationError(
+                "Passwords are switched off here: use the “Sign in with …” button above.",
+                code="sso_only",
+            )
         keys = throttle.login_keys(email, self.request)
         window = throttle.login_window()
         for key, limit in keys:
@@ -74,6 +80,8 @@ class OutboxPasswordResetForm(PasswordResetForm):
     """
 
     def get_users(self, email: str) -> Any:
+        if not passwords_allowed_for(normalise_email(email)):
+            return User.objects.none()  # SSO only: no password to reset
         return User.objects.filter(email__iexact=normalise_email(email), is_active=True)
 
     def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:

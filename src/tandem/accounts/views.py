@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.accounts import selectors, services
 from tandem.accounts.forms import ApiTokenForm, InvitationAcceptForm, LoginForm
 from tandem.accounts.http import AuthenticatedHttpRequest
+from tandem.accounts.signin import identity_provider_origins, sign_in_options
 from tandem.core.errors import ApplicationError
 
 
@@ -32,7 +34,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
         assert form.user is not None
         login(request, form.user)
         return redirect(_safe_next(request) or "web:home")
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+    response = render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": _safe_next(request),
+            "sso_providers": sign_in_options(),
+            "sso_only": settings.TANDEM_SSO_ONLY,
+        },
+    )
+    origins = identity_provider_origins()
+    if origins:  # the SSO buttons post here and are redirected to the identity provider
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
 
 
 @require_POST
@@ -44,6 +59,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    if settings.TANDEM_SSO_ONLY:
+        messages.info(request, "Sign in with your organisation's account; passwords are off.")
+        return redirect("accounts:login")
     invitation = selectors.invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=410)
@@ -56,7 +74,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="tandem.accounts.backends.PasswordBackend")
             messages.success(
                 request, f"Welcome to Tandem, {user.first_name}! Your password is set."
             )

@@ -96,9 +96,17 @@ def directory_stats() -> dict[str, int]:
     return counts
 
 
-def existing_directory() -> dict[str, ExistingPerson]:
-    """Every person's importable values keyed by email: the baseline an import is compared with."""
-    rows = Person.objects.values_list(
+def existing_directory(emails: Iterable[str] | None = None) -> dict[str, ExistingPerson]:
+    """Every person's importable values keyed by email: the baseline an import is compared with.
+
+    ``emails`` narrows the snapshot to those people (one person at a time: SCIM, SSO sign-in).
+    """
+    people = (
+        Person.objects.all()
+        if emails is None
+        else Person.objects.filter(user__email__in=list(emails))
+    )
+    rows = people.values_list(
         "id",
         "user_id",
         "user__email",

@@ -19,8 +19,21 @@ from tandem.accounts.services import invitations_send, users_deactivate
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, PermissionDeniedError
 from tandem.people.importing.fields import Mapping, detect_mapping
-from tandem.people.importing.plan import ImportPlan, PersonRecord, RowError, build_plan
-from tandem.people.importing.reader import ImportFileError, Table, check_size, read_table
+from tandem.people.importing.plan import (
+    ExistingPerson,
+    ImportPlan,
+    PersonRecord,
+    RowError,
+    build_plan,
+)
+from tandem.people.importing.reader import (
+    Cell,
+    ImportFileError,
+    Row,
+    Table,
+    check_size,
+    read_table,
+)
 from tandem.people.models import (
     Department,
     ImportBatch,
@@ -296,30 +309,7 @@ def import_people(
 def _write(
     plan: ImportPlan, *, actor: User | None, batch: ImportBatch, send_invitations: bool
 ) -> None:
-    department_ids = _department_ids(
-        {r.values["department"] for r in plan.records if r.values.get("department")}
-    )
-    person_ids = {email: p.person_id for email, p in existing_directory().items()}
-    new_users = _create_people(plan.creates, department_ids, person_ids, batch)
-    _update_people(plan, department_ids, person_ids, batch)
-
-    left_by_status = [
-        u.existing.person_id
-        for u in plan.updates
-        if "status" in u.changed and u.record.values["status"] == PersonStatus.LEFT
-    ]
-    mark_left(
-        person_ids=[p.person_id for p in plan.to_leave] + left_by_status,
-        actor=actor,
-        reason=f"HR import {batch.pk}",
-    )
-    reactivated = [
-        u.existing.user_id
-        for u in plan.updates
-        if "status" in u.changed and u.record.values["status"] == PersonStatus.ACTIVE
-    ]
-    User.objects.filter(pk__in=reactivated).update(is_active=True)
-
+    new_users = _write_people(plan, actor=actor, batch=batch, reason=f"HR import {batch.pk}")
     invited = 0
     if send_invitations:
         invited = invitations_send(users=[u for u in new_users if u.is_active], invited_by=actor)
@@ -331,6 +321,117 @@ def _write(
     batch.content = None
     batch.save()
     log_action("people.import_applied", actor=actor, target=batch, data=summary)
+
+
+def _write_people(
+    plan: ImportPlan,
+    *,
+    actor: User | None,
+    batch: ImportBatch | None,
+    reason: str,
+    directory: dict[str, ExistingPerson] | None = None,
+) -> list[User]:
+    """Write a validated plan: new people, changed fields, leavers and people who came back.
+
+    The one writer behind the HR import and one-person changes (SCIM, SSO sign-in); a caller
+    that already holds the (narrowed) directory snapshot passes it as ``directory``.
+    """
+    department_ids = _department_ids(
+        {r.values["department"] for r in plan.records if r.values.get("department")}
+    )
+    snapshot = existing_directory() if directory is None else directory
+    person_ids = {email: p.person_id for email, p in snapshot.items()}
+    new_users = _create_people(plan.creates, department_ids, person_ids, batch)
+    _update_people(plan, department_ids, person_ids, batch)
+
+    left_by_status = [
+        u.existing.person_id
+        for u in plan.updates
+        if "status" in u.changed and u.record.values["status"] == PersonStatus.LEFT
+    ]
+    mark_left(
+        person_ids=[p.person_id for p in plan.to_leave] + left_by_status,
+        actor=actor,
+        reason=reason,
+    )
+    reactivated = [
+        u.existing.user_id
+        for u in plan.updates
+        if "status" in u.changed and u.record.values["status"] == PersonStatus.ACTIVE
+    ]
+    User.objects.filter(pk__in=reactivated).update(is_active=True)
+    return new_users
+
+
+# --- one person at a time: SCIM provisioning and SSO sign-in -----------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryValue:
+    """One value for one person: ``key`` is an HR import field (``importing.fields``), ``label``
+    how the caller names it in error messages (an HR column, a SCIM attribute)."""
+
+    key: str
+    label: str
+    value: Cell
+
+
+@dataclass
+class SyncOutcome:
+    person: Person
+    created: bool
+    changed: list[str]
+
+
+@transaction.atomic
+def person_sync(
+    *, values: Sequence[DirectoryValue], actor: User | None, reason: str
+) -> SyncOutcome:
+    """Create or update one person with the HR import's validation and writer.
+
+    The values go through the same row reader as a file (formula cells, emails, levels, time
+    zones, languages, dates, status, managers that must exist and must not form a cycle), so SCIM
+    and SSO cannot put into the directory anything an HR file could not. ``status`` left is the
+    leaver path (``mark_left``). Raises ``ApplicationError`` listing every problem; nothing is
+    written then.
+    """
+    table = Table(
+        headers=[v.label for v in values],
+        rows=[Row(number=1, cells=[v.value for v in values])],
+        description=reason,
+    )
+    mapping = {v.key: index for index, v in enumerate(values)}
+    emails = {
+        str(v.value).strip().lower()
+        for v in values
+        if v.key in ("email", "manager_email") and isinstance(v.value, str) and v.value.strip()
+    }
+    directory = existing_directory(emails)
+    plan = build_plan(table, mapping, directory, full_export=False, today=timezone.localdate())
+    if not plan.ok:
+        raise ApplicationError(
+            "; ".join(_value_error(e) for e in plan.errors),
+            errors=[FieldError(e.message, field=e.column, value=e.value) for e in plan.errors],
+        )
+    _write_people(plan, actor=actor, batch=None, reason=reason, directory=directory)
+    record = plan.records[0]
+    person = Person.objects.select_related("user", "department", "manager__user").get(
+        user__email=record.email
+    )
+    created = bool(plan.creates)
+    changed = [] if created else [c for u in plan.updates for c in u.changed]
+    if created or changed:
+        log_action(
+            "people.person_created" if created else "people.person_updated",
+            actor=actor,
+            target=person,
+            data={"reason": reason, "changed": changed},
+        )
+    return SyncOutcome(person, created, changed)
+
+
+def _value_error(error: RowError) -> str:
+    return f"{error.column}: {error.message}" if error.column else error.message
 
 
 def mark_left(*, person_ids: Sequence[int], actor: User | None, reason: str) -> None:
@@ -361,7 +462,7 @@ def _create_people(
     records: Sequence[PersonRecord],
     department_ids: dict[str, int],
     person_ids: dict[str, int],
-    batch: ImportBatch,
+    batch: ImportBatch | None,
 ) -> list[User]:
     if not records:
         return []
@@ -437,7 +538,10 @@ def _person_value(key: str, value: Any) -> Any:
 
 
 def _update_people(
-    plan: ImportPlan, department_ids: dict[str, int], person_ids: dict[str, int], batch: ImportBatch
+    plan: ImportPlan,
+    department_ids: dict[str, int],
+    person_ids: dict[str, int],
+    batch: ImportBatch | None,
 ) -> None:
     now = timezone.now()
     person_rows: dict[tuple[str, ...], list[tuple[int, tuple[Any, ...]]]] = {}
@@ -455,7 +559,8 @@ def _update_people(
             else:
                 fields[key] = _person_value(key, values.get(key))
         fields["updated_at"] = now
-        fields["last_import_id"] = batch.pk
+        if batch is not None:
+            fields["last_import_id"] = batch.pk
         person_rows.setdefault(tuple(fields), []).append(
             (update.existing.person_id, tuple(fields.values()))
         )

@@ -45,4 +45,6 @@ def admin_items_for(user: Any) -> list[NavItem]:
         NavItem("Outbox", "notify:outbox", "outbox"),
         NavItem("Slack", "integrations:slack", "integrations"),
         NavItem("Audit log", "audit:log", "audit"),
+        NavItem("Single sign-on", "sso:status", "sso"),
+        NavItem("SCIM tokens", "scim_admin:tokens", "scim"),
     ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.accounts.models import Role, User
 from tandem.demo.org import DOMAIN
@@ -16,6 +16,9 @@ from tandem.demo.slack import DEMO_SIGNING_SECRET, DEMO_TOKEN, standin_load, sta
 from tandem.integrations.slack.standin import SlackStandIn
 
 WORKER = [sys.executable, "-m", "tandem.cli", "worker", "--with-periodic", "--interval", "2"]
+
+
+DEMO_PROVIDER_PORT = 9400
 
 
 class Command(BaseCommand):
@@ -29,6 +32,12 @@ class Command(BaseCommand):
             "--no-slack",
             action="store_true",
             help="do not start the local Slack stand-in (Slack then shows as not connected)",
+        )
+        parser.add_argument(
+            "--sso",
+            action="store_true",
+            help="also start a local OpenID Connect provider (oidc-provider-mock) on port 9400 "
+            "and offer “Sign in with Demo identity provider”",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,6 +73,8 @@ class Command(BaseCommand):
             return
         if standin is not None:
             standin_load(standin)
+        if options["sso"]:
+            self._start_identity_provider(site_url, [email for _, email in logins])
         try:
             serve_with_worker(
                 lambda: call_command("runserver", options["addr"], use_reloader=False),
@@ -102,3 +113,37 @@ class Command(BaseCommand):
             "(development only; nothing leaves this machine). --no-slack to leave it out."
         )
         return standin
+
+    def _start_identity_provider(self, site_url: str, emails: list[str]) -> None:
+        """A real OIDC provider in a thread, with the demo's three people as its users; their
+        groups give the admin and coordinator roles, as a company's provider would."""
+        try:
+            from oidc_provider_mock import User as ProviderUser
+            from oidc_provider_mock import run_server_in_thread
+        except ImportError:
+            raise CommandError(
+                "--sso needs the development extras: pip install -e '.[dev]'"
+            ) from None
+        groups: list[list[str]] = [["tandem-admins"], ["tandem-coordinators"], []]
+        users = [
+            ProviderUser(
+                sub=email,
+                claims={"email": email, "email_verified": True, "groups": list(group)},
+            )
+            for email, group in zip(emails, groups, strict=False)
+        ]
+        # keep the context manager referenced: when it is collected the server stops
+        self._provider = run_server_in_thread(port=DEMO_PROVIDER_PORT, user_claims=users)
+        server = self._provider.__enter__()
+        issuer = f"http://localhost:{server.server_port}"
+        settings.SAML_SP_ENTITY_ID = f"{site_url}/sso/saml/metadata/"
+        settings.OIDC_ISSUER = issuer
+        settings.OIDC_CLIENT_ID = "tandem-demo"
+        settings.OIDC_CLIENT_SECRET = "demo-only-secret"  # noqa: S105 - a local demo provider
+        settings.OIDC_PROVIDER_NAME = "Demo identity provider"
+        settings.TANDEM_SSO_ADMIN_GROUPS = ["tandem-admins"]
+        settings.TANDEM_SSO_COORDINATOR_GROUPS = ["tandem-coordinators"]
+        self.stdout.write(
+            self.style.SUCCESS(f"Identity provider (OpenID Connect) at {issuer}: ")
+            + "choose “Sign in with Demo identity provider”, then one of the listed people."
+        )
