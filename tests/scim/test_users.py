@@ -302,3 +302,46 @@ def test_admin_token_page(admin):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert AuditEntry.objects.filter(action="scim_token.revoked", actor=admin).exists()
+
+
+def test_a_directory_group_can_open_a_program_to_its_members_only(scim, coordinator):
+    from django.urls import reverse
+
+    from tandem.programs.selectors import eligibility_problem, eligible_people
+    from tests.conftest import client_for
+    from tests.factories import make_program
+
+    member_id = scim.post("Users", entra_user()).json()["id"]
+    outsider_id = scim.post(
+        "Users",
+        entra_user(
+            userName="sam@northwind.example",
+            externalId="sam-1",
+            displayName="Sam Roe",
+            emails=[{"primary": True, "type": "work", "value": "sam@northwind.example"}],
+            name={"formatted": "Sam Roe", "familyName": "Roe", "givenName": "Sam"},
+            **{ENTERPRISE: {"employeeNumber": "N-2001", "department": "Data Platform"}},
+        ),
+    ).json()["id"]
+    scim.post(
+        "Groups",
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Sales Leaders",
+            "members": [{"value": member_id}],
+        },
+    )
+    page = client_for(coordinator).get(reverse("programs:create")).content.decode()
+    assert "Directory groups" in page and "Sales Leaders" in page
+
+    program = make_program(coordinator, eligible_groups=["Sales Leaders"])
+    member, outsider = Person.objects.get(pk=member_id), Person.objects.get(pk=outsider_id)
+    assert list(eligible_people(program)) == [member]
+    assert eligibility_problem(program, member) == ""
+    assert eligibility_problem(program, outsider) == (
+        "This program is open to members of Sales Leaders in the company directory."
+    )
+    refused = client_for(coordinator).patch(
+        f"/api/programs/{program.pk}", {"eligible_groups": [""]}, content_type="application/json"
+    )
+    assert refused.status_code == 422

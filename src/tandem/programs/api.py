@@ -52,6 +52,7 @@ class ProgramOut(Schema):
     last_call_days: int
     eligible_levels: list[int]
     eligible_locations: list[str]
+    eligible_groups: list[str]
     partners_per_person: int
     capacity_cap: int
     group_size: int
@@ -79,6 +80,9 @@ class ProgramIn(Schema):
     last_call_days: int | None = None
     eligible_levels: list[int] | None = None
     eligible_locations: list[str] | None = None
+    eligible_groups: list[str] | None = Field(
+        default=None, description="Directory (SCIM) group names whose members may join"
+    )
     eligible_department_ids: list[int] | None = None
     partners_per_person: int | None = None
     capacity_cap: int | None = None

@@ -8,6 +8,7 @@ from tandem.accounts.models import Role, User
 from tandem.programs.models import KPI_CHOICES, MEETING_FORMATS, Program, Question, QuestionKind
 from tandem.programs.questionnaire.forms import QuestionFormBase
 from tandem.programs.services.questionnaire import QUESTION_FIELDS
+from tandem.scim.selectors import directory_group_names
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,6 +44,13 @@ class ProgramForm(forms.ModelForm[Program]):
         required=False,
         help_text="Comma-separated; leave empty for everyone.",
     )
+    eligible_groups = forms.MultipleChoiceField(
+        label="Directory groups",
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
+        help_text="Groups your identity provider sends by SCIM; leave empty for everyone.",
+    )
     coordinators = forms.ModelMultipleChoiceField(
         queryset=User.objects.filter(role__in=[Role.ADMIN, Role.COORDINATOR], is_active=True),
         required=False,
@@ -73,6 +81,7 @@ class ProgramForm(forms.ModelForm[Program]):
             "eligible_departments",
             "eligible_levels",
             "eligible_locations",
+            "eligible_groups",
             "hired_within_days",
             "buddy_min_tenure_days",
             "partners_per_person",
@@ -141,6 +150,7 @@ class ProgramForm(forms.ModelForm[Program]):
                 "eligible_departments",
                 "eligible_levels",
                 "eligible_locations",
+                "eligible_groups",
                 "hired_within_days",
                 "buddy_min_tenure_days",
             ),
@@ -157,10 +167,18 @@ class ProgramForm(forms.ModelForm[Program]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         program = self.instance
+        groups = sorted({*directory_group_names(), *(program.eligible_groups or [])})
+        groups_field = self.fields["eligible_groups"]
+        if groups and isinstance(groups_field, forms.MultipleChoiceField):
+            groups_field.choices = [(g, g) for g in groups]
+        else:
+            del self.fields["eligible_groups"]
         if program.pk:
             self.initial["reminder_days"] = ", ".join(str(d) for d in program.reminder_days)
             self.initial["eligible_locations"] = ", ".join(program.eligible_locations)
             self.initial["eligible_levels"] = [str(v) for v in program.eligible_levels]
+            if "eligible_groups" in self.fields:
+                self.initial["eligible_groups"] = list(program.eligible_groups)
             self.initial["coordinators"] = list(program.coordinators.all())
             if program.status != "draft":
                 self.fields["kind"].disabled = True

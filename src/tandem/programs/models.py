@@ -91,6 +91,11 @@ class Program(models.Model):
     eligible_departments = models.ManyToManyField(Department, blank=True, related_name="+")
     eligible_levels = models.JSONField(default=list, blank=True)
     eligible_locations = models.JSONField(default=list, blank=True)
+    eligible_groups = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Names of directory groups (from SCIM) whose members may join; empty: anyone.",
+    )
     hired_within_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Buddies: new hires are people hired this many days ago."
     )

@@ -62,6 +62,8 @@ def eligible_people(program: Program) -> QuerySet[Person]:
         people = people.filter(department_id__in=department_ids)
     if program.eligible_levels:
         people = people.filter(level__in=program.eligible_levels)
+    if program.eligible_groups:
+        people = people.filter(scim_groups__display_name__in=program.eligible_groups).distinct()
     if program.eligible_locations:
         people = people.filter(location__in=program.eligible_locations)
     if program.kind == ProgramKind.ONBOARDING_BUDDY and program.hired_within_days:
@@ -81,6 +83,12 @@ def eligibility_problem(program: Program, person: Person) -> str:
             "This buddy program is for people who joined recently and for colleagues who have "
             "been here a while; your hire date puts you in between."
         )
+    if (
+        program.eligible_groups
+        and not person.scim_groups.filter(display_name__in=program.eligible_groups).exists()
+    ):
+        names = ", ".join(program.eligible_groups)
+        return f"This program is open to members of {names} in the company directory."
     return "This program is open to a different group of people (department, level or location)."
 
 

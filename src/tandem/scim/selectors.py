@@ -45,3 +45,8 @@ def scim_tokens() -> QuerySet[ScimToken]:
     return ScimToken.objects.select_related("created_by").order_by(
         F("revoked_at").asc(nulls_first=True), "-created_at"
     )
+
+
+def directory_group_names() -> list[str]:
+    """The groups the identity provider pushed, for choosing who may join a program."""
+    return list(ScimGroup.objects.order_by("display_name").values_list("display_name", flat=True))

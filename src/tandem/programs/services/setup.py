@@ -57,6 +57,16 @@ def _validate(program: Program) -> None:
                 field="partners_per_person",
             )
         )
+    groups = program.eligible_groups or []
+    if not isinstance(groups, list) or any(
+        not isinstance(g, str) or not g.strip() or len(g) > 255 for g in groups
+    ):
+        errors.append(
+            FieldError(
+                "Directory groups are group names, as the directory sends them.",
+                field="eligible_groups",
+            )
+        )
     if any(not isinstance(d, int) or d < 1 for d in program.reminder_days or []):
         errors.append(
             FieldError(
