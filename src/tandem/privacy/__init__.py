@@ -49,6 +49,7 @@ from tandem.privacy.records import (
 from tandem.privacy.suppression import suppress, suppress_filtered
 from tandem.privacy.tables import AggregateTable, PublishedTable
 from tandem.privacy.thresholds import DEFAULT_THRESHOLDS, THRESHOLD_FLOOR, validate_threshold
+from tandem.privacy.views import ReleasePlan, plan_release
 
 __all__ = [
     "ALL",
@@ -63,8 +64,10 @@ __all__ = [
     "Published",
     "PublishedComments",
     "PublishedTable",
+    "ReleasePlan",
     "Withheld",
     "WithheldReason",
+    "plan_release",
     "publish_comments",
     "suppress",
     "suppress_filtered",
