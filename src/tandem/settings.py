@@ -225,6 +225,9 @@ TANDEM_OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, minimum=1)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- imports ----------------------------------------------------------------------------------
+# Anonymity floors for survey results (docs/privacy.md): a site may raise them, never lower.
+TANDEM_MIN_K_SCORES = env_int("MIN_K_SCORES", 5, minimum=5)
+TANDEM_MIN_K_COMMENTS = env_int("MIN_K_COMMENTS", 10, minimum=10)
 TANDEM_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 TANDEM_IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -149,10 +149,10 @@ def test_a_coordinator_creates_edits_schedules_and_opens_a_survey(program, coord
 
     bad = client.post(
         reverse("feedback:settings", args=[survey.pk]),
-        {"title": "Check-in", "k_scores": "2", "k_comments": "10",
+        {"title": "Check-in", "k_scores": "3", "k_comments": "10",
          "anchor": "start", "day_offset": "30", "open_days": "14", "reminder_days": "5"},
     )  # fmt: skip
-    assert bad.status_code == 200 and "at least 3" in bad.text
+    assert bad.status_code == 200 and "at least 5 responses (got 3)" in bad.text
 
     client.post(reverse("feedback:transition", args=[survey.pk]), {"to": "scheduled"})
     assert Survey.objects.get(pk=survey.pk).status == "scheduled"

@@ -48,12 +48,19 @@ from tandem.privacy.records import (
 )
 from tandem.privacy.suppression import suppress, suppress_filtered
 from tandem.privacy.tables import AggregateTable, PublishedTable
-from tandem.privacy.thresholds import DEFAULT_THRESHOLDS, THRESHOLD_FLOOR, validate_threshold
+from tandem.privacy.thresholds import (
+    DEFAULT_THRESHOLDS,
+    SITE_FLOORS,
+    THRESHOLD_FLOOR,
+    validate_site_threshold,
+    validate_threshold,
+)
 from tandem.privacy.views import ReleasePlan, plan_release
 
 __all__ = [
     "ALL",
     "DEFAULT_THRESHOLDS",
+    "SITE_FLOORS",
     "THRESHOLD_FLOOR",
     "Aggregate",
     "AggregateTable",
@@ -71,5 +78,6 @@ __all__ = [
     "publish_comments",
     "suppress",
     "suppress_filtered",
+    "validate_site_threshold",
     "validate_threshold",
 ]
