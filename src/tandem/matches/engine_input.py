@@ -80,6 +80,17 @@ def past_partners(program: Program, person_ids: set[int]) -> dict[int, list[Past
     return result
 
 
+def avoids_each_other(program: Program, first: Person, second: Person) -> bool:
+    """Whether either person's private "please not" list names the other (never which one)."""
+    lists = PrivateAnswer.objects.filter(
+        enrolment__program=program,
+        enrolment__person__in=[first, second],
+        question__kind=QuestionKind.AVOID_PEERS,
+    ).values_list("enrolment__person_id", "value")
+    other = {first.pk: second.pk, second.pk: first.pk}
+    return any(str(other[owner]) in {str(v) for v in value or []} for owner, value in lists)
+
+
 def participants(
     program: Program,
     enrolments: list[Enrolment] | None = None,
