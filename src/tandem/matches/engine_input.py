@@ -12,7 +12,7 @@ from typing import Any
 
 from tandem.core.languages import language_name as core_language_name
 from tandem.matching import Constraints, Participant, PastPartner
-from tandem.people.models import Department, Person, Skill
+from tandem.people.models import Department, Person, PersonStatus, Skill
 from tandem.programs.availability import availability
 from tandem.programs.models import (
     Answer,
@@ -103,6 +103,8 @@ def participants(
                 "person__user", "person__department"
             )
         )
+    # A leaver is never proposed, whatever list of enrolments the caller gathered.
+    enrolments = [e for e in enrolments if e.person.status != PersonStatus.LEFT]
     skill_names = dict(Skill.objects.values_list("pk", "name"))
     department_names = dict(Department.objects.values_list("pk", "name"))
     answers: dict[int, dict[str, Any]] = {}
