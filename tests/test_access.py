@@ -30,7 +30,7 @@ from tandem.relationships.models import (
     Relationship,
 )
 from tests.conftest import client_for
-from tests.factories import PersonFactory, make_program
+from tests.factories import EnrolmentFactory, PersonFactory, make_program
 from tests.feedback.access import feedback_world
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")
@@ -256,6 +256,8 @@ def world(admin, coordinator, participant, outsider):
     question = program.questions.get()
     program = program_transition(actor=coordinator, program=program, to="enrolling")
     enrolment_submit(actor=participant, program=program, answers={question: "Grow"})
+    # Four more enrolled people: KPI pages answer only for a program of at least five.
+    EnrolmentFactory.create_batch(4, program=program)
     criteria = current_criteria(program)
     run = MatchRun.objects.create(program=program, criteria=criteria, participants=2)
     relationship = Relationship.objects.create(program=program, run=run)
