@@ -179,7 +179,13 @@ def scored_survey(coordinator):
 def _store(survey, question: SurveyQuestion, records: list[Record]) -> None:
     Response.objects.filter(survey=survey).delete()
     responses = [
-        Response(survey=survey, department=r.department, level_band=r.level_band, role=r.role)
+        Response(
+            survey=survey,
+            department=r.department,
+            level_band=r.level_band,
+            role=r.role,
+            released=True,
+        )
         for r in records
     ]
     Response.objects.bulk_create(responses)

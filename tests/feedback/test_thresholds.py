@@ -86,6 +86,7 @@ def test_results_hide_groups_below_k_scores(program, coordinator):
     """Departments hold 2 or 3 people each: with k = 5 no department is shown."""
     survey = open_survey(coordinator, program)
     _answer_all(survey, invited_people(survey))
+    survey_transition(actor=coordinator, survey=survey, to="closed")
     result = selectors.survey_results(user=coordinator, survey_id=survey.pk, breakdown="department")
     usefulness = next(q for q in result.questions if q.question.kind == QuestionKind.LIKERT)
     assert usefulness.view.total.n == 12
@@ -111,6 +112,7 @@ def test_comments_are_withheld_below_k_comments_and_shuffled_above(program, coor
     assert text.comments.text == "Comments are shown only when at least 10 people have written one"
 
     _answer_all(survey, people[9:], text="Later")
+    survey_transition(actor=coordinator, survey=survey, to="closed")
     shown = next(
         q
         for q in selectors.survey_results(user=coordinator, survey_id=survey.pk).questions

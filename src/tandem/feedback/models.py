@@ -243,6 +243,9 @@ class Response(models.Model):
     ``submitted_on`` is the day for attributed surveys and empty for anonymous ones (a shared day
     would let a day with one participant be lined up with the participation table). The grouping
     attributes are copied at submission, coarse, and only read through the suppression module.
+    Each submission to an anonymous survey rewrites the survey's responses in a random order with
+    new ids (``feedback.services.answers``), so the physical order (SQLite's rowid, PostgreSQL's
+    ctid) says nothing about who answered when.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -251,6 +254,11 @@ class Response(models.Model):
     department = models.CharField(max_length=200, blank=True)
     level_band = models.CharField(max_length=3, choices=LevelBand.choices, blank=True)
     role = models.CharField(max_length=10, blank=True)
+    released = models.BooleanField(
+        default=False,
+        help_text="Part of the results while the survey is open: responses are released in "
+        "batches of at least k_scores, and all of them when it closes.",
+    )
 
     def __str__(self) -> str:
         return f"Response to survey {self.survey_id}"
