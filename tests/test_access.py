@@ -96,7 +96,7 @@ relationships:calendar            get     login  200         200      200       
 relationships:calendar_create     post    login  200         200      200         200
 relationships:calendar_revoke     post    login  302         302      302         302
 relationships:program_health      get     login  404         404      200         200
-relationships:concern_handled     post    login  404         404      302         302
+relationships:concern_handled     post    login  404         404      302         404
 relationships:detail              get     login  200         404      404         404
 relationships:kickoff             get     login  200         404      404         404
 relationships:schedule            get     login  200         404      404         404

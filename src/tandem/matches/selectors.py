@@ -25,7 +25,7 @@ from tandem.matches.models import (
 from tandem.people.models import Person
 from tandem.privacy import Aggregate, AggregateTable, plan_release, suppress
 from tandem.programs.models import Enrolment, EnrolmentStatus, PrivateAnswer, Program, QuestionKind
-from tandem.programs.selectors import can_coordinate
+from tandem.programs.selectors import can_coordinate, coordinates
 from tandem.relationships.models import LIVE_STATUSES, Membership, Relationship, RepairRequest
 from tandem.ui.charts import Point
 
@@ -323,7 +323,10 @@ def program_relationship(program: Program, relationship_id: int) -> Relationship
     return relationship
 
 
-def repair_requests(relationship: Relationship) -> QuerySet[RepairRequest]:
+def repair_requests(user: User, relationship: Relationship) -> QuerySet[RepairRequest]:
+    """Re-pair requests and their reasons: for the program's own coordinators only."""
+    if not coordinates(user, relationship.program):
+        return RepairRequest.objects.none()
     return relationship.repair_requests.select_related("requested_by__user")
 
 
@@ -333,7 +336,9 @@ def has_open_repair_request(membership: Membership) -> bool:
     ).exists()
 
 
-def open_repair_requests(program: Program) -> QuerySet[RepairRequest]:
+def open_repair_requests(user: User, program: Program) -> QuerySet[RepairRequest]:
+    if not coordinates(user, program):
+        return RepairRequest.objects.none()
     return RepairRequest.objects.filter(
         relationship__program=program, handled_at__isnull=True
     ).select_related("requested_by__user", "relationship")
