@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tandem.feedback.models import Response
 from tandem.feedback.services.answers import response_submit
+from tandem.feedback.services.stages import survey_transition
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.feedback.conftest import answers_for, invited_people, open_survey, started_program
@@ -58,11 +59,13 @@ def test_a_participant_answers_and_the_coordinator_sees_results(
     expect(person.locator(".alert-success")).to_contain_text("saved without your name")
     expect(person.locator("tbody")).to_contain_text("answered")
     assert Response.objects.filter(survey=survey).count() == 22
+    # While open, results move in batches of 5 (20 of 22 shown); closing shows them all.
+    survey_transition(actor=coordinator, survey=survey, to="closed")
 
     sign_in(page, coordinator.email, PASSWORD)
     page.get_by_role("link", name="Surveys", exact=True).click()
     page.get_by_role("link", name="Surveys and results").click()
-    page.get_by_role("row", name=re.compile("Check-in.*Open")).get_by_role(
+    page.get_by_role("row", name=re.compile("Check-in.*Closed")).get_by_role(
         "link", name="Results"
     ).click()
     expect(page.locator(".stat").first).to_contain_text("22")
