@@ -31,7 +31,7 @@ from tandem.relationships.models import (
     Relationship,
 )
 from tests.conftest import client_for
-from tests.factories import PersonFactory, make_program
+from tests.factories import EnrolmentFactory, PersonFactory, make_program
 from tests.feedback.access import feedback_world
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")
@@ -101,7 +101,7 @@ relationships:calendar            get     login  200         200      200       
 relationships:calendar_create     post    login  200         200      200         200
 relationships:calendar_revoke     post    login  302         302      302         302
 relationships:program_health      get     login  404         404      200         200
-relationships:concern_handled     post    login  404         404      302         302
+relationships:concern_handled     post    login  404         404      302         404
 relationships:detail              get     login  200         404      404         404
 relationships:kickoff             get     login  200         404      404         404
 relationships:schedule            get     login  200         404      404         404
@@ -301,6 +301,8 @@ def world(admin, coordinator, participant, outsider):
     cohort = CohortUpload.objects.create(
         program=program, created_by=coordinator, file_name="c.csv", content=b"Email\nx@y.test\n"
     )
+    # Four more enrolled people: KPI pages answer only for a program of at least five.
+    EnrolmentFactory.create_batch(4, program=program)
     criteria = current_criteria(program)
     run = MatchRun.objects.create(program=program, criteria=criteria, participants=2)
     relationship = Relationship.objects.create(program=program, run=run)

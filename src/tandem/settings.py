@@ -9,6 +9,7 @@ printed to the console, a secret key generated once into ``var/secret_key``. Pro
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -28,12 +29,30 @@ SITE_NAME = env_str("SITE_NAME", "Tandem")
 HTTPS = SITE_URL.startswith("https://")
 
 
+def private_data_dir(path: Path) -> Path:
+    """Create ``path`` readable by this account only (0700): it holds the database, its WAL and
+    the secret key. An existing directory is tightened when we own it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty with mode 0600 if missing (SQLite then gives its -wal and -shm files
+    the same mode), and tighten it when it exists and we own it."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_uid == os.getuid():
+        path.chmod(0o600)
+    return path
+
+
 def _local_secret_key() -> str:
     """A per-installation key kept outside the repository, created on first use."""
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_data_dir(DATA_DIR)
     key = secrets.token_urlsafe(50)
     key_file.write_text(key, encoding="utf-8")
     key_file.chmod(0o600)
@@ -120,11 +139,11 @@ _database_url = env_str("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    private_data_dir(DATA_DIR)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "tandem.sqlite3"),
+            "NAME": str(private_file(DATA_DIR / "tandem.sqlite3")),
             "OPTIONS": {
                 # WAL lets the web process read while the worker writes. IMMEDIATE takes the write
                 # lock at BEGIN, so two writers wait (busy timeout) instead of failing mid-way.
@@ -267,6 +286,9 @@ SLACK_LOOKUP_MAX_AGE_DAYS = env_int("SLACK_LOOKUP_MAX_AGE_DAYS", 7, minimum=1)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- imports ----------------------------------------------------------------------------------
+# Anonymity floors for survey results (docs/privacy.md): a site may raise them, never lower.
+TANDEM_MIN_K_SCORES = env_int("MIN_K_SCORES", 5, minimum=5)
+TANDEM_MIN_K_COMMENTS = env_int("MIN_K_COMMENTS", 10, minimum=10)
 TANDEM_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 TANDEM_IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tandem.feedback.models import Response
 from tandem.feedback.services.answers import response_submit
+from tandem.feedback.services.stages import survey_transition
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.feedback.conftest import answers_for, invited_people, open_survey, started_program
@@ -19,8 +20,8 @@ from tests.feedback.conftest import answers_for, invited_people, open_survey, st
 def test_a_participant_answers_and_the_coordinator_sees_results(
     page, browser, live_server, coordinator
 ):
-    program = started_program(coordinator, 12)
-    survey = open_survey(coordinator, program, "checkin", k_scores=3, k_comments=10)
+    program = started_program(coordinator, 22)  # departments of 5, 5, 4, 4 and 4
+    survey = open_survey(coordinator, program, "checkin")
     people = invited_people(survey)
     for i, person in enumerate(people[1:]):
         response_submit(
@@ -35,7 +36,7 @@ def test_a_participant_answers_and_the_coordinator_sees_results(
     person.get_by_role("link", name="Surveys", exact=True).click()
     person.get_by_role("link", name="Answer").click()
     expect(person.locator("#anonymity")).to_contain_text("stored without your name")
-    expect(person.locator("#anonymity")).to_contain_text("groups of at least 3 people")
+    expect(person.locator("#anonymity")).to_contain_text("groups of at least 5 people")
     person.get_by_role("button", name="Send my answers").click()
     expect(person.get_by_role("alert")).to_contain_text("need attention")
     expect(person.locator(".errorlist").first).to_contain_text("Please answer this question.")
@@ -57,15 +58,17 @@ def test_a_participant_answers_and_the_coordinator_sees_results(
     person.get_by_role("button", name="Send my answers").click()
     expect(person.locator(".alert-success")).to_contain_text("saved without your name")
     expect(person.locator("tbody")).to_contain_text("answered")
-    assert Response.objects.filter(survey=survey).count() == 12
+    assert Response.objects.filter(survey=survey).count() == 22
+    # While open, results move in batches of 5 (20 of 22 shown); closing shows them all.
+    survey_transition(actor=coordinator, survey=survey, to="closed")
 
     sign_in(page, coordinator.email, PASSWORD)
     page.get_by_role("link", name="Surveys", exact=True).click()
     page.get_by_role("link", name="Surveys and results").click()
-    page.get_by_role("row", name=re.compile("Check-in.*Open")).get_by_role(
+    page.get_by_role("row", name=re.compile("Check-in.*Closed")).get_by_role(
         "link", name="Results"
     ).click()
-    expect(page.locator(".stat").first).to_contain_text("12")
+    expect(page.locator(".stat").first).to_contain_text("22")
     page.get_by_label("Break down by").select_option(label="Department")
     page.get_by_role("button", name="Show").click()
     usefulness = page.locator(".result-card", has_text="Our conversations have been useful")

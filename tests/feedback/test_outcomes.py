@@ -8,6 +8,7 @@ from tandem.audit.models import AuditEntry
 from tandem.core.errors import NotFound
 from tandem.feedback import selectors
 from tandem.feedback.services.answers import response_submit
+from tandem.feedback.services.stages import survey_transition
 from tests.feedback.conftest import answers_for, invited_people, open_survey
 
 
@@ -20,6 +21,7 @@ def test_outcomes_per_wave_with_nps_culture_and_skill_growth(program, coordinato
         for question in skill_questions:  # before 2, now 4
             answers[question.pk] = 2 if question.measure == "skill_before" else 4
         response_submit(actor=person.user, survey=final, answers=answers)
+    survey_transition(actor=coordinator, survey=final, to="closed")  # releases the last two
 
     outcomes = selectors.program_outcomes(user=coordinator, program_id=program.pk)
 
@@ -64,6 +66,7 @@ def test_the_dashboard_panel_shows_only_what_is_shown_on_the_results_page(progra
         response_submit(
             actor=person.user, survey=survey, answers=answers_for(survey, person, score=5)
         )
+    survey_transition(actor=coordinator, survey=survey, to="closed")  # releases the last two
     lines = dict(
         (label.split(" (")[0], value)
         for label, value in selectors.program_survey_kpis(program).lines()

@@ -39,7 +39,7 @@ from tandem.relationships.services.meetings import (
     meeting_schedule,
 )
 from tests.conftest import client_for
-from tests.factories import PersonFactory
+from tests.factories import EnrolmentFactory, PersonFactory
 
 NY, BERLIN = "America/New_York", "Europe/Berlin"
 
@@ -355,6 +355,8 @@ def test_private_notes_reach_nobody_outside_the_pair(
             .content.decode()
         )
 
+    # Enough enrolled people that the KPI pages answer (figures need a group of 5).
+    EnrolmentFactory.create_batch(5, program=pair.program)
     # Every page and endpoint where a coordinator or an admin reads about this program, with the
     # answer each must get: a renamed or broken URL fails here instead of passing unseen.
     program = pair.program_id

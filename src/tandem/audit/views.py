@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tandem.audit.selectors import audit_entries
+from tandem.audit.services import log_action
 
 
 @login_required
@@ -17,4 +18,11 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
         action=request.GET.get("action", ""), actor_email=request.GET.get("actor", "")
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    # The audit log is personal data too: its own reads are audited, with the filter used.
+    log_action(
+        "audit.log_viewed",
+        actor=request.user,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
     return render(request, "audit/log.html", {"page": page, "section": "audit"})

@@ -11,6 +11,8 @@ from tandem.feedback.catalog import TEMPLATES
 from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion
 from tandem.feedback.results import BREAKDOWNS, group_label, scale_labels
 from tandem.feedback.services.questions import QUESTION_FIELDS
+from tandem.feedback.services.surveys import site_floors
+from tandem.privacy import validate_site_threshold
 from tandem.programs.questionnaire.forms import QuestionFormBase
 
 REQUIRED = "Please answer this question."
@@ -127,6 +129,21 @@ class SurveySettingsForm(forms.ModelForm[Survey]):
             for name in self.fields:
                 if name not in ("title", "intro", "reminder_days"):
                     self.fields[name].disabled = True
+
+    def clean_k_scores(self) -> int:
+        return self._site_threshold("k_scores", "score")
+
+    def clean_k_comments(self) -> int:
+        return self._site_threshold("k_comments", "comment")
+
+    def _site_threshold(self, name: str, kind: str) -> int:
+        """The survey service checks again; here the floor's own words reach the field before
+        the database constraint's generic message can."""
+        value: int = self.cleaned_data[name]
+        try:
+            return validate_site_threshold(value, kind, site_floors())
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean_reminder_days(self) -> list[int]:
         raw = self.cleaned_data.get("reminder_days") or ""

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.timezone import now
 
 from tandem.people.models import Person, Skill
-from tandem.privacy import DEFAULT_THRESHOLDS, THRESHOLD_FLOOR
+from tandem.privacy import DEFAULT_THRESHOLDS, SITE_FLOORS
 from tandem.programs.models import Program
 from tandem.programs.questionnaire.base import QuestionBase
 
@@ -62,15 +62,16 @@ class Survey(models.Model):
     k_scores = models.PositiveSmallIntegerField(
         "Smallest group for scores",
         default=DEFAULT_THRESHOLDS["score"],
-        validators=[MinValueValidator(THRESHOLD_FLOOR), MaxValueValidator(50)],
+        validators=[MaxValueValidator(50)],  # the floor: validate_site_threshold
         help_text="Scores, charts and breakdowns are shown only for groups of at least this "
-        "many respondents (at least 3).",
+        "many respondents (at least 5; the site's floor may be higher).",
     )
     k_comments = models.PositiveSmallIntegerField(
         "Smallest group for comments",
         default=DEFAULT_THRESHOLDS["comment"],
-        validators=[MinValueValidator(THRESHOLD_FLOOR), MaxValueValidator(100)],
-        help_text="Free-text comments are shown only when at least this many people wrote one.",
+        validators=[MaxValueValidator(100)],
+        help_text="Free-text comments are shown only when at least this many people wrote one "
+        "(at least 10; the site's floor may be higher).",
     )
     breakdowns = models.BooleanField(
         "Allow breakdowns",
@@ -119,9 +120,9 @@ class Survey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "wave"], name="survey_wave_unique"),
             models.CheckConstraint(
-                condition=models.Q(k_scores__gte=THRESHOLD_FLOOR)
-                & models.Q(k_comments__gte=THRESHOLD_FLOOR),
-                name="survey_threshold_floor",
+                condition=models.Q(k_scores__gte=SITE_FLOORS["score"])
+                & models.Q(k_comments__gte=SITE_FLOORS["comment"]),
+                name="survey_site_threshold_floor",
             ),
         ]
         indexes = [models.Index(fields=["program", "status"])]
@@ -242,6 +243,9 @@ class Response(models.Model):
     ``submitted_on`` is the day for attributed surveys and empty for anonymous ones (a shared day
     would let a day with one participant be lined up with the participation table). The grouping
     attributes are copied at submission, coarse, and only read through the suppression module.
+    Each submission to an anonymous survey rewrites the survey's responses in a random order with
+    new ids (``feedback.services.answers``), so the physical order (SQLite's rowid, PostgreSQL's
+    ctid) says nothing about who answered when.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -250,6 +254,11 @@ class Response(models.Model):
     department = models.CharField(max_length=200, blank=True)
     level_band = models.CharField(max_length=3, choices=LevelBand.choices, blank=True)
     role = models.CharField(max_length=10, blank=True)
+    released = models.BooleanField(
+        default=False,
+        help_text="Part of the results while the survey is open: responses are released in "
+        "batches of at least k_scores, and all of them when it closes.",
+    )
 
     def __str__(self) -> str:
         return f"Response to survey {self.survey_id}"

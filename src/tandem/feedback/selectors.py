@@ -248,7 +248,6 @@ def program_surveys(program: Program) -> QuerySet[Survey]:
 class ResponseRate:
     invited: int
     responded: int
-    by_day: tuple[tuple[date, int], ...]
 
     @property
     def percent(self) -> int:
@@ -256,18 +255,12 @@ class ResponseRate:
 
 
 def response_rate(survey: Survey) -> ResponseRate:
-    """Invited and answered counts, and answers per day (from the participation table)."""
+    """Invited and answered counts (from the participation table). No count per day: lined up
+    with released batches, days would narrow down who wrote which answers."""
     rows = survey.participations.aggregate(
         invited=Count("id"), responded=Count("id", filter=Q(responded_on__isnull=False))
     )
-    days = (
-        survey.participations.filter(responded_on__isnull=False)
-        .values("responded_on")
-        .annotate(n=Count("id"))
-        .order_by("responded_on")
-    )
-    by_day = tuple((d["responded_on"], d["n"]) for d in days if d["responded_on"] is not None)
-    return ResponseRate(rows["invited"], rows["responded"], by_day)
+    return ResponseRate(rows["invited"], rows["responded"])
 
 
 @dataclass(frozen=True)

@@ -327,7 +327,6 @@ def results_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpRespo
             "results": results,
             "form": form,
             "rate": rate,
-            "rate_points": [Point(f"{day:%d/%m}", n) for day, n in rate.by_day],
             "question_rows": [
                 (r, [Point(o.short, o.count, f"{o.label}, {o.percent}%") for o in r.options])
                 for r in results.questions

@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 
 from tandem.accounts.http import AuthenticatedHttpRequest
+from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
 from tandem.core.schemas import errors
 from tandem.insights import kpis
@@ -43,6 +44,13 @@ def program_kpis(
     user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     board = kpis.dashboard(program, kpis.Filters(department_id=department_id, level=level))
+    log_action(
+        "insights.kpis_read",
+        actor=user,
+        target=program,
+        request=request,
+        data={"department_id": department_id, "level": level, "refused": bool(board.refused)},
+    )
     if board.refused:
         raise ApplicationError(board.refused, status=409)
     return DashboardOut.model_validate(

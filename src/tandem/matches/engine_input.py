@@ -12,7 +12,7 @@ from typing import Any
 
 from tandem.core.languages import language_name as core_language_name
 from tandem.matching import Constraints, Participant, PastPartner
-from tandem.people.models import Department, Person, Skill
+from tandem.people.models import Department, Person, PersonStatus, Skill
 from tandem.programs.availability import availability
 from tandem.programs.models import (
     Answer,
@@ -80,6 +80,17 @@ def past_partners(program: Program, person_ids: set[int]) -> dict[int, list[Past
     return result
 
 
+def avoids_each_other(program: Program, first: Person, second: Person) -> bool:
+    """Whether either person's private "please not" list names the other (never which one)."""
+    lists = PrivateAnswer.objects.filter(
+        enrolment__program=program,
+        enrolment__person__in=[first, second],
+        question__kind=QuestionKind.AVOID_PEERS,
+    ).values_list("enrolment__person_id", "value")
+    other = {first.pk: second.pk, second.pk: first.pk}
+    return any(str(other[owner]) in {str(v) for v in value or []} for owner, value in lists)
+
+
 def participants(
     program: Program,
     enrolments: list[Enrolment] | None = None,
@@ -92,6 +103,8 @@ def participants(
                 "person__user", "person__department"
             )
         )
+    # A leaver is never proposed, whatever list of enrolments the caller gathered.
+    enrolments = [e for e in enrolments if e.person.status != PersonStatus.LEFT]
     skill_names = dict(Skill.objects.values_list("pk", "name"))
     department_names = dict(Department.objects.values_list("pk", "name"))
     answers: dict[int, dict[str, Any]] = {}

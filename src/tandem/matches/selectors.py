@@ -23,7 +23,7 @@ from tandem.matches.models import (
     UnmatchedPerson,
 )
 from tandem.people.models import Person
-from tandem.privacy import Aggregate, AggregateTable, suppress
+from tandem.privacy import Aggregate, AggregateTable, plan_release, suppress
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
@@ -33,7 +33,7 @@ from tandem.programs.models import (
     ProgramStatus,
     QuestionKind,
 )
-from tandem.programs.selectors import can_coordinate
+from tandem.programs.selectors import can_coordinate, coordinates
 from tandem.relationships.models import LIVE_STATUSES, Membership, Relationship, RepairRequest
 from tandem.ui.charts import Point
 
@@ -197,17 +197,31 @@ def histogram(run: MatchRun, bins: int = 10) -> list[Point]:
 
 @dataclass
 class FairnessRow:
+    """One group of a fairness table; ``people`` is None when the group is withheld."""
+
     group: str
-    people: int
-    matched: int
+    people: int | None
+    matched: int | None
     mean_score: float | None
 
     @property
-    def rate(self) -> float:
+    def rate(self) -> float | None:
+        if self.people is None or self.matched is None:
+            return None
         return self.matched / self.people if self.people else 0.0
 
 
+FAIRNESS_DIMENSIONS = ("department", "level")
+
+
 def fairness(run: MatchRun) -> dict[str, list[FairnessRow] | Any]:
+    """Match rates by department, level and (first run only) self-described background.
+
+    Department and level rows come from one release plan over both dimensions
+    (``tandem.privacy.plan_release``): a group of fewer than ``K_BACKGROUND`` people, or one
+    the shown rows would let a reader work out, is withheld. Matched counts and score sums add
+    up over the same people, so the same pattern protects them.
+    """
     enrolled = list(
         Enrolment.objects.filter(program=run.program, status=EnrolmentStatus.ACTIVE).select_related(
             "person__department"
@@ -217,22 +231,44 @@ def fairness(run: MatchRun) -> dict[str, list[FairnessRow] | Any]:
     for proposal in run.proposals.prefetch_related("members"):
         for member in proposal.members.all():
             score_of[member.person_id] = proposal.score
+    keys = {
+        e.person_id: (
+            e.person.department.name if e.person.department else "—",
+            f"Level {e.person.level}" if e.person.level else "—",
+        )
+        for e in enrolled
+    }
+    plan = plan_release(keys.values(), FAIRNESS_DIMENSIONS, K_BACKGROUND)
     tables: dict[str, list[FairnessRow] | Any] = {}
-    for title, key in (
-        ("Department", lambda p: p.department.name if p.department else "—"),
-        ("Career level", lambda p: f"Level {p.level}" if p.level else "—"),
-    ):
+    for position, title in enumerate(("Department", "Career level")):
         groups: dict[str, list[int]] = defaultdict(list)
-        for enrolment in enrolled:
-            groups[key(enrolment.person)].append(enrolment.person_id)
-        tables[title] = [_row(name, ids, score_of) for name, ids in sorted(groups.items())]
-    tables["Background (self-described, groups of 5 or more)"] = _background(
-        run, enrolled, score_of
+        for person_id, key in keys.items():
+            groups[key[position]].append(person_id)
+        tables[title] = [
+            _row(name, ids, score_of, plan.refusal({FAIRNESS_DIMENSIONS[position]: name}) is None)
+            for name, ids in sorted(groups.items())
+        ]
+    first = is_first_run(run)
+    tables["Background (self-described, groups of 5 or more)"] = (
+        _background(run, enrolled, score_of) if first else None
     )
     return tables
 
 
-def _row(name: str, ids: list[int], score_of: dict[int, float]) -> FairnessRow:
+def is_first_run(run: MatchRun) -> bool:
+    """Background groups are shown for a program's first finished run only: comparing two runs
+    around one person's withdrawal would tell that person's answer."""
+    earlier = MatchRun.objects.filter(
+        program=run.program,
+        status__in=(RunStatus.DONE, RunStatus.PUBLISHED, RunStatus.DISCARDED),
+        pk__lt=run.pk,
+    )
+    return not earlier.exists()
+
+
+def _row(name: str, ids: list[int], score_of: dict[int, float], shown: bool) -> FairnessRow:
+    if not shown:
+        return FairnessRow(name, None, None, None)
     scores = [score_of[i] for i in ids if i in score_of]
     return FairnessRow(name, len(ids), len(scores), sum(scores) / len(scores) if scores else None)
 
@@ -302,7 +338,10 @@ def program_relationship(program: Program, relationship_id: int) -> Relationship
     return relationship
 
 
-def repair_requests(relationship: Relationship) -> QuerySet[RepairRequest]:
+def repair_requests(user: User, relationship: Relationship) -> QuerySet[RepairRequest]:
+    """Re-pair requests and their reasons: for the program's own coordinators only."""
+    if not coordinates(user, relationship.program):
+        return RepairRequest.objects.none()
     return relationship.repair_requests.select_related("requested_by__user")
 
 
@@ -312,7 +351,9 @@ def has_open_repair_request(membership: Membership) -> bool:
     ).exists()
 
 
-def open_repair_requests(program: Program) -> QuerySet[RepairRequest]:
+def open_repair_requests(user: User, program: Program) -> QuerySet[RepairRequest]:
+    if not coordinates(user, program):
+        return RepairRequest.objects.none()
     return RepairRequest.objects.filter(
         relationship__program=program, handled_at__isnull=True
     ).select_related("requested_by__user", "relationship")

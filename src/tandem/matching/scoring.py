@@ -21,6 +21,8 @@ from tandem.matching.records import Constraints, Participant, Problem, ProblemEr
 from tandem.matching.terms import BoolArray, FloatArray, IntArray, OrderedTerm, Term, TextTerm
 from tandem.matching.timezones import resolve_zone
 
+PRIVATE_PREFERENCE = "a private preference prevents this pair"
+
 Exclusion = tuple[int, int, str]
 
 
@@ -240,7 +242,8 @@ def _personal_exclusions(
         if constraints.respect_avoid_lists:
             for other in p.avoid:
                 if other in index:
-                    yield i, index[other], f"{p.name or p.id} asked not to be matched"
+                    # Never who asked: the reason reaches coordinators' review screens.
+                    yield i, index[other], PRIVATE_PREFERENCE
         for past in p.past_partners:
             if past.id in index and past_pair_blocked(
                 past.round, past.date, constraints, problem.round_number, reference_date

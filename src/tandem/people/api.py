@@ -114,7 +114,13 @@ class ImportResultOut(Schema):
 )
 @paginate(LimitOffsetPagination)
 def list_people(request: AuthenticatedHttpRequest, filters: Query[DirectoryFilter]) -> object:
-    """Coordinators and admins only."""
+    """Coordinators and admins only; every call is audited with the filter used."""
+    log_action(
+        "people.directory_listed",
+        actor=request.user,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
     return selectors.directory(
         viewer=request.user,
         search=filters.q,

@@ -51,6 +51,12 @@ def directory_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         status=data.get("status", "active") if "status" in request.GET else "active",
     )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_action(
+        "people.directory_viewed",
+        actor=viewer,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
     context = {
         "form": form,
         "page": page,

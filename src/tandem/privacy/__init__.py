@@ -48,11 +48,19 @@ from tandem.privacy.records import (
 )
 from tandem.privacy.suppression import suppress, suppress_filtered
 from tandem.privacy.tables import AggregateTable, PublishedTable
-from tandem.privacy.thresholds import DEFAULT_THRESHOLDS, THRESHOLD_FLOOR, validate_threshold
+from tandem.privacy.thresholds import (
+    DEFAULT_THRESHOLDS,
+    SITE_FLOORS,
+    THRESHOLD_FLOOR,
+    validate_site_threshold,
+    validate_threshold,
+)
+from tandem.privacy.views import ReleasePlan, plan_release
 
 __all__ = [
     "ALL",
     "DEFAULT_THRESHOLDS",
+    "SITE_FLOORS",
     "THRESHOLD_FLOOR",
     "Aggregate",
     "AggregateTable",
@@ -63,10 +71,13 @@ __all__ = [
     "Published",
     "PublishedComments",
     "PublishedTable",
+    "ReleasePlan",
     "Withheld",
     "WithheldReason",
+    "plan_release",
     "publish_comments",
     "suppress",
     "suppress_filtered",
+    "validate_site_threshold",
     "validate_threshold",
 ]

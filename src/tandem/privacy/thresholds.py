@@ -7,6 +7,9 @@ from types import MappingProxyType
 
 THRESHOLD_FLOOR = 3
 DEFAULT_THRESHOLDS: Mapping[str, int] = MappingProxyType({"score": 5, "comment": 10})
+# The product's promise: what a site may raise (settings) and a survey may raise, never lower.
+# THRESHOLD_FLOOR stays the algorithm's own lower bound (a table of pairs cannot be protected).
+SITE_FLOORS: Mapping[str, int] = DEFAULT_THRESHOLDS
 
 
 def validate_threshold(k: int, kind: str = "score") -> int:
@@ -24,5 +27,22 @@ def validate_threshold(k: int, kind: str = "score") -> int:
             f"The anonymity threshold for {kind} results must be at least {THRESHOLD_FLOOR} "
             f"responses (got {k}); smaller groups would let readers single people out. "
             f"The recommended value is {DEFAULT_THRESHOLDS[kind]}."
+        )
+    return k
+
+
+def validate_site_threshold(k: int, kind: str, floors: Mapping[str, int] = SITE_FLOORS) -> int:
+    """Return ``k`` if it is at least the site's floor for ``kind`` (5 scores, 10 comments).
+
+    A site may raise its floors (``floors``), never below :data:`SITE_FLOORS`; a survey may ask
+    for more than the floor, never less.
+    """
+    validate_threshold(k, kind)
+    floor = max(SITE_FLOORS[kind], floors.get(kind, SITE_FLOORS[kind]))
+    if k < floor:
+        raise ValueError(
+            f"The anonymity threshold for {kind} results must be at least {floor} responses "
+            f"(got {k}): this site never shows {kind} results for smaller groups. A survey may "
+            f"raise it, never lower it."
         )
     return k

@@ -36,6 +36,12 @@ def can_coordinate(user: Any, program: Program) -> bool:
     return bool(user.is_admin or program.coordinators.filter(pk=user.pk).exists())
 
 
+def coordinates(user: Any, program: Program) -> bool:
+    """Whether ``user`` is one of the program's own coordinators (an admin is not, by being one):
+    concern texts and re-pair reasons go to them only (least privilege)."""
+    return bool(getattr(user, "pk", None)) and program.coordinators.filter(pk=user.pk).exists()
+
+
 def coordinated_programs(user: User) -> QuerySet[Program]:
     if user.is_admin:
         programs = Program.objects.all()

@@ -7,10 +7,14 @@ from typing import Any
 from django.dispatch import receiver
 
 from tandem.accounts.models import User
+from tandem.people.signals import people_left
 from tandem.programs.models import Program, ProgramStatus
 from tandem.programs.signals import StageCheck, program_closed, program_stage_check
 from tandem.relationships.models import LIVE_STATUSES, Membership
-from tandem.relationships.services.lifecycle import end_program_relationships
+from tandem.relationships.services.lifecycle import (
+    end_leavers_relationships,
+    end_program_relationships,
+)
 
 
 @receiver(program_closed, dispatch_uid="relationships.end_program_relationships")
@@ -39,3 +43,10 @@ def what_closing_ends(sender: Any, *, program: Program, to: str, **kwargs: Any) 
         ),
         affected_people=people,
     )
+
+
+@receiver(people_left, dispatch_uid="relationships.end_leavers_relationships")
+def end_relationships_of_leavers(
+    sender: Any, *, person_ids: list[int], actor: User | None, **kwargs: Any
+) -> None:
+    end_leavers_relationships(person_ids=person_ids, by=actor)

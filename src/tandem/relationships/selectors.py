@@ -26,7 +26,7 @@ from tandem.core.errors import NotFound
 from tandem.people.models import Person
 from tandem.programs.availability import availability
 from tandem.programs.models import Answer, Program, QuestionKind
-from tandem.programs.selectors import can_coordinate
+from tandem.programs.selectors import can_coordinate, coordinates
 from tandem.relationships import health
 from tandem.relationships.models import (
     LIVE_STATUSES,
@@ -108,8 +108,9 @@ def access_agenda_item(*, meeting: Meeting, item_id: int) -> AgendaItem:
 
 
 def access_concern(*, user: User, program: Program, concern_id: int) -> Concern:
-    """A concern raised in a program the user coordinates; any other id is ``NotFound``."""
-    if not can_coordinate(user, program):
+    """A concern raised in a program the user coordinates; any other id is ``NotFound``. Admins
+    who do not coordinate the program get ``NotFound`` too: concerns are for its coordinators."""
+    if not coordinates(user, program):
         raise NotFound()
     concern = Concern.objects.filter(program=program, pk=concern_id).first()
     if concern is None:
@@ -390,6 +391,8 @@ def health_counts(program: Program) -> dict[str, int]:
 def open_concerns(*, user: User, program: Program) -> QuerySet[Concern]:
     if not can_coordinate(user, program):
         raise NotFound()
+    if not coordinates(user, program):  # an admin who does not coordinate it: no texts, no names
+        return Concern.objects.none()
     return Concern.objects.filter(program=program).select_related("raised_by__user")
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from tandem.feedback.models import (
     QuestionKind,
     Response,
     ResponseAnswer,
     Survey,
     SurveyQuestion,
+    SurveyStatus,
 )
 from tandem.feedback.results.numbers import answer_value
 from tandem.feedback.results.tables import Groups, Record
@@ -30,16 +33,23 @@ class SurveyData:
     groups: set[Groups] = field(default_factory=set)
 
 
+def visible_responses(survey: Survey) -> QuerySet[Response]:
+    """Everything once the survey has closed; while it is open, the released batches only."""
+    responses = Response.objects.filter(survey=survey)
+    return responses if survey.status == SurveyStatus.CLOSED else responses.filter(released=True)
+
+
 def load(survey: Survey, *, invited_groups: Iterable[Groups] = ()) -> SurveyData:
     questions = list(survey.questions.select_related("skill"))
     by_id = {q.pk: q for q in questions}
     data = SurveyData(questions, groups=set(invited_groups))
-    for rid, department, band, role in Response.objects.filter(survey=survey).values_list(
+    responses = visible_responses(survey)
+    for rid, department, band, role in responses.values_list(
         "id", "department", "level_band", "role"
     ):
         data.respondents.append(Record(str(rid), department, band, role, None))
         data.groups.add((department, band, role))
-    rows = ResponseAnswer.objects.filter(response__survey=survey).values_list(
+    rows = ResponseAnswer.objects.filter(response__in=responses).values_list(
         "question_id",
         "response_id",
         "number",

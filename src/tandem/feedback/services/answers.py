@@ -3,6 +3,7 @@ link to the person (participation is recorded apart, by date only)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -25,6 +26,8 @@ from tandem.feedback.models import (
 from tandem.feedback.models import SurveyStatus as S
 from tandem.feedback.services.common import MAX_TEXT, local_date
 from tandem.people.models import Person, PersonStatus
+
+_shuffle = secrets.SystemRandom()
 
 
 def _groups(survey: Survey, person: Person) -> dict[str, str]:
@@ -77,6 +80,46 @@ def response_submit(
     )
     if not survey.anonymous:
         AttributedResponse.objects.create(response=response, person=person)
+    else:
+        _rewrite_in_random_order(survey)
+    _release_batch(survey)
+
+
+def _release_batch(survey: Survey) -> None:
+    """Release the waiting responses once there are at least ``k_scores`` of them, so two
+    snapshots of the results never differ by fewer than k people."""
+    waiting = Response.objects.filter(survey=survey, released=False)
+    if waiting.count() >= survey.k_scores:
+        waiting.update(released=True)
+
+
+def _rewrite_in_random_order(survey: Survey) -> None:
+    """Write the survey's anonymous responses again in a random order with new ids.
+
+    Insertion order survives in the database (SQLite's rowid, PostgreSQL's ctid); rewriting the
+    whole survey after each submission leaves an order that is a fresh random permutation,
+    independent of who answered when. Surveys have hundreds of responses, not millions.
+    """
+    responses = list(Response.objects.filter(survey=survey).prefetch_related("answers"))
+    rows = [
+        (
+            {f: getattr(r, f) for f in ("submitted_on", "department", "level_band", "role")}
+            | {"released": r.released},
+            [(a.question_id, a.number, a.choices, a.text) for a in r.answers.all()],
+        )
+        for r in responses
+    ]
+    _shuffle.shuffle(rows)
+    Response.objects.filter(pk__in=[r.pk for r in responses]).delete()
+    fresh = [Response(survey=survey, **fields) for fields, _ in rows]
+    Response.objects.bulk_create(fresh)
+    ResponseAnswer.objects.bulk_create(
+        [
+            ResponseAnswer(response=new, question_id=q, number=n, choices=c, text=t)
+            for new, (_, answers) in zip(fresh, rows, strict=True)
+            for q, n, c, t in answers
+        ]
+    )
 
 
 def _already_answered() -> ApplicationError:

@@ -54,21 +54,24 @@ def invite_late_joiners(*, survey: Survey, today: date) -> int:
 @transaction.atomic
 def send_reminders(*, survey: Survey, today: date) -> int:
     """Remind the people who have not answered, once per reminder day that has come (at most
-    one email per run, however late the job is). Running it again sends nothing more."""
+    one email per run, however late the job is). Running it again sends nothing more.
+
+    For an anonymous survey everyone invited is reminded, answered or not: a reminder (and its
+    outbox entry, which admins can list) must say nothing about who has answered.
+    """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != S.OPEN or survey.opens_at is None:
         return 0
     due = reminders_due(survey, timezone.localdate(survey.opens_at), today)
     if not due:
         return 0
-    pending = list(
-        Participation.objects.select_for_update()
-        .filter(survey=survey, responded_on__isnull=True, reminders_sent__lt=due)
-        .select_related("person__user")
+    waiting = Participation.objects.filter(survey=survey, reminders_sent__lt=due)
+    if not survey.anonymous:
+        waiting = waiting.filter(responded_on__isnull=True)
+    pending = list(waiting.select_for_update().select_related("person__user"))
+    waiting.filter(pk__in=[p.pk for p in pending]).update(
+        reminders_sent=due, last_reminded_on=today
     )
-    Participation.objects.filter(
-        pk__in=[p.pk for p in pending], responded_on__isnull=True, reminders_sent__lt=due
-    ).update(reminders_sent=due, last_reminded_on=today)
     enqueue(
         survey_reminder_email(survey=survey, person=p.person, number=due)
         for p in pending

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from tandem.accounts.models import User
@@ -28,7 +29,7 @@ from tandem.feedback.models import (
 from tandem.feedback.models import SurveyStatus as S
 from tandem.feedback.services.common import MAX_REMINDERS, require_coordinator
 from tandem.people.models import Skill
-from tandem.privacy import validate_threshold
+from tandem.privacy import validate_site_threshold
 from tandem.programs.models import Program
 
 # Fixed once a survey opens: everyone answered under the same promise.
@@ -165,6 +166,11 @@ def _refuse_locked(survey: Survey, changed: list[str]) -> None:
         )
 
 
+def site_floors() -> dict[str, int]:
+    """The site's anonymity floors (settings may raise 5 and 10, never lower them)."""
+    return {"score": settings.TANDEM_MIN_K_SCORES, "comment": settings.TANDEM_MIN_K_COMMENTS}
+
+
 def validate_survey(survey: Survey) -> None:
     errors = []
     survey.title = survey.title.strip()
@@ -172,7 +178,7 @@ def validate_survey(survey: Survey) -> None:
         errors.append(FieldError("Give the survey a title.", field="title"))
     for key, kind in (("k_scores", "score"), ("k_comments", "comment")):
         try:
-            validate_threshold(getattr(survey, key), kind)
+            validate_site_threshold(getattr(survey, key), kind, site_floors())
         except ValueError as exc:
             errors.append(FieldError(str(exc), field=key))
     if not errors and survey.k_comments < survey.k_scores:

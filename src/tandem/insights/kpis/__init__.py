@@ -6,9 +6,9 @@ the meeting and topic counters the relationship services keep (``Relationship.me
 ``topic_counts`` …), so a dashboard never scans a million meetings.
 
 Filters (department, career level) narrow the *participants*; relationship KPIs then cover
-matches with at least one member in that group. A filtered view is refused when it — or the rest
-of the program — would describe fewer than ``K_MIN`` people, so nobody can subtract it from the
-full dashboard to learn about a small group.
+matches with at least one member in that group. Whether a filter may be shown is decided for all
+filters at once by one release plan (``tandem.privacy.plan_release``, see docs/privacy.md), so no
+combination of views can be subtracted to learn about fewer than ``K_MIN`` people.
 """
 
 from tandem.insights.kpis.dashboards import dashboard, organisation

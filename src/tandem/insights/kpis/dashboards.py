@@ -42,13 +42,9 @@ def dashboard(
     now = now or timezone.now()
     board = Dashboard(program=program, filters=filters)
     scope = Scope(program, filters)
-    if filters.active:
-        counts = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).aggregate(
-            total=Count("id"), chosen=Count("id", filter=filters.q())
-        )
-        board.refused = refusal(counts["total"], counts["chosen"])
-        if board.refused:
-            return board
+    board.refused = refusal(program, filters)
+    if board.refused:
+        return board
     rows = relationship_rows(scope)
     board.signups = signup_kpis(scope)
     board.kpis += matching_kpis(scope)

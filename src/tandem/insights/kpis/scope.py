@@ -1,5 +1,5 @@
 """Which relationships, enrolments and people a filtered dashboard covers, and when a filter is
-refused because it would single out fewer than five people."""
+refused because it — alone or with other views — would single out fewer than five people."""
 
 from __future__ import annotations
 
@@ -17,11 +17,14 @@ from django.db.models import (
 )
 
 from tandem.insights.kpis.records import K_MIN, PUBLISHED, Filters
+from tandem.privacy import plan_release
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 from tandem.relationships.models import (
     Membership,
     Relationship,
 )
+
+FILTER_DIMENSIONS = ("department", "level")
 
 
 class _AnyOf(Func):
@@ -87,14 +90,26 @@ class Scope:
         )
 
 
-def refusal(total: int, chosen: int) -> str:
-    """Why a filtered view may not be shown ("" when it may)."""
-    rest = total - chosen
-    if 0 < chosen < K_MIN:
-        return f"Fewer than {K_MIN} participants match these filters, so their results are hidden."
-    if 0 < rest < K_MIN:
+def refusal(program: Program, filters: Filters) -> str:
+    """Why a filtered view may not be shown ("" when it may).
+
+    One release plan over the program's active participants by department and career level
+    decides every filter at once (``tandem.privacy.plan_release``), so no set of views a
+    reader can open — the total, each department, each level, each pair of them — can be
+    added and subtracted to describe fewer than ``K_MIN`` people.
+    """
+    members = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).values_list(
+        "person__department_id", "person__level"
+    )
+    plan = plan_release(members, FILTER_DIMENSIONS, K_MIN)
+    if plan.refusal({"department": filters.department_id, "level": filters.level}) is None:
+        return ""
+    if not filters.active:
         return (
-            f"These filters leave out fewer than {K_MIN} participants, who could be worked out "
-            "by comparing with the whole program; choose a wider group."
+            f"The program has fewer than {K_MIN} participants; its figures appear once "
+            f"{K_MIN} have enrolled."
         )
-    return ""
+    return (
+        f"This filter is not available: on its own or subtracted from other views it would "
+        f"describe fewer than {K_MIN} participants. Choose a wider group."
+    )

@@ -31,7 +31,7 @@ from tandem.insights.kpis.records import (
     days_between,
 )
 from tandem.insights.kpis.scope import Scope
-from tandem.programs.models import Enrolment, EnrolmentRole, ProgramKind
+from tandem.programs.models import EnrolmentRole, ProgramKind
 from tandem.relationships.health import CADENCE_DAYS
 from tandem.relationships.models import (
     ClosingSummary,
@@ -45,9 +45,10 @@ from tandem.ui.charts import Point
 
 
 def signup_kpis(scope: Scope) -> list[Point]:
+    # The same population as every other figure (active enrolments), so the release plan's
+    # equations cover each week's count too.
     rows = (
-        Enrolment.objects.filter(program=scope.program)
-        .filter(scope.filters.q())
+        scope.enrolments()
         .annotate(week=TruncWeek("created_at"))
         .values("week")
         .annotate(n=Count("id"))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, NotFound
+from tandem.matches import engine_input
 from tandem.matches.models import (
     PairRule,
     PairRuleKind,
@@ -41,6 +42,10 @@ def pair_rule_set(
     if enrolled != 2:
         raise ApplicationError("Both people must be enrolled in the program.")
     a, b = _ordered(first, second)
+    if kind == PairRuleKind.LOCK and engine_input.avoids_each_other(program, a, b):
+        raise ApplicationError(
+            "A private preference prevents this pair, so it cannot be locked. Choose someone else."
+        )
     if kind == PairRuleKind.LOCK:
         clash = (
             PairRule.objects.filter(program=program, kind=PairRuleKind.LOCK)

@@ -25,10 +25,15 @@ from tandem.matching import (
     load_config,
     score_group,
 )
+from tandem.matching.scoring import PRIVATE_PREFERENCE
 from tandem.people.models import Person
 from tandem.programs.models import (
     Enrolment,
     EnrolmentStatus,
+)
+
+PRIVATE_PREFERENCE_REFUSAL = (
+    "A private preference prevents this pair, so the swap was not made. Choose someone else."
 )
 
 
@@ -89,6 +94,9 @@ def _problem_for_scoring(run: MatchRun) -> Any:
 def _rescore(problem: Any, proposal: Proposal) -> None:
     members = list(proposal.members.all())
     evaluation = score_group(problem, [str(m.person_id) for m in members])
+    if any(PRIVATE_PREFERENCE in v for v in evaluation.violations):
+        # Refused, so nothing of it is stored; the message names nobody.
+        raise ApplicationError(PRIVATE_PREFERENCE_REFUSAL)
     proposal.score = round(evaluation.score, 4)
     proposal.min_pair_score = round(
         min((s for _, _, s in evaluation.pair_scores), default=evaluation.score), 4

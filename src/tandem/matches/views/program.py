@@ -41,7 +41,7 @@ def program_matching_view(request: AuthenticatedHttpRequest, program_id: int) ->
             "pool": selectors.pool(program),
             "relationships": relationships,
             "live": [r for r in relationships if r.status in LIVE_STATUSES],
-            "repairs": selectors.open_repair_requests(program),
+            "repairs": selectors.open_repair_requests(request.user, program),
             "rules": selectors.pair_rules(program),
             "people": selectors.enrolled_people(program),
             "section": "programs",
@@ -169,7 +169,7 @@ def relationship_end_view(
             "program": program,
             "relationship": relationship,
             "form": form,
-            "requests": selectors.repair_requests(relationship),
+            "requests": selectors.repair_requests(user, relationship),
             "section": "programs",
         },
     )

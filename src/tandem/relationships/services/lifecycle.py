@@ -200,6 +200,20 @@ def end_round_relationships(*, program: Program) -> int:
     return len(live)
 
 
+def end_leavers_relationships(*, person_ids: Sequence[int], by: User | None) -> int:
+    """People left the organisation: their live matches end through the one end path, inside
+    the leaving's transaction. Partners are told a new match will follow and stay enrolled, so
+    the next matching run offers them one."""
+    ended = 0
+    live = Relationship.objects.filter(
+        status__in=LIVE_STATUSES, members__person_id__in=person_ids
+    ).distinct()
+    for relationship in live.order_by("pk"):
+        end_relationship(relationship, reason=EndReason.LEFT, by=by)
+        ended += 1
+    return ended
+
+
 def end_program_relationships(*, program: Program, by: User | None) -> int:
     """When a program closes, its live matches end and everyone is asked for a summary."""
     ended = 0
