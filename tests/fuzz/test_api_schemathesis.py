@@ -1,0 +1,85 @@
+"""schemathesis over the published document, for an admin, a coordinator and a participant.
+
+Examples, coverage and fuzzing phases run for every operation with a fixed seed and a bounded
+number of examples (``FUZZ_EXAMPLES``, 8 by default; ``make fuzz`` raises it). Checks: no
+server error, the response fits the documented schema, the status is documented, the content
+type is documented.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import load_all_checks
+
+from tandem.accounts.services import api_token_create
+from tandem.wsgi import application
+from tests.fuzz.world import build_world
+
+load_all_checks()
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
+
+
+@pytest.fixture(params=["admin", "coordinator", "participant"])
+def role(request):
+    return request.param
+
+
+@pytest.fixture
+def world(db, role):
+    return build_world()
+
+
+@pytest.fixture
+def token(world, role):
+    _, secret = api_token_create(user=world[role], name="fuzz")
+    return secret
+
+
+@pytest.fixture
+def in_process():
+    """Serve through the WSGI handler inside the test's transaction: like Django's test client,
+    keep the handler from closing the connection after each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world, in_process):
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_api_keeps_its_contract(case, token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
