@@ -12,6 +12,7 @@ from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion
 from tandem.feedback.results import BREAKDOWNS, group_label, scale_labels
 from tandem.feedback.services.questions import QUESTION_FIELDS
 from tandem.programs.questionnaire.forms import QuestionFormBase
+from tandem.ui.forms import id_formfield
 
 REQUIRED = "Please answer this question."
 
@@ -96,6 +97,7 @@ class SurveySettingsForm(forms.ModelForm[Survey]):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Survey
         fields = (
             "title",

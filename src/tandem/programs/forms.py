@@ -8,6 +8,7 @@ from tandem.accounts.models import Role, User
 from tandem.programs.models import KPI_CHOICES, MEETING_FORMATS, Program, Question, QuestionKind
 from tandem.programs.questionnaire.forms import QuestionFormBase
 from tandem.programs.services.questionnaire import QUESTION_FIELDS
+from tandem.ui.forms import IdMultipleChoiceField, id_formfield
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,13 +44,14 @@ class ProgramForm(forms.ModelForm[Program]):
         required=False,
         help_text="Comma-separated; leave empty for everyone.",
     )
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = IdMultipleChoiceField(
         queryset=User.objects.filter(role__in=[Role.ADMIN, Role.COORDINATOR], is_active=True),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Program
         fields = (
             "name",
@@ -204,6 +206,7 @@ class QuestionForm(QuestionFormBase[Question]):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Question
         fields = QUESTION_FIELDS
         labels = {

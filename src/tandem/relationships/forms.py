@@ -10,6 +10,7 @@ from django.utils import timezone
 from tandem.people.models import Person, Skill
 from tandem.relationships.models import ConcernKind, MeetingKind, MeetingLog, NextStep
 from tandem.relationships.slots import Slot
+from tandem.ui.forms import IdChoiceField
 
 DURATIONS = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours")]
 
@@ -157,7 +158,7 @@ class GoalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Relevant: why it matters to you",
     )
-    skill = forms.ModelChoiceField(
+    skill = IdChoiceField(
         queryset=Skill.objects.all(), required=False, label="Skill it grows (optional)"
     )
     milestones = forms.CharField(
