@@ -11,7 +11,7 @@ from pathlib import Path
 def main(path: str) -> int:
     file = Path(path)
     if not file.exists():
-        print(f"no figures in {path}")  # noqa: T201
+        print(f"no figures in {path}")
         return 1
     cases: Counter[str] = Counter()
     failures: dict[str, Counter[str]] = defaultdict(Counter)
@@ -21,15 +21,15 @@ def main(path: str) -> int:
         cases[key] += line["cases"]
         failures[key].update(line["failures"])
     total = sum(cases.values())
-    print(f"{'role / phase':<45} {'cases':>8}  failures by kind")  # noqa: T201
+    print(f"{'role / phase':<45} {'cases':>8}  failures by kind")
     for key in sorted(cases):
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(failures[key].items())) or "none"
-        print(f"{key:<45} {cases[key]:>8,}  {kinds}")  # noqa: T201
+        print(f"{key:<45} {cases[key]:>8,}  {kinds}")
     by_role: Counter[str] = Counter()
     for line in lines:
         by_role[line["role"]] += line["cases"]
-    print("per role: " + ", ".join(f"{r} {n:,}" for r, n in sorted(by_role.items())))  # noqa: T201
-    print(f"total: {total:,} cases, {sum(sum(f.values()) for f in failures.values())} failures")  # noqa: T201
+    print("per role: " + ", ".join(f"{r} {n:,}" for r, n in sorted(by_role.items())))
+    print(f"total: {total:,} cases, {sum(sum(f.values()) for f in failures.values())} failures")
     return 0
 
 

@@ -48,7 +48,7 @@ class Tally:
         if path:
             with open(path, "a", encoding="utf-8") as out:
                 out.write(json.dumps(line) + "\n")
-        print(json.dumps(line))  # noqa: T201
+        print(json.dumps(line))
 
 
 def _kinds(exc: BaseException) -> list[str]:

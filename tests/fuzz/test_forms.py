@@ -31,12 +31,12 @@ RAW = f"<script>{MARKER}"
 SKIP = ("accounts:logout",)
 
 
-def _pages(world, role: str) -> list[str]:
+def _pages(objects, role: str) -> list[str]:
     urls = []
     for name, (method, expected) in sorted(PAGES.items()):
         if method != "get" or expected[role] != 200 or name in SKIP:
             continue
-        urls.append(reverse(name, kwargs=world["kwargs"].get(name)))
+        urls.append(reverse(name, kwargs=objects["kwargs"].get(name)))
     return urls
 
 
@@ -69,6 +69,31 @@ def _writes(queries: CaptureQueriesContext) -> list[str]:
     ]
 
 
+def _submit(client, role, url, action, label, pairs, tally, problems) -> None:
+    """Post one variant; count and describe what went wrong."""
+    tally.cases += 1
+    tally.operations.add(action)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            action, encode(pairs), content_type="application/x-www-form-urlencoded"
+        )
+    where = f"{role} POST {action} [{label}] from {url}"
+    if response.status_code >= 500:
+        tally.failures["server error"] += 1
+        problems.append(f"{where}: {response.status_code}")
+        return
+    body = response.content.decode(errors="replace")
+    if RAW in body:
+        tally.failures["unescaped payload"] += 1
+        problems.append(f"{where}: payload rendered unescaped")
+    refused = response.status_code in (200, 400, 422) and (
+        "errorlist" in body or "alert-error" in body
+    )
+    if refused and _writes(queries):
+        tally.failures["refused but written"] += 1
+        problems.append(f"{where}: refused yet wrote {_writes(queries)[:2]}")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ["participant", "coordinator", "admin"])
 def test_every_form_survives_hostile_input(world, role):  # noqa: F811
@@ -87,27 +112,7 @@ def test_every_form_survives_hostile_input(world, role):  # noqa: F811
                 continue  # signing out would end the walk
             seed = zlib.crc32(f"{url}{action}".encode())
             for label, pairs in _variants(form, seed):
-                tally.cases += 1
-                tally.operations.add(action)
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.post(
-                        action, encode(pairs), content_type="application/x-www-form-urlencoded"
-                    )
-                where = f"{role} POST {action} [{label}] from {url}"
-                if response.status_code >= 500:
-                    tally.failures["server error"] += 1
-                    problems.append(f"{where}: {response.status_code}")
-                    continue
-                body = response.content.decode(errors="replace")
-                if RAW in body:
-                    tally.failures["unescaped payload"] += 1
-                    problems.append(f"{where}: payload rendered unescaped")
-                refused = response.status_code in (200, 400, 422) and (
-                    "errorlist" in body or "alert-error" in body
-                )
-                if refused and _writes(queries):
-                    tally.failures["refused but written"] += 1
-                    problems.append(f"{where}: refused yet wrote {_writes(queries)[:2]}")
+                _submit(client, role, url, action, label, pairs, tally, problems)
     for url in pages:  # afterwards: nothing stored shows up raw on any page
         body = client.get(url).content.decode(errors="replace")
         if RAW in body:
