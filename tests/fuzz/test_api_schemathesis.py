@@ -1,7 +1,7 @@
 """schemathesis over the published document, for an admin, a coordinator and a participant.
 
 The examples, coverage and fuzzing phases run for every operation with a fixed seed and a
-bounded number of examples (``FUZZ_EXAMPLES``, 8 by default; ``make fuzz`` raises it and prints
+bounded number of examples (``FUZZ_EXAMPLES``, 5 by default; ``make fuzz`` raises it and prints
 the figures), then the stateful phase follows links between operations. Checks: no server
 error, the response fits the documented schema, the status and the content type are documented.
 """
@@ -30,7 +30,9 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+#: Tens of seconds per role: in `make test` and CI, not in `make test-fast`.
+pytestmark = pytest.mark.slow
 CHECKS = [
     not_a_server_error,
     response_schema_conformance,
