@@ -224,6 +224,8 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "calendar_feed",  # authorised by its secret, revocable token (tested in relationships)
+    "health",  # for load balancers: figures only, no personal data (tests/core/test_health.py)
+    "metrics",  # behind METRICS_TOKEN (tests/core/test_health.py)
 }
 API = {
     (row[0], row[1]): _expected(row[2:])

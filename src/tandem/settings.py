@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tandem.web.health.CountResponses",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -167,6 +168,8 @@ TANDEM_TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
 # from the right, so it cannot choose its IP for throttling or the audit log); 1 when
 # TRUST_PROXY_HEADERS is on and this is not set. CLIENT_IP_HEADER: a header your proxy sets
 # to the client's address instead (e.g. X-Real-IP).
+# /metrics answers only with this bearer token (unset: the page does not exist).
+TANDEM_METRICS_TOKEN = env_secret("METRICS_TOKEN") or ""
 TANDEM_TRUSTED_PROXY_COUNT = env_int(
     "TRUSTED_PROXY_COUNT", 1 if TANDEM_TRUST_PROXY_HEADERS else 0, minimum=0
 )
