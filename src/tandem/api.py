@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from tandem.accounts.services import user_for_api_token
@@ -67,6 +68,17 @@ def _framework_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     return statuses
 
 
+class ObjectBodies(Parser):
+    """Every request body of this API is a JSON object: an array or a bare value is refused
+    (400, the envelope) instead of being read as an object with every key left out."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("The body must be a JSON object.")
+        return data
+
+
 class TandemAPI(NinjaAPI):
     """The API whose document lists, for every operation, the statuses the framework answers on
     its own (bad JSON, a path id that is not an integer, CSRF) besides those it declares."""
@@ -95,6 +107,7 @@ api = TandemAPI(
     urls_namespace="api",
     auth=[BearerTokenAuth(), SessionAuth()],
     docs_url="/docs",
+    parser=ObjectBodies(),
 )
 
 
