@@ -10,7 +10,7 @@ XMLSEC1 ?= /usr/bin/xmlsec1
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo serve test test-fast query-counts browser xmlsec bench lint typecheck check clean
+.PHONY: install demo serve test test-fast query-counts browser xmlsec bench fuzz lint typecheck check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Tandem needs Python 3.11 or newer"'
@@ -54,6 +54,14 @@ query-counts: install
 ## make bench [CASE=peer_pairs N=100000]: print one JSON line per benchmark case
 bench: install
 	$(BIN)/python benchmarks/run.py $(if $(CASE),--case $(CASE)) $(if $(N),--n $(N))
+
+## make fuzz [FUZZ_EXAMPLES=100]: schemathesis (every phase) for admin, coordinator and participant
+## and the form fuzzer, far longer than in the suite; prints cases and failures by kind per role
+fuzz: install
+	mkdir -p var && rm -f var/fuzz-report.jsonl
+	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) FUZZ_REPORT=$(CURDIR)/var/fuzz-report.jsonl \
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/fuzz $(PYTEST_ARGS); \
+	  status=$$?; $(BIN)/python tools/fuzz_report.py var/fuzz-report.jsonl; exit $$status
 
 ## make lint: ruff, formatting, and the layer map (import-linter contracts in pyproject.toml)
 lint: install

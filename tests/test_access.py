@@ -264,6 +264,8 @@ PUBLIC = {
     "sso:saml_metadata",
     "notify_public:action",  # authorised by its signed token (tested in tests/notify)
     "notify_public:unsubscribe",  # RFC 8058 one-click, signed token (tested in tests/notify)
+    "health",  # for load balancers: figures only, no personal data (tests/core/test_health.py)
+    "metrics",  # behind METRICS_TOKEN (tests/core/test_health.py)
 }
 API = {
     (row[0], row[1]): _expected(row[2:])

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from tandem.accounts.services import user_for_api_token
@@ -42,13 +43,72 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+#: What the framework itself answers before an endpoint runs, by what the operation takes: every
+#: status an operation can return is documented with the error envelope (issue 18).
+_FRAMEWORK_ERRORS = {
+    401: "Not signed in, or the token is unknown or revoked.",
+    403: "A browser session's write without the CSRF token, or not allowed.",
+    400: "The body is not valid JSON.",
+    404: "No such object for you (foreign ids look exactly like missing ones).",
+    422: "The request does not fit the schema: one problem per bad input.",
+}
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def _framework_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    parameters = operation.get("parameters", [])
+    statuses = {401}
+    if method in _UNSAFE:
+        statuses.add(403)
+    if "requestBody" in operation:
+        statuses |= {400, 422}
+    if any(p.get("in") == "path" for p in parameters):
+        statuses |= {404, 422}
+    if any(p.get("in") == "query" for p in parameters):
+        statuses.add(422)
+    return statuses
+
+
+class ObjectBodies(Parser):
+    """Every request body of this API is a JSON object: an array or a bare value is refused
+    (400, the envelope) instead of being read as an object with every key left out."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("The body must be a JSON object.")
+        return data
+
+
+class TandemAPI(NinjaAPI):
+    """The API whose document lists, for every operation, the statuses the framework answers on
+    its own (bad JSON, a path id that is not an integer, CSRF) besides those it declares."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        envelope = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for methods in document.get("paths", {}).values():
+            for method, operation in methods.items():
+                responses = operation.setdefault("responses", {})
+                for status in sorted(_framework_statuses(method, operation)):
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {
+                            "description": _FRAMEWORK_ERRORS[status],
+                            "content": envelope,
+                        }
+        return document
+
+
+api = TandemAPI(
     title="Tandem API",
     version="1",
     description="Peer mentoring programs: people, imports and (as they land) programs and matches.",
     urls_namespace="api",
     auth=[BearerTokenAuth(), SessionAuth()],
     docs_url="/docs",
+    parser=ObjectBodies(),
 )
 
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tandem.web.health.CountResponses",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -186,6 +187,16 @@ TANDEM_LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, min
 TANDEM_LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20, minimum=1)
 TANDEM_LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 30 * 60, minimum=60)
 TANDEM_TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+# How many proxies in front of Tandem append to X-Forwarded-For (the client is that many entries
+# from the right, so it cannot choose its IP for throttling or the audit log); 1 when
+# TRUST_PROXY_HEADERS is on and this is not set. CLIENT_IP_HEADER: a header your proxy sets
+# to the client's address instead (e.g. X-Real-IP).
+# /metrics answers only with this bearer token (unset: the page does not exist).
+TANDEM_METRICS_TOKEN = env_secret("METRICS_TOKEN") or ""
+TANDEM_TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if TANDEM_TRUST_PROXY_HEADERS else 0, minimum=0
+)
+TANDEM_CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "").strip()
 
 # --- single sign-on (OIDC, SAML) and SCIM provisioning ------------------------------------------
 # OpenID Connect: discovery from the issuer; the redirect URI is SITE_URL/sso/oidc/callback/.
@@ -224,7 +235,7 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-if TANDEM_TRUST_PROXY_HEADERS:
+if TANDEM_TRUST_PROXY_HEADERS or TANDEM_TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

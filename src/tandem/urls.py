@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from tandem.api import api
 from tandem.relationships.views.calendar import calendar_feed_view
+from tandem.web.health import health_view, metrics_view
 
 urlpatterns = [
     path("", include("tandem.web.urls")),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("settings/notifications/", include("tandem.notify.prefs_urls")),
     path("audit/", include("tandem.audit.urls")),
     path("api/", api.urls),
+    path("health/", health_view, name="health"),
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 handler403 = "tandem.web.errors.permission_denied"

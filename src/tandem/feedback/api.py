@@ -3,10 +3,11 @@ from typing import Any
 
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError, FieldError
-from tandem.core.schemas import errors
+from tandem.core.schemas import Id, errors
 from tandem.feedback import results as r
 from tandem.feedback import selectors
 from tandem.feedback.models import QuestionKind, Survey, SurveyQuestion, SurveyStatus
@@ -139,7 +140,7 @@ class ResponseIn(Schema):
     """``answers`` maps question ids to a number (agreement 1–5, recommend 0–10), a choice,
     a list of choices, or text."""
 
-    answers: dict[int, Any]
+    answers: dict[Id, Any] = Field(max_length=200)
 
 
 def _cell(cell: r.Cell, question: SurveyQuestion | None = None) -> CellOut:
@@ -210,7 +211,7 @@ def _only(raw: str | None) -> tuple[str, str] | None:
     response={200: list[SurveyOut], **errors(404)},
     summary="Surveys of a program with response rates (coordinators)",
 )
-def list_surveys(request: AuthenticatedHttpRequest, program_id: int) -> list[SurveyOut]:
+def list_surveys(request: AuthenticatedHttpRequest, program_id: Id) -> list[SurveyOut]:
     program = access_program_as_coordinator(user=request.user, program_id=program_id)
     return [SurveyOut.of(s) for s in selectors.program_surveys(program)]
 
@@ -222,7 +223,7 @@ def list_surveys(request: AuthenticatedHttpRequest, program_id: int) -> list[Sur
 )
 def survey_results(
     request: AuthenticatedHttpRequest,
-    survey_id: int,
+    survey_id: Id,
     breakdown: str | None = None,
     only: str | None = None,
 ) -> ResultsOut:
@@ -296,7 +297,7 @@ def my_surveys(request: AuthenticatedHttpRequest) -> list[MySurveyOut]:
     summary="Answer a survey (once)",
 )
 def submit_response(
-    request: AuthenticatedHttpRequest, survey_id: int, payload: ResponseIn
+    request: AuthenticatedHttpRequest, survey_id: Id, payload: ResponseIn
 ) -> Status[MessageOut]:
     """Nothing identifying comes back: the response of an anonymous survey has no id to share."""
     user = request.user

@@ -14,6 +14,7 @@ from tandem.feedback.services.questions import QUESTION_FIELDS
 from tandem.feedback.services.surveys import site_floors
 from tandem.privacy import validate_site_threshold
 from tandem.programs.questionnaire.forms import QuestionFormBase
+from tandem.ui.forms import id_formfield
 
 REQUIRED = "Please answer this question."
 
@@ -98,6 +99,7 @@ class SurveySettingsForm(forms.ModelForm[Survey]):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Survey
         fields = (
             "title",

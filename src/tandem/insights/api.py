@@ -1,9 +1,12 @@
+from typing import Annotated
+
 from ninja import Router, Schema
+from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
-from tandem.core.schemas import errors
+from tandem.core.schemas import Id, errors
 from tandem.insights import kpis
 from tandem.programs.selectors import access_program_as_coordinator
 
@@ -37,9 +40,9 @@ class DashboardOut(Schema):
 )
 def program_kpis(
     request: AuthenticatedHttpRequest,
-    program_id: int,
-    department_id: int | None = None,
-    level: int | None = None,
+    program_id: Id,
+    department_id: Id | None = None,
+    level: Annotated[int, Field(ge=0, le=100)] | None = None,
 ) -> DashboardOut:
     user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)

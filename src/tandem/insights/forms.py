@@ -6,10 +6,11 @@ from django import forms
 
 from tandem.insights import kpis
 from tandem.people.models import Department
+from tandem.ui.forms import IdChoiceField
 
 
 class FilterForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = IdChoiceField(
         queryset=Department.objects.all(), required=False, empty_label="All departments"
     )
     level = forms.TypedChoiceField(

@@ -6,7 +6,7 @@ from ninja.responses import Status
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
-from tandem.core.schemas import errors
+from tandem.core.schemas import LONG_TEXT, Id, errors
 from tandem.matches import selectors
 from tandem.matches.models import (
     CriteriaVersion,
@@ -42,16 +42,16 @@ class CriteriaOut(Schema):
 
 
 class CriteriaIn(Schema):
-    criteria: list[dict[str, Any]]
+    criteria: list[dict[str, Any]] = Field(max_length=50)
     constraints: dict[str, Any] = {}
-    note: str = ""
+    note: str = Field("", max_length=LONG_TEXT)
 
 
 class RunIn(Schema):
-    criteria_id: int | None = None
-    purpose: str = RunPurpose.MATCH
-    label: str = ""
-    seed: int = 0
+    criteria_id: Id | None = None
+    purpose: RunPurpose = RunPurpose.MATCH
+    label: str = Field("", max_length=200)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class RunOut(Schema):
@@ -109,9 +109,9 @@ class PublishOut(Schema):
 
 
 class RuleIn(Schema):
-    first: int
-    second: int
-    kind: str
+    first: Id
+    second: Id
+    kind: str = Field(max_length=20)
 
 
 class RuleOut(Schema):
@@ -122,13 +122,13 @@ class RuleOut(Schema):
 
 
 class SwapIn(Schema):
-    first: int
-    second: int
+    first: Id
+    second: Id
 
 
 class AnswerIn(Schema):
     accept: bool
-    reason: str = ""
+    reason: str = Field("", max_length=LONG_TEXT)
 
 
 class MembershipOut(Schema):
@@ -156,7 +156,7 @@ class MembershipOut(Schema):
         return [m.person.user.name for m in obj.relationship.members.all() if m.pk != obj.pk]
 
 
-def _person(person_id: int) -> Person:
+def _person(person_id: Id) -> Person:
     person = person_by_id(person_id)
     if person is None:
         raise ApplicationError("Unknown person.")
@@ -168,7 +168,7 @@ def _person(person_id: int) -> Person:
     response={200: list[CriteriaOut], **errors(404)},
     summary="Criteria versions",
 )
-def list_criteria(request: AuthenticatedHttpRequest, program_id: int) -> list[CriteriaVersion]:
+def list_criteria(request: AuthenticatedHttpRequest, program_id: Id) -> list[CriteriaVersion]:
     """Newest first; before the first save or run, only the defaults (not yet saved)."""
     program = access_program_as_coordinator(user=request.user, program_id=program_id)
     return list(selectors.criteria_versions(program)) or [selectors.latest_criteria(program)]
@@ -180,7 +180,7 @@ def list_criteria(request: AuthenticatedHttpRequest, program_id: int) -> list[Cr
     summary="Save a new criteria version",
 )
 def save_criteria(
-    request: AuthenticatedHttpRequest, program_id: int, payload: CriteriaIn
+    request: AuthenticatedHttpRequest, program_id: Id, payload: CriteriaIn
 ) -> Status[CriteriaVersion]:
     user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
@@ -198,7 +198,7 @@ def save_criteria(
     response={200: list[RunOut], **errors(404)},
     summary="Match runs",
 )
-def list_runs(request: AuthenticatedHttpRequest, program_id: int) -> list[MatchRun]:
+def list_runs(request: AuthenticatedHttpRequest, program_id: Id) -> list[MatchRun]:
     program = access_program_as_coordinator(user=request.user, program_id=program_id)
     return list(selectors.runs(program))
 
@@ -209,7 +209,7 @@ def list_runs(request: AuthenticatedHttpRequest, program_id: int) -> list[MatchR
     summary="Start a run (small programs finish before the response)",
 )
 def create_run(
-    request: AuthenticatedHttpRequest, program_id: int, payload: RunIn
+    request: AuthenticatedHttpRequest, program_id: Id, payload: RunIn
 ) -> Status[MatchRun]:
     user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
@@ -232,7 +232,7 @@ def create_run(
     response={200: RunOut, **errors(404)},
     summary="One run, with its progress and statistics",
 )
-def get_run(request: AuthenticatedHttpRequest, run_id: int) -> MatchRun:
+def get_run(request: AuthenticatedHttpRequest, run_id: Id) -> MatchRun:
     return selectors.access_run(user=request.user, run_id=run_id)
 
 
@@ -242,7 +242,7 @@ def get_run(request: AuthenticatedHttpRequest, run_id: int) -> MatchRun:
     summary="Proposals of a run",
 )
 def list_proposals(
-    request: AuthenticatedHttpRequest, run_id: int, sort: str = "score"
+    request: AuthenticatedHttpRequest, run_id: Id, sort: str = "score"
 ) -> list[Proposal]:
     run = selectors.access_run(user=request.user, run_id=run_id)
     return selectors.proposals(run, sort=sort)
@@ -253,7 +253,7 @@ def list_proposals(
     response={200: list[UnmatchedOut], **errors(404)},
     summary="People left unmatched, with why",
 )
-def list_unmatched(request: AuthenticatedHttpRequest, run_id: int) -> list[UnmatchedPerson]:
+def list_unmatched(request: AuthenticatedHttpRequest, run_id: Id) -> list[UnmatchedPerson]:
     run = selectors.access_run(user=request.user, run_id=run_id)
     return list(selectors.unmatched(run))
 
@@ -263,7 +263,7 @@ def list_unmatched(request: AuthenticatedHttpRequest, run_id: int) -> list[Unmat
     response={200: list[ProposalOut], **errors(400, 403, 404, 422)},
     summary="Swap two people between proposals and rescore",
 )
-def swap(request: AuthenticatedHttpRequest, run_id: int, payload: SwapIn) -> list[Proposal]:
+def swap(request: AuthenticatedHttpRequest, run_id: Id, payload: SwapIn) -> list[Proposal]:
     user = request.user
     run = selectors.access_run(user=user, run_id=run_id)
     changed = proposal_swap(
@@ -280,7 +280,7 @@ def swap(request: AuthenticatedHttpRequest, run_id: int, payload: SwapIn) -> lis
     response={200: PublishOut, **errors(400, 403, 404)},
     summary="Publish a run: relationships and notifications, all or nothing",
 )
-def publish(request: AuthenticatedHttpRequest, run_id: int) -> PublishOut:
+def publish(request: AuthenticatedHttpRequest, run_id: Id) -> PublishOut:
     user = request.user
     run = selectors.access_run(user=user, run_id=run_id)
     return PublishOut(relationships=len(run_publish(actor=user, run=run)))
@@ -291,7 +291,7 @@ def publish(request: AuthenticatedHttpRequest, run_id: int) -> PublishOut:
     response={200: list[RuleOut], **errors(404)},
     summary="Locks and forbids",
 )
-def list_rules(request: AuthenticatedHttpRequest, program_id: int) -> list[PairRule]:
+def list_rules(request: AuthenticatedHttpRequest, program_id: Id) -> list[PairRule]:
     program = access_program_as_coordinator(user=request.user, program_id=program_id)
     return list(selectors.pair_rules(program))
 
@@ -302,7 +302,7 @@ def list_rules(request: AuthenticatedHttpRequest, program_id: int) -> list[PairR
     summary="Lock two people together, or forbid them",
 )
 def add_rule(
-    request: AuthenticatedHttpRequest, program_id: int, payload: RuleIn
+    request: AuthenticatedHttpRequest, program_id: Id, payload: RuleIn
 ) -> Status[PairRule]:
     user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
@@ -321,7 +321,7 @@ def add_rule(
     response={204: None, **errors(403, 404)},
     summary="Remove a lock or forbid",
 )
-def remove_rule(request: AuthenticatedHttpRequest, program_id: int, rule_id: int) -> Status[None]:
+def remove_rule(request: AuthenticatedHttpRequest, program_id: Id, rule_id: Id) -> Status[None]:
     user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
     pair_rule_remove(actor=user, program=program, rule_id=rule_id)
@@ -338,7 +338,7 @@ def my_matches(request: AuthenticatedHttpRequest) -> list[Membership]:
     response={200: MembershipOut, **errors(400, 403, 404, 422)},
     summary="Accept or decline my match",
 )
-def answer(request: AuthenticatedHttpRequest, membership_id: int, payload: AnswerIn) -> Membership:
+def answer(request: AuthenticatedHttpRequest, membership_id: Id, payload: AnswerIn) -> Membership:
     user = request.user
     membership = selectors.access_membership(user=user, membership_id=membership_id)
     if payload.accept:

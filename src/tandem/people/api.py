@@ -1,15 +1,18 @@
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound
-from tandem.core.schemas import errors
+from tandem.core.pagination import BoundedLimitOffset
+from tandem.core.schemas import LONG_TEXT, Id, Label, LocalTime, PatchIn, errors
 from tandem.people import selectors, services
 from tandem.people.importing import parse
 from tandem.people.importing.fields import override_mapping
@@ -50,8 +53,8 @@ class PersonOut(Schema):
 
 
 class ProfileOut(PersonOut):
-    work_start: time
-    work_end: time
+    work_start: LocalTime
+    work_end: LocalTime
     skills: list[str]
     learning: list[str]
     goals: str
@@ -65,21 +68,23 @@ class ProfileOut(PersonOut):
         return [s.name for s in obj.learning.all()]
 
 
-class ProfileIn(Schema):
-    timezone: str | None = None
-    languages: list[str] | None = None
-    work_start: time | None = None
-    work_end: time | None = None
-    skills: list[str] | None = None
-    learning: list[str] | None = None
-    goals: str | None = None
+class ProfileIn(PatchIn):
+    """What to change: a key left out keeps its value; ``null`` is never a value."""
+
+    timezone: str | None = Field(None, max_length=64)
+    languages: list[Annotated[str, Field(max_length=20)]] | None = Field(None, max_length=50)
+    work_start: LocalTime | None = Field(None)
+    work_end: LocalTime | None = Field(None)
+    skills: list[Label] | None = Field(None, max_length=100)
+    learning: list[Label] | None = Field(None, max_length=100)
+    goals: str | None = Field(None, max_length=LONG_TEXT)
 
 
 class DirectoryFilter(Schema):
-    q: str = ""
-    department_id: int | None = None
-    level: int | None = None
-    status: str = "active"
+    q: str = Field("", max_length=200)
+    department_id: Id | None = None
+    level: int | None = Field(None, ge=0, le=100)
+    status: str = Field("active", max_length=20)
 
 
 class ImportBatchOut(Schema):
@@ -112,7 +117,7 @@ class ImportResultOut(Schema):
     response={200: list[PersonOut], **errors(403, 422)},
     summary="List people in the directory",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_people(request: AuthenticatedHttpRequest, filters: Query[DirectoryFilter]) -> object:
     """Coordinators and admins only; every call is audited with the filter used."""
     log_action(
@@ -131,7 +136,7 @@ def list_people(request: AuthenticatedHttpRequest, filters: Query[DirectoryFilte
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **errors(404)}, summary="One person")
-def get_person(request: AuthenticatedHttpRequest, person_id: int) -> Person:
+def get_person(request: AuthenticatedHttpRequest, person_id: Id) -> Person:
     person = selectors.access_person(viewer=request.user, person_id=person_id)
     if person.user_id != request.user.pk:
         log_action("people.person_viewed", actor=request.user, target=person, request=request)
@@ -189,8 +194,8 @@ def update_me(request: AuthenticatedHttpRequest, payload: ProfileIn) -> Person:
         person=person,
         timezone_name=timezone_name,
         languages=languages,
-        work_start=payload.work_start or person.work_start,
-        work_end=payload.work_end or person.work_end,
+        work_start=person.work_start if payload.work_start is None else payload.work_start,
+        work_end=person.work_end if payload.work_end is None else payload.work_end,
         skills=skills,
         learning=learning,
         goals=person.goals if payload.goals is None else payload.goals,
@@ -274,7 +279,7 @@ def _parse_mapping(raw: str, headers: list[str]) -> dict[str, int]:
     response={200: list[ImportBatchOut], **errors(403, 422)},
     summary="Recent imports",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_imports(request: AuthenticatedHttpRequest) -> object:
     return selectors.import_batches(viewer=request.user)
 
@@ -282,5 +287,5 @@ def list_imports(request: AuthenticatedHttpRequest) -> object:
 @router.get(
     "/imports/{batch_id}", response={200: ImportBatchOut, **errors(404)}, summary="One import"
 )
-def get_import(request: AuthenticatedHttpRequest, batch_id: int) -> ImportBatch:
+def get_import(request: AuthenticatedHttpRequest, batch_id: Id) -> ImportBatch:
     return selectors.access_import_batch(viewer=request.user, batch_id=batch_id)

@@ -8,6 +8,7 @@ from django import forms
 from tandem.people.importing import parse
 from tandem.people.importing.fields import FIELDS, Mapping
 from tandem.people.models import Department, Person, Skill
+from tandem.ui.forms import IdChoiceField, IdMultipleChoiceField, id_formfield
 
 
 class ImportUploadForm(forms.Form):
@@ -79,7 +80,7 @@ class DirectoryFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "Name, email, title or team"}
         ),
     )
-    department = forms.ModelChoiceField(
+    department = IdChoiceField(
         label="Department",
         queryset=Department.objects.all(),
         required=False,
@@ -114,13 +115,13 @@ class ProfileForm(forms.ModelForm[Person]):
         required=False,
         help_text="Separated by commas, e.g. English, German.",
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = IdMultipleChoiceField(
         label="Skills you can offer",
         queryset=Skill.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    learning = forms.ModelMultipleChoiceField(
+    learning = IdMultipleChoiceField(
         label="Skills you want to grow",
         queryset=Skill.objects.all(),
         required=False,
@@ -128,6 +129,7 @@ class ProfileForm(forms.ModelForm[Person]):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Person
         fields = ("timezone", "work_start", "work_end", "languages", "skills", "learning", "goals")
         labels = {

@@ -1,14 +1,16 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Field, File, Form, Router, Schema, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import File, Form, Router, Schema, UploadedFile
+from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
-from tandem.core.schemas import errors
+from tandem.core.pagination import BoundedLimitOffset
+from tandem.core.schemas import LONG_TEXT, Id, Label, PatchIn, PlannedDate, errors
 from tandem.people.selectors import (
     departments_by_name,
     departments_with_ids,
@@ -17,7 +19,7 @@ from tandem.people.selectors import (
 )
 from tandem.people.services import read_upload
 from tandem.programs import selectors
-from tandem.programs.models import Enrolment, Program, ProgramKind, Question, QuestionKind
+from tandem.programs.models import Cadence, Enrolment, Program, ProgramKind, Question, QuestionKind
 from tandem.programs.questionnaire.enrolment import EnrolmentForm, consent_field_name, field_name
 from tandem.programs.selectors import RosterRow
 from tandem.programs.services.cohort import CohortPlan, cohort_import
@@ -59,35 +61,40 @@ class ProgramOut(Schema):
     allow_trio: bool
 
 
-class ProgramIn(Schema):
-    name: str | None = None
-    kind: ProgramKind | None = None
-    cohort: str | None = None
-    description: str | None = None
-    objectives: str | None = None
-    kpis: list[str] | None = None
-    cadence: str | None = None
-    duration_months: int | None = None
-    hours_per_month: Decimal | None = None
-    meeting_formats: list[str] | None = None
-    confidentiality: str | None = None
-    code_of_conduct: str | None = None
-    boundaries: str | None = None
-    support_contact: str | None = None
-    enrolment_opens_on: date | None = None
-    enrolment_closes_on: date | None = None
-    reminder_days: list[int] | None = None
-    last_call_days: int | None = None
-    eligible_levels: list[int] | None = None
-    eligible_locations: list[str] | None = None
-    eligible_groups: list[str] | None = Field(
-        default=None, description="Directory (SCIM) group names whose members may join"
+class ProgramIn(PatchIn):
+    """Settings to set: a key left out keeps its value; ``null`` is never a value. Bounds are
+    the form's and the model's."""
+
+    NULLABLE = frozenset({"enrolment_opens_on", "enrolment_closes_on"})
+
+    name: str | None = Field(None, max_length=200, min_length=1)
+    kind: ProgramKind | None = Field(None)
+    cohort: str | None = Field(None, max_length=100)
+    description: str | None = Field(None, max_length=LONG_TEXT)
+    objectives: str | None = Field(None, max_length=LONG_TEXT)
+    kpis: list[Label] | None = Field(None, max_length=20)
+    cadence: Cadence | None = Field(None)
+    duration_months: int | None = Field(None, ge=1, le=36)
+    hours_per_month: Decimal | None = Field(None, ge=0, le=999, max_digits=4, decimal_places=1)
+    meeting_formats: list[Annotated[str, Field(max_length=40)]] | None = Field(None, max_length=10)
+    confidentiality: str | None = Field(None, max_length=LONG_TEXT)
+    code_of_conduct: str | None = Field(None, max_length=LONG_TEXT)
+    boundaries: str | None = Field(None, max_length=LONG_TEXT)
+    support_contact: str | None = Field(None, max_length=LONG_TEXT)
+    enrolment_opens_on: PlannedDate | None = None
+    enrolment_closes_on: PlannedDate | None = None
+    reminder_days: list[Annotated[int, Field(ge=1, le=365)]] | None = Field(None, max_length=20)
+    last_call_days: int | None = Field(None, ge=0, le=365)
+    eligible_levels: list[Annotated[int, Field(ge=0, le=100)]] | None = Field(None, max_length=100)
+    eligible_locations: list[Label] | None = Field(None, max_length=200)
+    eligible_groups: list[Label] | None = Field(
+        None, max_length=200, description="Directory (SCIM) group names whose members may join"
     )
-    eligible_department_ids: list[int] | None = None
-    partners_per_person: int | None = None
-    capacity_cap: int | None = None
-    group_size: int | None = None
-    allow_trio: bool | None = None
+    eligible_department_ids: list[Id] | None = Field(None, max_length=1000)
+    partners_per_person: int | None = Field(None, ge=1, le=10)
+    capacity_cap: int | None = Field(None, ge=1, le=10)
+    group_size: int | None = Field(None, ge=3, le=6)
+    allow_trio: bool | None = Field(None)
 
 
 class TransitionIn(Schema):
@@ -220,7 +227,7 @@ def create_program(request: AuthenticatedHttpRequest, payload: ProgramIn) -> Sta
 @router.get(
     "/programs/{program_id}", response={200: ProgramOut, **errors(404)}, summary="One program"
 )
-def get_program(request: AuthenticatedHttpRequest, program_id: int) -> Program:
+def get_program(request: AuthenticatedHttpRequest, program_id: Id) -> Program:
     return selectors.access_program_as_participant(user=request.user, program_id=program_id)
 
 
@@ -230,7 +237,7 @@ def get_program(request: AuthenticatedHttpRequest, program_id: int) -> Program:
     summary="Change settings",
 )
 def update_program(
-    request: AuthenticatedHttpRequest, program_id: int, payload: ProgramIn
+    request: AuthenticatedHttpRequest, program_id: Id, payload: ProgramIn
 ) -> Program:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
@@ -243,7 +250,7 @@ def update_program(
     summary="Move to another stage (draft → enrolling → matching → active → closed)",
 )
 def transition_program(
-    request: AuthenticatedHttpRequest, program_id: int, payload: TransitionIn
+    request: AuthenticatedHttpRequest, program_id: Id, payload: TransitionIn
 ) -> Program:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
@@ -268,7 +275,7 @@ def preview_transition(request: AuthenticatedHttpRequest, program_id: int, to: s
     response={201: ProgramOut, **errors(403, 404)},
     summary="Copy as a new draft",
 )
-def duplicate_program(request: AuthenticatedHttpRequest, program_id: int) -> Status[Program]:
+def duplicate_program(request: AuthenticatedHttpRequest, program_id: Id) -> Status[Program]:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     return Status(201, program_duplicate(actor=user, program=program))
@@ -279,7 +286,7 @@ def duplicate_program(request: AuthenticatedHttpRequest, program_id: int) -> Sta
     response={200: list[QuestionOut], **errors(404)},
     summary="The questionnaire",
 )
-def list_questions(request: AuthenticatedHttpRequest, program_id: int) -> list[Question]:
+def list_questions(request: AuthenticatedHttpRequest, program_id: Id) -> list[Question]:
     program = selectors.access_program_as_participant(user=request.user, program_id=program_id)
     return list(selectors.questions(program))
 
@@ -290,7 +297,7 @@ def list_questions(request: AuthenticatedHttpRequest, program_id: int) -> list[Q
     summary="Add a question (drafts only)",
 )
 def add_question(
-    request: AuthenticatedHttpRequest, program_id: int, payload: QuestionIn
+    request: AuthenticatedHttpRequest, program_id: Id, payload: QuestionIn
 ) -> Status[Question]:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
@@ -306,7 +313,7 @@ def add_question(
     summary="Delete a question (drafts only)",
 )
 def delete_question(
-    request: AuthenticatedHttpRequest, program_id: int, question_id: int
+    request: AuthenticatedHttpRequest, program_id: Id, question_id: Id
 ) -> Status[None]:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
@@ -369,9 +376,9 @@ def _cohort_out(plan: CohortPlan, *, applied: bool) -> dict[str, Any]:
     response={200: list[RosterEntry], **errors(404, 422)},
     summary="Enrolment list (coordinators; never private answers)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_enrolments(
-    request: AuthenticatedHttpRequest, program_id: int, status: str = "active"
+    request: AuthenticatedHttpRequest, program_id: Id, status: str = "active"
 ) -> list[RosterRow]:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
@@ -383,7 +390,7 @@ def list_enrolments(
     response={200: EnrolmentOut, **errors(404)},
     summary="My enrolment",
 )
-def get_my_enrolment(request: AuthenticatedHttpRequest, program_id: int) -> Enrolment:
+def get_my_enrolment(request: AuthenticatedHttpRequest, program_id: Id) -> Enrolment:
     user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     enrolment = selectors.own_enrolment(user=user, program=program)
@@ -398,7 +405,7 @@ def get_my_enrolment(request: AuthenticatedHttpRequest, program_id: int) -> Enro
     summary="Enrol, or change my answers while enrolment is open",
 )
 def put_my_enrolment(
-    request: AuthenticatedHttpRequest, program_id: int, payload: EnrolmentIn
+    request: AuthenticatedHttpRequest, program_id: Id, payload: EnrolmentIn
 ) -> Enrolment:
     """``answers`` maps question keys to values: skills and departments by name or id, levels as
     numbers, lists as JSON arrays, people as emails (comma-separated or a list)."""
@@ -457,7 +464,7 @@ def _form_data(program: Program, payload: EnrolmentIn) -> dict[str, Any]:
     response={200: EnrolmentOut, **errors(400, 403, 404)},
     summary="Withdraw",
 )
-def withdraw(request: AuthenticatedHttpRequest, program_id: int) -> Enrolment:
+def withdraw(request: AuthenticatedHttpRequest, program_id: Id) -> Enrolment:
     user = request.user
     program = selectors.access_program_as_participant(user=user, program_id=program_id)
     enrolment = selectors.own_enrolment(user=user, program=program)

@@ -9,6 +9,7 @@ from tandem.programs.models import KPI_CHOICES, MEETING_FORMATS, Program, Questi
 from tandem.programs.questionnaire.forms import QuestionFormBase
 from tandem.programs.services.questionnaire import QUESTION_FIELDS
 from tandem.scim.selectors import directory_group_names
+from tandem.ui.forms import IdMultipleChoiceField, id_formfield
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,13 +52,14 @@ class ProgramForm(forms.ModelForm[Program]):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
         help_text="Groups your identity provider sends by SCIM; leave empty for everyone.",
     )
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = IdMultipleChoiceField(
         queryset=User.objects.filter(role__in=[Role.ADMIN, Role.COORDINATOR], is_active=True),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Program
         fields = (
             "name",
@@ -227,6 +229,7 @@ class QuestionForm(QuestionFormBase[Question]):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Question
         fields = QUESTION_FIELDS
         labels = {

@@ -1,21 +1,25 @@
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
-from tandem.core.schemas import errors
+from tandem.core.schemas import LONG_TEXT, Id, PlannedDate, PlannedMoment, errors
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.relationships import selectors
 from tandem.relationships.models import (
     AgendaItem,
     ClosingSummary,
     Concern,
+    ConcernKind,
     Goal,
     Meeting,
+    MeetingKind,
     MeetingLog,
+    NextStep,
     PrivateNote,
     Relationship,
 )
@@ -86,18 +90,18 @@ class MeetingOut(Schema):
 
 
 class MeetingIn(Schema):
-    starts_at: datetime
-    duration_minutes: int = 60
-    kind: str = "regular"
-    location: str = ""
-    video_url: str = ""
+    starts_at: PlannedMoment
+    duration_minutes: int = Field(60, ge=10, le=240)
+    kind: MeetingKind = MeetingKind.REGULAR
+    location: str = Field("", max_length=200)
+    video_url: str = Field("", max_length=200)
     invite_coordinator: bool = False
-    repeat: int = 1
+    repeat: int = Field(1, ge=1, le=26)
 
 
 class RescheduleIn(Schema):
-    starts_at: datetime
-    duration_minutes: int = 60
+    starts_at: PlannedMoment
+    duration_minutes: int = Field(60, ge=10, le=240)
 
 
 class MarkIn(Schema):
@@ -105,7 +109,7 @@ class MarkIn(Schema):
 
 
 class TextIn(Schema):
-    text: str
+    text: str = Field(min_length=1, max_length=LONG_TEXT)
 
 
 class AgendaOut(Schema):
@@ -115,15 +119,15 @@ class AgendaOut(Schema):
 
 
 class TopicIn(Schema):
-    title: str
-    brought_by: int
+    title: str = Field(max_length=300)
+    brought_by: Id
 
 
 class LogIn(Schema):
-    topics: list[TopicIn]
-    takeaways: str = ""
-    next_steps: str = ""
-    private_note: str = ""
+    topics: list[TopicIn] = Field(max_length=20)
+    takeaways: str = Field("", max_length=LONG_TEXT)
+    next_steps: str = Field("", max_length=LONG_TEXT)
+    private_note: str = Field("", max_length=LONG_TEXT)
 
 
 class NoteOut(Schema):
@@ -138,12 +142,12 @@ class NoteOut(Schema):
 
 
 class GoalIn(Schema):
-    title: str
-    metric: str
-    target: str
-    target_date: date
-    why: str = ""
-    milestones: list[str] = []
+    title: str = Field(max_length=200)
+    metric: str = Field(max_length=200)
+    target: str = Field(max_length=100)
+    target_date: PlannedDate
+    why: str = Field("", max_length=LONG_TEXT)
+    milestones: list[Annotated[str, Field(max_length=200)]] = Field([], max_length=20)
 
 
 class GoalOut(Schema):
@@ -158,21 +162,21 @@ class GoalOut(Schema):
 
 
 class ProgressIn(Schema):
-    progress: int
-    note: str = ""
+    progress: int = Field(ge=0, le=100)
+    note: str = Field("", max_length=500)
 
 
 class ConcernIn(Schema):
-    kind: str
-    text: str
+    kind: ConcernKind
+    text: str = Field(min_length=1, max_length=LONG_TEXT)
 
 
 class ClosingIn(Schema):
-    achieved: str
-    learned: str
+    achieved: str = Field(max_length=LONG_TEXT)
+    learned: str = Field(max_length=LONG_TEXT)
     would_recommend_partner: bool
     would_do_again: bool
-    next_step: str = "stay"
+    next_step: NextStep = NextStep.STAY
 
 
 class SlotOut(Schema):
@@ -192,14 +196,14 @@ class HealthOut(Schema):
     goals: int
 
 
-def _relationship(request: AuthenticatedHttpRequest, relationship_id: int) -> Relationship:
+def _relationship(request: AuthenticatedHttpRequest, relationship_id: Id) -> Relationship:
     relationship, _ = selectors.access_relationship(
         user=request.user, relationship_id=relationship_id
     )
     return relationship
 
 
-def _meeting(request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
+def _meeting(request: AuthenticatedHttpRequest, relationship_id: Id, meeting_id: Id) -> Meeting:
     meeting, _ = selectors.access_meeting(
         user=request.user, relationship_id=relationship_id, meeting_id=meeting_id
     )
@@ -218,7 +222,7 @@ def list_relationships(request: AuthenticatedHttpRequest) -> list[Relationship]:
     response={200: RelationshipOut, **errors(404)},
     summary="One of my matches",
 )
-def get_relationship(request: AuthenticatedHttpRequest, relationship_id: int) -> Relationship:
+def get_relationship(request: AuthenticatedHttpRequest, relationship_id: Id) -> Relationship:
     return _relationship(request, relationship_id)
 
 
@@ -228,7 +232,7 @@ def get_relationship(request: AuthenticatedHttpRequest, relationship_id: int) ->
     summary="Five times that suit everyone's working hours and availability",
 )
 def slots(
-    request: AuthenticatedHttpRequest, relationship_id: int, duration_minutes: int = 60
+    request: AuthenticatedHttpRequest, relationship_id: Id, duration_minutes: int = 60
 ) -> list[Slot]:
     relationship = _relationship(request, relationship_id)
     minutes = max(15, min(duration_minutes, 240))
@@ -240,7 +244,7 @@ def slots(
     response={200: list[MeetingOut], **errors(404)},
     summary="Meetings",
 )
-def list_meetings(request: AuthenticatedHttpRequest, relationship_id: int) -> list[Meeting]:
+def list_meetings(request: AuthenticatedHttpRequest, relationship_id: Id) -> list[Meeting]:
     return list(selectors.meetings(_relationship(request, relationship_id)))
 
 
@@ -250,7 +254,7 @@ def list_meetings(request: AuthenticatedHttpRequest, relationship_id: int) -> li
     summary="Schedule a meeting (or a series) and send invitations",
 )
 def create_meeting(
-    request: AuthenticatedHttpRequest, relationship_id: int, payload: MeetingIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, payload: MeetingIn
 ) -> Status[list[Meeting]]:
     meetings = meeting_schedule(
         actor=request.user,
@@ -272,7 +276,7 @@ def create_meeting(
     summary="Move a meeting (the invitation's SEQUENCE rises)",
 )
 def reschedule(
-    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: RescheduleIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, meeting_id: Id, payload: RescheduleIn
 ) -> Meeting:
     return meeting_reschedule(
         actor=request.user,
@@ -287,7 +291,7 @@ def reschedule(
     response={200: MeetingOut, **errors(400, 403, 404)},
     summary="Cancel (METHOD:CANCEL to everyone)",
 )
-def cancel(request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int) -> Meeting:
+def cancel(request: AuthenticatedHttpRequest, relationship_id: Id, meeting_id: Id) -> Meeting:
     return meeting_cancel(
         actor=request.user, meeting=_meeting(request, relationship_id, meeting_id)
     )
@@ -299,7 +303,7 @@ def cancel(request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: 
     summary="Mark held or missed",
 )
 def mark(
-    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: MarkIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, meeting_id: Id, payload: MarkIn
 ) -> Meeting:
     return meeting_mark(
         actor=request.user,
@@ -314,7 +318,7 @@ def mark(
     summary="Agenda (the pair only)",
 )
 def agenda(
-    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int
+    request: AuthenticatedHttpRequest, relationship_id: Id, meeting_id: Id
 ) -> list[AgendaItem]:
     return list(selectors.agenda(_meeting(request, relationship_id, meeting_id)))
 
@@ -325,7 +329,7 @@ def agenda(
     summary="Add an agenda item",
 )
 def add_agenda(
-    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: TextIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, meeting_id: Id, payload: TextIn
 ) -> Status[AgendaItem]:
     item = agenda_add(
         actor=request.user,
@@ -341,7 +345,7 @@ def add_agenda(
     summary="Log the meeting: topics and hats",
 )
 def put_log(
-    request: AuthenticatedHttpRequest, relationship_id: int, meeting_id: int, payload: LogIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, meeting_id: Id, payload: LogIn
 ) -> MeetingLog:
     meeting = _meeting(request, relationship_id, meeting_id)
     people = selectors.member_people(meeting.relationship)
@@ -365,7 +369,7 @@ def put_log(
     response={200: list[NoteOut], **errors(404)},
     summary="Private notes (the pair only)",
 )
-def list_notes(request: AuthenticatedHttpRequest, relationship_id: int) -> list[PrivateNote]:
+def list_notes(request: AuthenticatedHttpRequest, relationship_id: Id) -> list[PrivateNote]:
     return list(selectors.notes(_relationship(request, relationship_id)))
 
 
@@ -375,7 +379,7 @@ def list_notes(request: AuthenticatedHttpRequest, relationship_id: int) -> list[
     summary="Add a private note",
 )
 def add_note(
-    request: AuthenticatedHttpRequest, relationship_id: int, payload: TextIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, payload: TextIn
 ) -> Status[PrivateNote]:
     note = note_add(
         actor=request.user,
@@ -390,7 +394,7 @@ def add_note(
     response={200: list[GoalOut], **errors(404)},
     summary="Goals",
 )
-def list_goals(request: AuthenticatedHttpRequest, relationship_id: int) -> list[Goal]:
+def list_goals(request: AuthenticatedHttpRequest, relationship_id: Id) -> list[Goal]:
     return list(selectors.goals(_relationship(request, relationship_id)))
 
 
@@ -400,7 +404,7 @@ def list_goals(request: AuthenticatedHttpRequest, relationship_id: int) -> list[
     summary="Set a SMART goal",
 )
 def add_goal(
-    request: AuthenticatedHttpRequest, relationship_id: int, payload: GoalIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, payload: GoalIn
 ) -> Status[Goal]:
     goal = goal_create(
         actor=request.user,
@@ -421,7 +425,7 @@ def add_goal(
     summary="Update progress",
 )
 def goal_progress(
-    request: AuthenticatedHttpRequest, relationship_id: int, goal_id: int, payload: ProgressIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, goal_id: Id, payload: ProgressIn
 ) -> Goal:
     goal, _ = selectors.access_goal(
         user=request.user, relationship_id=relationship_id, goal_id=goal_id
@@ -437,7 +441,7 @@ def goal_progress(
     summary="Raise a concern with the coordinators (confidential)",
 )
 def raise_concern(
-    request: AuthenticatedHttpRequest, relationship_id: int, payload: ConcernIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, payload: ConcernIn
 ) -> Status[Concern]:
     concern = concern_raise(
         actor=request.user,
@@ -454,7 +458,7 @@ def raise_concern(
     summary="Write my closing summary (ends the match if it is still active)",
 )
 def closing(
-    request: AuthenticatedHttpRequest, relationship_id: int, payload: ClosingIn
+    request: AuthenticatedHttpRequest, relationship_id: Id, payload: ClosingIn
 ) -> Status[ClosingSummary]:
     summary = closing_submit(
         actor=request.user,
@@ -474,7 +478,7 @@ def closing(
     summary="Relationship health: status and counts only (coordinators)",
 )
 def program_health(
-    request: AuthenticatedHttpRequest, program_id: int, limit: int = 100, offset: int = 0
+    request: AuthenticatedHttpRequest, program_id: Id, limit: int = 100, offset: int = 0
 ) -> list[Any]:
     """At-risk first; page with ``limit`` (at most 500) and ``offset``."""
     user = request.user

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
+from tandem.core.schemas import LONG_TEXT
 from tandem.people.models import Person, Skill
 from tandem.relationships.models import ConcernKind, MeetingKind, MeetingLog, NextStep
 from tandem.relationships.slots import Slot
+from tandem.ui.forms import IdChoiceField
 
 DURATIONS = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1½ hours")]
 
@@ -100,6 +102,7 @@ class LogForm(forms.Form):
     )
     private_note = forms.CharField(
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Private note",
         help_text="Only the people in this match can read it — never coordinators or admins.",
@@ -157,7 +160,7 @@ class GoalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Relevant: why it matters to you",
     )
-    skill = forms.ModelChoiceField(
+    skill = IdChoiceField(
         queryset=Skill.objects.all(), required=False, label="Skill it grows (optional)"
     )
     milestones = forms.CharField(
@@ -179,7 +182,9 @@ class ProgressForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="New private note")
+    text = forms.CharField(
+        max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), label="New private note"
+    )
 
 
 class ConcernForm(forms.Form):

@@ -10,8 +10,11 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+
+from tandem.people.importing.container import MAX_UNPACKED_BYTES, ContainerError, check_workbook
 
 Cell = str | int | float | date | datetime | time | bool | None
 
@@ -19,7 +22,6 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-MAX_XLSX_EXPANSION = 20  # an XLSX may unzip to at most 20× the upload limit (zip bombs)
 
 
 class ImportFileError(Exception):
@@ -175,11 +177,11 @@ def _read_xlsx(data: bytes, *, max_bytes: int, max_rows: int) -> Table:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+            check_workbook(archive, max_rows=max_rows, max_unpacked=MAX_UNPACKED_BYTES)
+    except ContainerError as exc:
+        raise ImportFileError(str(exc)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError):
         raise ImportFileError("The file looks like an Excel workbook but is damaged.") from None
-    if unpacked > max_bytes * MAX_XLSX_EXPANSION:
-        raise ImportFileError("The workbook unpacks to far more data than a people list holds.")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:

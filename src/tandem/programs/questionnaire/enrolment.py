@@ -25,6 +25,7 @@ from tandem.programs.questionnaire.standard import (
     LEARNING_STYLES,
     MAX_PREFERRED,
 )
+from tandem.ui.forms import IdChoiceField, IdMultipleChoiceField
 
 
 def field_name(question: Question) -> str:
@@ -36,7 +37,7 @@ def consent_field_name(question: Question) -> str:
 
 
 def _skills_field(question: Question, required: bool) -> forms.Field:
-    return forms.ModelMultipleChoiceField(
+    return IdMultipleChoiceField(
         queryset=Skill.objects.order_by("category", "name"),
         required=required,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkgrid"}),
@@ -57,7 +58,7 @@ def build_field(question: Question) -> forms.Field:
             empty_value=None,
         )
     elif kind == QuestionKind.DEPARTMENT:
-        field = forms.ModelChoiceField(queryset=Department.objects.all(), empty_label="—")
+        field = IdChoiceField(queryset=Department.objects.all(), empty_label="—")
     elif kind == QuestionKind.TIMEZONE:
         field = forms.ChoiceField(choices=[("", "—"), *timezone_choices()])
     elif kind == QuestionKind.LANGUAGES:

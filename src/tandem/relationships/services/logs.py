@@ -12,6 +12,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError
+from tandem.core.schemas import LONG_TEXT
 from tandem.notify.outbox import enqueue
 from tandem.people.models import Person
 from tandem.relationships import emails, health
@@ -130,4 +131,9 @@ def note_add(*, actor: User, relationship: Relationship, text: str) -> PrivateNo
     require_active(relationship)
     if not text.strip():
         raise ApplicationError("Write the note.", errors=[FieldError("Required.", field="text")])
+    if len(text) > LONG_TEXT:
+        raise ApplicationError(
+            "The note is too long.",
+            errors=[FieldError(f"At most {LONG_TEXT:,} characters.", field="text")],
+        )
     return PrivateNote.objects.create(relationship=relationship, author=person, text=text.strip())

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,6 +17,7 @@ from tandem.accounts.models import User
 from tandem.accounts.tokens import new_secret
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError
+from tandem.core.schemas import LATEST_YEAR
 from tandem.notify.outbox import EmailToSend, enqueue
 from tandem.relationships import emails
 from tandem.relationships.agendas import template_items
@@ -45,8 +48,23 @@ def _check_times(starts_at: datetime, duration: timedelta, *, allow_past: bool =
         errors.append(
             FieldError("A meeting lasts between 10 minutes and 4 hours.", field="duration")
         )
+    elif starts_at.year > LATEST_YEAR:
+        errors.append(FieldError(f"Choose a time before {LATEST_YEAR}.", field="starts_at"))
     if errors:
         raise ApplicationError("The meeting time needs attention.", errors=errors)
+
+
+def _check_video_url(video_url: str) -> None:
+    """Only web links: a ``javascript:`` or ``data:`` link would run in the partner's browser."""
+    if not video_url:
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(video_url)
+    except ValidationError:
+        raise ApplicationError(
+            "The video link needs attention.",
+            errors=[FieldError("Give a web address (https://…).", field="video_url")],
+        ) from None
 
 
 def _uid(relationship: Relationship) -> str:
@@ -92,6 +110,7 @@ def meeting_schedule(
     organiser = membership_of(actor, relationship).person
     require_active(relationship)
     _check_times(starts_at, duration)
+    _check_video_url(video_url)
     if kind not in MeetingKind.values:
         raise ApplicationError("Unknown kind of meeting.")
     if not 1 <= repeat <= 26:

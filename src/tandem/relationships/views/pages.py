@@ -78,7 +78,9 @@ def note_view(request: AuthenticatedHttpRequest, relationship_id: int) -> HttpRe
         note_add(actor=user, relationship=relationship, text=form.cleaned_data["text"])
         messages.success(request, "Note saved — only the two of you can read it.")
     else:
-        messages.error(request, "Write the note before saving it.")
+        messages.error(
+            request, " ".join(str(e) for e in form.errors.get("text", ["Write the note."]))
+        )
     return redirect("relationships:detail", relationship_id=relationship.pk)
 
 
