@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from tandem.notify.channels import get_channel, register_channel, unregister_channel
 from tandem.notify.outbox import PermanentDeliveryError, TemporaryDeliveryError
 
 
@@ -29,3 +32,17 @@ class RecordingChannel:
             raise PermanentDeliveryError("channel_not_found")
         self.posted.append((message.recipient, message.payload))
         return f"D1:{len(self.posted)}"
+
+
+@contextmanager
+def standing_in_for(channel: RecordingChannel) -> Iterator[RecordingChannel]:
+    """Register ``channel`` for the test and put back whatever was registered before (the real
+    Slack channel the integrations app registers), so later tests see the app as it is."""
+    previous = get_channel(channel.name)
+    register_channel(channel)
+    try:
+        yield channel
+    finally:
+        unregister_channel(channel.name)
+        if previous is not None:
+            register_channel(previous)

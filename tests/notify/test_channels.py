@@ -9,22 +9,20 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.db import transaction
 
-from tandem.notify.channels import register_channel, render_for, unregister_channel
+from tandem.notify.channels import render_for
 from tandem.notify.messages import Button, Message
 from tandem.notify.models import NotificationPreference, OutboxMessage, Status
 from tandem.notify.outbox import deliver_due, send
 from tandem.notify.preferences import next_allowed_time
-from tests.notify.fakes import RecordingChannel
+from tests.notify.fakes import RecordingChannel, standing_in_for
 
 MONDAY_NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 13:00 in Berlin
 
 
 @pytest.fixture
 def slack():
-    channel = RecordingChannel(directory={"pat@example.com": "U123"})
-    register_channel(channel)
-    yield channel
-    unregister_channel("slack")
+    with standing_in_for(RecordingChannel(directory={"pat@example.com": "U123"})) as channel:
+        yield channel
 
 
 def nudge(**fields) -> Message:

@@ -175,10 +175,9 @@ def test_api_reads_and_replaces_preferences(participant, as_user):
 
 
 def test_api_offers_slack_once_configured(participant, as_user):
-    from tandem.notify.channels import register_channel, unregister_channel
+    from tests.notify.fakes import standing_in_for
 
-    register_channel(RecordingChannel())
-    try:
+    with standing_in_for(RecordingChannel()):
         client = as_user(participant)
         put = client.put(
             "/api/me/notifications",
@@ -187,5 +186,3 @@ def test_api_offers_slack_once_configured(participant, as_user):
         )
         assert put.status_code == 200
         assert put.json()["available_channels"] == ["email", "slack", "off"]
-    finally:
-        unregister_channel("slack")

@@ -272,7 +272,7 @@ def _parse(value: str, choices: Sequence[str]) -> tuple[int, str]:
 def checkin_answer(*, user: User, checkin_id: int, answer: str) -> ActionResult:
     """Record a "did you meet?" answer and apply it to the meeting log, health and KPIs."""
     checkin = (
-        Checkin.objects.select_for_update()
+        Checkin.objects.select_for_update(of=("self",))
         .select_related("membership__relationship__program", "membership__person", "meeting")
         .filter(pk=checkin_id, membership__person__user=user)
         .first()
