@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -20,7 +21,11 @@ def test_openapi_document_lists_the_endpoints(db):
     assert {"/api/people", "/api/me", "/api/imports"} <= set(schema["paths"])
     docs = Client().get("/api/docs")
     assert docs.status_code == 200
-    assert "cdn" not in docs.content.decode().lower()  # assets come from the installed package
+    # assets come from the installed package: every src/href is on this site (a bare "cdn" check
+    # failed once on a random CSRF token containing those three letters)
+    html = docs.content.decode()
+    links = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    assert links and all(not re.match(r"(?:https?:)?//", link) for link in links), links
 
 
 def test_token_auth_and_revocation(participant):
