@@ -245,9 +245,8 @@ def service_provider_config(request: ScimRequest) -> HttpResponse:
     return respond(schema.service_provider_config(base_url(), docs))
 
 
-@scim_view(("GET",))
-def resource_types(request: ScimRequest) -> HttpResponse:
-    items = schema.resource_types(base_url())
+def _whole_list(items: list[dict[str, Any]]) -> HttpResponse:
+    """A ListResponse that holds every item (the discovery endpoints are never paged)."""
     return respond(
         {
             "schemas": [schema.LIST],
@@ -257,6 +256,12 @@ def resource_types(request: ScimRequest) -> HttpResponse:
             "Resources": items,
         }
     )
+
+
+@scim_view(("GET",))
+def resource_types(request: ScimRequest) -> HttpResponse:
+    items = schema.resource_types(base_url())
+    return _whole_list(items)
 
 
 @scim_view(("GET",))
@@ -268,15 +273,7 @@ def resource_type(request: ScimRequest, name: str) -> HttpResponse:
 @scim_view(("GET",))
 def schemas(request: ScimRequest) -> HttpResponse:
     items = schema.schemas(base_url())
-    return respond(
-        {
-            "schemas": [schema.LIST],
-            "totalResults": len(items),
-            "startIndex": 1,
-            "itemsPerPage": len(items),
-            "Resources": items,
-        }
-    )
+    return _whole_list(items)
 
 
 @scim_view(("GET",))
