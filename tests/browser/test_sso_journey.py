@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tandem.accounts.models import Role, User
 from tandem.sso import oidc
@@ -54,5 +55,5 @@ def test_sign_in_with_sso_through_the_providers_form(sso_page, oidc_provider):
     page.get_by_placeholder("sub").fill("jonas-oid")
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(re.compile(r".*/$"))
-    assert "Jonas Weber" in page.locator(".usermenu .who").inner_text()
+    expect(page.locator(".usermenu .who")).to_contain_text("Jonas Weber")
     assert User.objects.get(email="jonas.sso@northwind.example").role == Role.COORDINATOR
