@@ -86,6 +86,7 @@ matches:program                   get     login  404         404      200       
 matches:rotation_pause            get     login  404         404      404         404
 matches:criteria                  get     login  404         404      200         200
 matches:run_create                post    login  404         404      302         302
+matches:run_import                get     login  404         404      200         200
 matches:compare                   get     login  404         404      200         200
 matches:rule_remove               post    login  404         404      302         302
 matches:relationship_end          get     login  404         404      200         200
@@ -378,6 +379,7 @@ def world(admin, coordinator, participant, outsider):
             "matches:rotation_pause": {"program_id": program.pk},
             "matches:criteria": {"program_id": program.pk},
             "matches:run_create": {"program_id": program.pk},
+            "matches:run_import": {"program_id": program.pk},
             "matches:compare": {"program_id": program.pk},
             "matches:rule_remove": {"program_id": program.pk, "rule_id": rule.pk},
             "matches:relationship_end": {

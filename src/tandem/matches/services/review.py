@@ -67,7 +67,7 @@ def proposal_swap(
     a.person, b.person = b.person, a.person
     for member in (a, b):
         member.save(update_fields=["person"])
-    problem = _problem_for_scoring(run)
+    problem = problem_for_scoring(run)
     for proposal in (a.proposal, b.proposal):
         _rescore(problem, proposal)
     log_action(
@@ -79,7 +79,7 @@ def proposal_swap(
     return a.proposal, b.proposal
 
 
-def _problem_for_scoring(run: MatchRun) -> Any:
+def problem_for_scoring(run: MatchRun) -> Any:
     enrolments = list(
         Enrolment.objects.filter(program=run.program, status=EnrolmentStatus.ACTIVE).select_related(
             "person__user", "person__department"
