@@ -67,6 +67,7 @@ programs:questionnaire            get     login  404         404      200       
 programs:question                 get     login  404         404      200         200
 programs:enrolments               get     login  404         404      200         200
 programs:cohort_upload            get     login  404         404      200         200
+programs:named                    get     login  404         404      200         200
 programs:cohort_preview           get     login  404         404      200         404
 programs:stage                    post    login  404         404      302         302
 programs:duplicate                post    login  404         404      302         302
