@@ -64,6 +64,11 @@ def proposal_swap(
         raise ApplicationError("Both people must be in a proposal of this run.")
     if a.proposal_id == b.proposal_id:
         raise ApplicationError("They are already together.")
+    if a.proposal.joins_id or b.proposal.joins_id:
+        raise ApplicationError(
+            "A person joining a live match cannot be swapped; discard this run and run the "
+            "matching again with locks or forbids instead."
+        )
     a.person, b.person = b.person, a.person
     for member in (a, b):
         member.save(update_fields=["person"])
