@@ -89,7 +89,7 @@ def run_queued_tasks() -> list[str]:
 # --- Microsoft Teams -------------------------------------------------------------------------
 
 TEAMS_APP_ID = "6f1a2b3c-0000-4000-8000-00000000b07a"
-TEAMS_SECRET = "teams~client~secret~value"  # noqa: S105 - the stand-in's own test secret
+TEAMS_SECRET = "teams~client~secret~value"
 TEAMS_TENANT = "0b1c2d3e-0000-4000-8000-0000000000aa"
 
 
@@ -136,7 +136,7 @@ def post_teams(activity: dict, *, token: str | None = "", authorization: str | N
     headers = {}
     if authorization is not None:
         headers["HTTP_AUTHORIZATION"] = authorization
-    elif token is not None:
+    elif token:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return Client().post(
         "/integrations/teams/messages",

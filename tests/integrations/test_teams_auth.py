@@ -38,60 +38,51 @@ def test_a_good_token_is_accepted_and_the_activity_handled(ms):
     assert TeamsInbound.objects.get().result == "personal chat remembered"
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        "missing",
-        "not_bearer",
-        "garbage",
-        "wrong_key",
-        "wrong_key_same_kid",
-        "wrong_audience",
-        "wrong_issuer",
-        "expired",
-        "service_url",
-        "not_endorsed",
-        "hs256",
-    ],
-)
+def _hs256(ms) -> str:
+    import jwt
+
+    return jwt.encode(
+        {"iss": "https://api.botframework.com", "aud": TEAMS_APP_ID, "exp": time.time() + 60},
+        "a-shared-secret-of-at-least-32-bytes!",
+        algorithm="HS256",
+        headers={"kid": ms.kid},
+    )
+
+
+# case → (the Authorization header, a change to the activity)
+BAD = {
+    "missing": (lambda ms: None, None),
+    "not_bearer": (lambda ms: "Basic " + ms.activity_token(), None),
+    "garbage": (lambda ms: "Bearer not.a.jwt", None),
+    "wrong_key": (lambda ms: "Bearer " + ms.activity_token(key=new_rsa_key(), kid="other"), None),
+    "wrong_key_same_kid": (lambda ms: "Bearer " + ms.activity_token(key=new_rsa_key()), None),
+    "wrong_audience": (lambda ms: "Bearer " + ms.activity_token(audience="another-bot"), None),
+    "wrong_issuer": (
+        lambda ms: "Bearer " + ms.activity_token(issuer="https://evil.example.com"),
+        None,
+    ),
+    # expired an hour ago: beyond the five minutes of clock skew allowed
+    "expired": (lambda ms: "Bearer " + ms.activity_token(now=time.time() - 7200), None),
+    "service_url": (
+        lambda ms: "Bearer " + ms.activity_token(service_url="https://smba.evil.example.com/"),
+        None,
+    ),
+    "not_endorsed": (lambda ms: "Bearer " + ms.activity_token(), {"channelId": "webchat"}),
+    "hs256": (lambda ms: "Bearer " + _hs256(ms), None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
 def test_a_bad_token_gets_401_and_touches_nothing(ms, case):
     user = PersonFactory(user__email="ana@example.com").user
     aad = ms.add_user("ana@example.com")
     TeamsIdentity.objects.create(user=user, aad_object_id=aad)
-    activity = _installed(ms, aad)
-    authorization = None
-    token: str | None = ""
-    if case == "missing":
-        token = None
-    elif case == "not_bearer":
-        authorization = "Basic " + ms.activity_token()
-    elif case == "garbage":
-        token = "not.a.jwt"
-    elif case == "wrong_key":
-        token = ms.activity_token(key=new_rsa_key(), kid="someone-else")
-    elif case == "wrong_key_same_kid":
-        token = ms.activity_token(key=new_rsa_key())
-    elif case == "wrong_audience":
-        token = ms.activity_token(audience="another-bot")
-    elif case == "wrong_issuer":
-        token = ms.activity_token(issuer="https://evil.example.com")
-    elif case == "expired":
-        token = ms.activity_token(now=time.time() - 7200)  # expired an hour ago (> leeway)
-    elif case == "service_url":
-        token = ms.activity_token(service_url="https://smba.evil.example.com/")
-    elif case == "not_endorsed":
-        activity["channelId"] = "webchat"
-        token = ms.activity_token()
-    elif case == "hs256":
-        import jwt
-
-        token = jwt.encode(
-            {"iss": "https://api.botframework.com", "aud": TEAMS_APP_ID, "exp": time.time() + 60},
-            "a-shared-secret-of-at-least-32-bytes!",
-            algorithm="HS256",
-            headers={"kid": ms.kid},
-        )
-    response = post_teams(activity, token=token, authorization=authorization)
+    header, change = BAD[case]
+    activity = {**_installed(ms, aad), **(change or {})}
+    authorization = header(ms)
+    response = post_teams(
+        activity, token=None if authorization is None else "", authorization=authorization
+    )
     assert response.status_code == 401
     assert response.json() == {"error": "unauthorized"}
     assert not TeamsInbound.objects.exists()

@@ -345,7 +345,7 @@ class MicrosoftStandIn:
             "iat": now,
             "exp": now + 3600,
         }
-        if "graph" in audience:
+        if audience != "https://api.botframework.com":  # Graph, under whatever address
             claims["aud"] = "https://graph.microsoft.com"
             claims["roles"] = list(self.roles)
         token = jwt.encode(claims, self.token_key, algorithm="RS256", headers={"kid": "entra"})
