@@ -23,7 +23,7 @@ BUTTON_TEXT_MAX = 75
 VALUE_MAX = 2000
 MAX_ACTIONS = 6  # Teams shows at most six actions on a card
 
-_BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
+_BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 _PARAGRAPHS = re.compile(r"\n+")
 STYLES = {"primary": "positive", "danger": "destructive"}
 
