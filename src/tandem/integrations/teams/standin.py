@@ -441,7 +441,9 @@ class MicrosoftStandIn:
             self.posted.append(Posted(conversation_id, activity_id, dict(body or {})))
         return 201, {"id": activity_id}
 
-    def _update(self, query: dict, body: Any, conversation_id: str, activity_id: str):
+    def _update(
+        self, query: dict, body: Any, conversation_id: str, activity_id: str
+    ) -> tuple[int, dict]:
         posted = self.activity(conversation_id, activity_id)
         if posted is None:
             return 404, {"error": {"code": "ActivityNotFound"}}

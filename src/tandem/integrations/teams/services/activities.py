@@ -106,9 +106,11 @@ def _press(activity: Activity, name: str, value: str) -> tuple[User | None, Acti
 
 def _card_action(activity: Activity) -> tuple[str, Answer]:
     """``Action.Execute``: answered with the card to show instead of the pressed one."""
-    value = activity.value if isinstance(activity.value, dict) else {}
-    action = value.get("action") if isinstance(value.get("action"), dict) else {}
-    data = action.get("data") if isinstance(action.get("data"), dict) else {}
+    value: dict[str, Any] = activity.value if isinstance(activity.value, dict) else {}
+    raw_action = value.get("action")
+    action: dict[str, Any] = raw_action if isinstance(raw_action, dict) else {}
+    raw_data = action.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
     name = str(action.get("verb") or data.get("action") or "")
     if not name:
         return "", Answer(200, _card_answer({}, "⚠️ This button no longer works.", False))
