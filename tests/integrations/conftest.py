@@ -132,7 +132,8 @@ def teams_activity(ms, **fields) -> dict:
 
 
 def post_teams(activity: dict, *, token: str | None = "", authorization: str | None = None):
-    """POST an activity to the messaging endpoint with ``token`` (default: a good one)."""
+    """POST an activity to the messaging endpoint with ``Bearer <token>`` (none if ``token`` is
+    empty or None), or with ``authorization`` as the whole header."""
     headers = {}
     if authorization is not None:
         headers["HTTP_AUTHORIZATION"] = authorization

@@ -130,3 +130,13 @@ def test_a_verified_body_that_is_not_an_activity_is_a_400(ms):
         {"serviceUrl": ms.service_url, "channelId": "msteams", "type": 5}, token=ms.activity_token()
     )
     assert response.status_code == 400 and not TeamsInbound.objects.exists()
+
+
+def test_an_activity_from_another_tenant_is_ignored_and_not_stored(ms):
+    user = PersonFactory(user__email="ana@example.com").user
+    aad = ms.add_user("ana@example.com")
+    TeamsIdentity.objects.create(user=user, aad_object_id=aad)
+    activity = {**_installed(ms, aad), "channelData": {"tenant": {"id": "someone-elses-tenant"}}}
+    assert post_teams(activity, token=ms.activity_token()).status_code == 200
+    assert not TeamsInbound.objects.exists()
+    assert TeamsIdentity.objects.get(user=user).chat_id == ""

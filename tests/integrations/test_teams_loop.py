@@ -277,3 +277,16 @@ def test_secrets_and_tokens_never_reach_the_log(coordinator, pair, ms, caplog):
     text = caplog.text + str([r.args for r in caplog.records])
     assert ms.app_password not in text
     assert "eyJ" not in text  # no JWT (header, claims or signature) in any log line
+
+
+def test_a_press_while_graph_is_down_says_so_on_the_card(coordinator, pair, ms):
+    _program, run, *_ = pair
+    directory_sync()
+    run_publish(actor=coordinator, run=run)
+    _deliver(timezone.now() + timedelta(seconds=1))
+    stranger = ms.add_user("stranger@elsewhere.example")  # unknown: Tandem asks Graph who it is
+    ms.fail_next("graph.user", status=500, code="InternalServerError")
+    response = press(ms, ms.posted[-1], aad=stranger, title="Accept", activity_id="inv:down")
+    assert response.status_code == 200
+    assert "Tandem could not answer (InternalServerError)" in str(response.json()["value"])
+    assert TeamsInbound.objects.get(key__endswith="inv:down").status == "failed"

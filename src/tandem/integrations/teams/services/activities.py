@@ -21,6 +21,7 @@ from microsoft_agents.activity import Activity
 from tandem.accounts.models import User
 from tandem.integrations.teams import cards
 from tandem.integrations.teams.client import TeamsError, update_activity
+from tandem.integrations.teams.config import teams_settings
 from tandem.integrations.teams.models import (
     TeamsCard,
     TeamsIdentity,
@@ -53,6 +54,11 @@ def receive(activity: Activity, payload: dict[str, Any]) -> Answer:
     """Handle one verified activity exactly once."""
     if not activity.id or activity.conversation is None or activity.from_property is None:
         return Answer(400, {"error": "The activity has no id, conversation or sender."})
+    tenant = _tenant(payload)
+    if tenant and tenant != teams_settings().tenant_id:
+        # A guest from another organisation (or another tenant's bot): not ours to act on.
+        logger.info("teams activity from another tenant ignored")
+        return Answer(200)
     key = activity_key(activity)
     kind = activity.type if not activity.name else f"{activity.type}:{activity.name}"
     try:
@@ -66,7 +72,13 @@ def receive(activity: Activity, payload: dict[str, Any]) -> Answer:
         result, answer = _route(activity)
     except TeamsError as exc:
         _finish(inbound, TeamsInboundStatus.FAILED, f"Teams error: {exc.code}", None)
+        if activity.type != "invoke":
+            return Answer(200)
         return Answer(200, _card_answer({}, f"⚠️ Tandem could not answer ({exc.code}).", False))
+    except Exception:
+        # Forget it, so Teams' retry is handled afresh instead of getting an empty answer.
+        TeamsInbound.objects.filter(pk=inbound.pk).delete()
+        raise
     _finish(
         inbound,
         TeamsInboundStatus.DONE if result else TeamsInboundStatus.IGNORED,
@@ -74,6 +86,15 @@ def receive(activity: Activity, payload: dict[str, Any]) -> Answer:
         answer.body,
     )
     return answer
+
+
+def _tenant(payload: dict[str, Any]) -> str:
+    channel_data = payload.get("channelData")
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    if isinstance(tenant, dict) and tenant.get("id"):
+        return str(tenant["id"])
+    conversation = payload.get("conversation")
+    return str(conversation.get("tenantId") or "") if isinstance(conversation, dict) else ""
 
 
 def _finish(inbound: TeamsInbound, status: str, result: str, body: dict[str, Any] | None) -> None:
