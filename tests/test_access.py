@@ -165,6 +165,9 @@ integrations:slack_events         post    401    401         401      401       
 integrations:slack_interactions   post    401    401         401      401         401
 integrations:slack_commands       post    401    401         401      401         401
 integrations:slack_channel        get     login  404         404      200         200
+integrations:teams                 get     login  403         403      403         200
+integrations:teams_package         get     login  403         403      403         200
+integrations:teams_messages        post    401    401         401      401         401
 integrations:slack_channel_unlink post    login  404         404      302         302
 integrations:slack_channel_sync   post    login  404         404      302         302
 """
