@@ -27,6 +27,9 @@ def test_demo_organisation_is_realistic_and_its_logins_work(db):
     assert all(p.goals and p.skills.exists() for p in people[:50])
     assert ImportBatch.objects.filter(status="applied").count() == 2
     assert OutboxMessage.objects.filter(kind="invitation").count() == 12
+    from tandem.programs.models import NamedInvitation
+
+    assert NamedInvitation.objects.filter(program__status="enrolling").count() == 3
 
     roles = {
         email: User.objects.get(email=email).role

@@ -89,3 +89,35 @@ def _survey_csv(mentors: list[Person], mentees: list[Person], rng: random.Random
             ]
         )
     return out.getvalue()
+
+
+def seed_named_people(*, coordinator_email: str, seed: int = 29) -> int:
+    """In the program that is enrolling, the coordinator added three colleagues by name from
+    outside its filters a few days ago (shown on "Add people by name")."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.programs.models import NamedInvitation
+    from tandem.programs.selectors import eligible_people
+    from tandem.programs.services.named import invite_named_people
+
+    coordinator = User.objects.get(email=coordinator_email)
+    program = Program.objects.filter(status=ProgramStatus.ENROLLING).order_by("pk").first()
+    if program is None:
+        return 0
+    candidates = (
+        Person.objects.filter(status=PersonStatus.ACTIVE, level__gte=3, user__is_active=True)
+        .exclude(enrolments__program=program)
+        .select_related("user")
+        .order_by("pk")
+    )
+    outside = list(candidates.exclude(pk__in=eligible_people(program).values("pk")))
+    pool = outside or list(candidates[:200])
+    picked = random.Random(seed).sample(pool, min(3, len(pool)))
+    if not picked:
+        return 0
+    result = invite_named_people(actor=coordinator, program=program, people=picked)
+    when = timezone.now() - timedelta(days=3)
+    NamedInvitation.objects.filter(program=program).update(invited_at=when, emailed_at=when)
+    return len(result.invited)

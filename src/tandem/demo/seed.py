@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import Role, User
-from tandem.demo.cohort import seed_cohort_import
+from tandem.demo.cohort import seed_cohort_import, seed_named_people
 from tandem.demo.feedback import seed_feedback
 from tandem.demo.history import seed_coffee_meetings, seed_history
 from tandem.demo.matching import seed_matching
@@ -91,6 +91,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
             participant_email=logins.participant,
         )
         seed_cohort_import(coordinator_email=logins.coordinator)
+        seed_named_people(coordinator_email=logins.coordinator)
         _quiet_history()
         seed_slack()
     return logins
