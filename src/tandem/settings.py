@@ -295,6 +295,9 @@ SLACK_LOOKUP_MAX_AGE_DAYS = env_int("SLACK_LOOKUP_MAX_AGE_DAYS", 7, minimum=1)
 
 # --- background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A periodic job's runner refreshes a heartbeat every quarter of this; when the heartbeat is
+# older (the runner was killed), the next runner takes the job over for the same due time.
+TANDEM_PERIODIC_LEASE_SECONDS = env_int("PERIODIC_LEASE_SECONDS", 600, minimum=2)
 
 # --- imports ----------------------------------------------------------------------------------
 # Anonymity floors for survey results (docs/privacy.md): a site may raise them, never lower.
