@@ -127,7 +127,7 @@ def test_two_servers_three_workers_and_two_periodic_runners_share_one_postgresql
         ]
         wait_for(lambda: _up(a) and _up(b), timeout=120)  # booting one by one: 2 cores
         processes += [
-            start(["-m", "tandem.cli", "worker", "--interval", "0.2"], env(f"worker{i}"))
+            start(["-m", "tandem.cli", "worker", "--interval", "0.5"], env(f"worker{i}"))
             for i in range(3)
         ]
 
@@ -160,7 +160,7 @@ def test_two_servers_three_workers_and_two_periodic_runners_share_one_postgresql
             runners = [
                 start(["-m", "tandem.cli", "runperiodic"], env(f"periodic{i}")) for i in range(2)
             ]
-            outputs = "\n".join(finish(runner) for runner in runners)
+            outputs = "\n".join(finish(runner, timeout=150) for runner in runners)
             ran = Counter(re.findall(r"^([\w.]+): ok", outputs, flags=re.MULTILINE))
             expected = {job.name: 1 for job in registered_jobs()} if round_ == 0 else {}
             assert ran == expected, outputs
