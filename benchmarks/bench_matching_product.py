@@ -95,7 +95,9 @@ def seed(n: int, rng: random.Random):  # type: ignore[no-untyped-def]
         confidentiality="x",
         enrolment_closes_on=timezone.localdate(),
     )
-    program = program_transition(actor=admin, program=program, to="enrolling")
+    program = program_transition(
+        actor=admin, program=program, to="enrolling", confirmation=program.name
+    )
     now = timezone.now()
     enrolments = Enrolment.objects.bulk_create(
         [Enrolment(program=program, person=p, accepted_guidelines_at=now) for p in people],

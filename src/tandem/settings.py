@@ -98,6 +98,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tandem.core.logs.RequestLogMiddleware",
     "tandem.web.health.CountResponses",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -320,6 +321,9 @@ for _name, _url in (
 
 # --- background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A periodic job's runner refreshes a heartbeat every quarter of this; when the heartbeat is
+# older (the runner was killed), the next runner takes the job over for the same due time.
+TANDEM_PERIODIC_LEASE_SECONDS = env_int("PERIODIC_LEASE_SECONDS", 600, minimum=2)
 
 # --- imports ----------------------------------------------------------------------------------
 # Anonymity floors for survey results (docs/privacy.md): a site may raise them, never lower.
@@ -336,14 +340,24 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# LOG_FORMAT=json: one JSON object per line (time, level, logger, message; for requests also
+# request_id, method, route, path, status, duration_ms, user_id) — see tandem.core.logs.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain").strip().lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "tandem.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         "tandem": {"level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
+        # a line per request for log collectors; the plain console has gunicorn's access log
+        "tandem.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         "django.security": {"level": "WARNING"},
     },
 }

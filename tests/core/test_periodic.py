@@ -62,3 +62,32 @@ def test_runperiodic_command_reports_and_exits_non_zero_on_failure(db, jobs, cap
 def test_registered_jobs_of_the_product(db):
     names = {job.name for job in periodic.registered_jobs()}
     assert {"notify.deliver_outbox", "accounts.clean_up"} <= names
+
+
+def test_a_run_whose_heartbeat_stopped_is_taken_over_for_its_due_time(db, jobs, settings):
+    settings.TANDEM_PERIODIC_LEASE_SECONDS = 60
+    due = timezone.now() - timedelta(minutes=5)
+    PeriodicJobState.objects.create(
+        name="test.counting", last_started_at=due, claimed_by="dead:1", heartbeat_at=due
+    )
+    seen = []
+    periodic._REGISTRY["test.counting"] = periodic.PeriodicJob(
+        "test.counting", timedelta(minutes=10), lambda now: seen.append(now), ""
+    )
+    outcomes = {o.name: o for o in periodic.run_due_jobs(only=["test.counting"])}
+    assert outcomes["test.counting"].ran and seen == [due]  # the same due time, not a new one
+    state = PeriodicJobState.objects.get(name="test.counting")
+    assert state.takeovers == 1 and state.runs == 1 and state.claimed_by == ""
+    assert state.last_started_at == due
+
+
+def test_a_live_run_is_left_alone(db, jobs):
+    started = timezone.now() - timedelta(hours=1)
+    PeriodicJobState.objects.create(
+        name="test.counting",
+        last_started_at=started,
+        claimed_by="alive:1",
+        heartbeat_at=timezone.now(),
+    )
+    outcomes = {o.name: o for o in periodic.run_due_jobs(only=["test.counting"])}
+    assert not outcomes["test.counting"].ran and calls == []

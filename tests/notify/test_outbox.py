@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -49,9 +50,12 @@ class SmtpSink:
     data_commands: int = 0
     holding: bool = False
     release: bool = False
+    delay: float = 0.0  # seconds before each answer (a slow mail server)
 
     async def handle_DATA(self, server, session, envelope):
         self.data_commands += 1
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.hold_message == self.data_commands:
             self.holding = True
             while not self.release:
@@ -222,6 +226,37 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_each_message_once(smtp):
 
     recipients = sorted(m["To"] for m in smtp.received)
     assert recipients == sorted(f"person{n}@example.com" for n in range(6))
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_at_random_points_delivers_every_message_once(smtp):
+    """Crash drill (issue 18): three SIGKILLs at random moments of a 60-message batch, then a
+    restart. Every message arrives; a second copy is possible only for a message the server had
+    accepted when its worker died (SMTP cannot be asked), so at most one per kill."""
+    total, kills = 60, 3
+    write(*(make_email(n) for n in range(total)))
+    smtp.delay = 0.01
+    rng = random.Random(18)
+    for _ in range(kills):
+        before = len(smtp.received)
+        worker = start_worker(smtp, lease=1)
+        try:
+            wait_for(lambda b=before: len(smtp.received) > b)  # it is delivering
+            time.sleep(rng.uniform(0.0, 0.4))
+        finally:
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+    time.sleep(1.1)  # the dead workers' claims expire
+    restarted = start_worker(smtp, "--batch", lease=1)
+    output, _ = restarted.communicate(timeout=60)
+    assert restarted.returncode == 0, output.decode()
+
+    ids = [m["Message-ID"] for m in smtp.received]
+    expected = {m.message_id for m in OutboxMessage.objects.all()}
+    assert set(ids) == expected and len(expected) == total
+    assert len(ids) - total <= kills, f"{len(ids) - total} duplicates after {kills} kills"
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
 
 
