@@ -25,7 +25,6 @@ from tandem.programs.models import Program
 from tandem.programs.services.common import require_coordinator
 
 MAX_QUESTIONS = 20
-Q = "questions"
 
 
 @dataclass(frozen=True)
