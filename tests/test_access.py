@@ -486,7 +486,6 @@ def world(admin, coordinator, participant, outsider):
             **feedback["ids"],
             **learning["ids"],
         },
-
     }
 
 
