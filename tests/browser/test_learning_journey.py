@@ -1,4 +1,4 @@
-"""A participant enrols in a program that requires a training: the home page says what to
+"""The library and training journeys. A participant enrols in a program that requires a training: the home page says what to
 finish, they fail the module once, pass it, acknowledge the agreement, and leave the
 coordinator's "waiting on a training" list for the matching pool."""
 
@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tandem.learning.models import HelpfulMark, ResourceView
+from tandem.learning.services.resources import resource_save
 from tandem.learning.services.trainings import requirement_add, training_save
 from tandem.matches.selectors import pool
 from tests.browser.conftest import sign_in
@@ -74,3 +76,27 @@ def test_enrol_finish_the_required_training_and_enter_the_pool(
     expect(coordinator_page.locator("#waiting-on-training")).to_contain_text("Nobody is waiting")
     assert [e.person.user for e in pool(program)] == [participant]
     coordinator_page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_a_library_item_and_mark_it_helpful(page, admin, participant):
+    item = resource_save(
+        actor=admin,
+        program=None,
+        kind="article",
+        title="Setting SMART goals",
+        summary="Goals you will know you reached.",
+        body="## Specific\nWhat exactly will be different?",
+        stages=["first_month"],
+    )
+    sign_in(page, participant.email, PASSWORD)
+    page.get_by_role("link", name="Library", exact=True).click()
+    page.get_by_label("Stage").select_option(label="The first month")
+    page.get_by_role("button", name="Filter").click()
+    with page.expect_response(lambda r: r.url.endswith("/seen/") and r.status == 204):
+        page.get_by_role("link", name="Setting SMART goals").click()
+    expect(page.locator("#resource-body h2")).to_have_text("Specific")
+    page.get_by_role("button", name="Mark as helpful").click()
+    expect(page.locator(".alert-success")).to_contain_text("Marked as helpful")
+    assert ResourceView.objects.filter(resource=item).count() == 1
+    assert HelpfulMark.objects.filter(resource=item).count() == 1
