@@ -20,6 +20,12 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    """Library files a test uploads land in its own folder, never in the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _api_keeps_its_published_contract(monkeypatch):
     """Every API response a test receives is checked against ``/api/openapi.json``."""
     request = Client.request

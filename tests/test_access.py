@@ -33,6 +33,7 @@ from tandem.relationships.models import (
 from tests.conftest import client_for
 from tests.factories import EnrolmentFactory, PersonFactory, make_program
 from tests.feedback.access import feedback_world
+from tests.learning.access import learning_world
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")
 LOGIN = "login"
@@ -170,6 +171,22 @@ integrations:teams_package         get     login  403         403      403      
 integrations:teams_messages        post    401    401         401      401         401
 integrations:slack_channel_unlink post    login  404         404      302         302
 integrations:slack_channel_sync   post    login  404         404      302         302
+learning:library                  get     login  200         200      200         200
+learning:resource_new             get     login  403         403      200         200
+learning:starter                  post    login  403         403      403         302
+learning:usage                    get     login  403         403      200         200
+learning:resource                 get     login  200         404      200         200
+learning:resource_seen            post    login  204         404      204         204
+learning:helpful                  post    login  302         404      302         302
+learning:resource_file            get     login  200         404      200         200
+learning:resource_edit            get     login  404         404      200         200
+learning:resource_archive         post    login  404         404      302         302
+learning:trainings                get     login  200         200      200         200
+learning:training_new             get     login  403         403      200         200
+learning:training                 get     login  200         404      200         200
+learning:training_edit            get     login  404         404      200         200
+learning:requirements             get     login  404         404      200         200
+learning:requirement_remove       post    login  404         404      302         302
 """
 
 API_RULES = """
@@ -236,6 +253,11 @@ get    /api/me/surveys                                      401  200         200
 get    /api/me/notifications                                401  200         200      200         200
 put    /api/me/notifications                                401  200         200      200         200
 post   /api/surveys/{survey_id}/responses                   401  422         404      422         404
+get    /api/library                                         401  200         200      200         200
+get    /api/library/{resource_id}                           401  200         404      200         200
+post   /api/library/{resource_id}/helpful                   401  200         404      200         200
+get    /api/me/trainings                                    401  200         200      200         200
+post   /api/trainings/{training_id}/complete                401  200         404      200         200
 """
 
 
@@ -344,6 +366,7 @@ def world(admin, coordinator, participant, outsider):
         program=program, kind="forbid", first=participant.person, second=coordinator.person
     )
     feedback = feedback_world(program, [participant.person, coordinator.person])
+    learning = learning_world(program, admin, coordinator)
     users = {
         "participant": participant,
         "outsider": outsider,
@@ -438,6 +461,7 @@ def world(admin, coordinator, participant, outsider):
             "programs:question_down": {"program_id": program.pk, "question_id": question.pk},
             "programs:question_delete": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
+            **learning["kwargs"],
             **{
                 name: {"program_id": program.pk}
                 for name in PAGES
@@ -466,8 +490,15 @@ def world(admin, coordinator, participant, outsider):
             "goal_id": goal.pk,
             "to": "closed",
             **feedback["ids"],
+            **learning["ids"],
         },
     }
+
+
+LEARNING_PAYLOADS = {
+    ("post", "/api/library/{resource_id}/helpful"): {"helpful": True},
+    ("post", "/api/trainings/{training_id}/complete"): {"answers": [0]},
+}
 
 
 def _client(world, role: str) -> Client:
@@ -552,6 +583,7 @@ def _api_payload(method: str, path: str) -> dict:
         },
         ("post", "/api/surveys/{survey_id}/responses"): {"answers": {}},
     }
+    payloads |= LEARNING_PAYLOADS
     if (method, path) in payloads:
         return {"data": payloads[(method, path)], "content_type": "application/json"}
     return {}

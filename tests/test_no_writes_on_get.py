@@ -24,6 +24,7 @@ APPS = (
     "integrations",
     "sso",
     "scim_admin",
+    "learning",
 )
 ALLOWED = ("participant", "coordinator", "admin")
 

@@ -19,6 +19,7 @@ from tandem.accounts.services import user_for_api_token
 from tandem.core.errors import ApplicationError, FieldError
 from tandem.feedback.api import router as feedback_router
 from tandem.insights.api import router as insights_router
+from tandem.learning.api import router as learning_router
 from tandem.matches.api import router as matches_router
 from tandem.notify.api import router as notify_router
 from tandem.people.api import router as people_router
@@ -174,5 +175,6 @@ for router in (
     insights_router,
     feedback_router,
     notify_router,
+    learning_router,
 ):
     api.add_router("/", router)

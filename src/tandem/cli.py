@@ -16,6 +16,7 @@ ALIASES = {
     "load-matches": "load_matches",
     "run-periodic": "runperiodic",
     "scim-token": "scim_token",
+    "library-starter": "library_starter",
 }
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tandem.scim",
     "tandem.notify",
     "tandem.programs",
+    "tandem.learning",
     "tandem.matches",
     "tandem.relationships",
     "tandem.insights",
@@ -333,6 +334,11 @@ TANDEM_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=
 TANDEM_IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- the resource library (tandem.learning) ---------------------------------------------------
+# Uploaded files live under MEDIA_ROOT/library (0600), so `tandem backup` carries them.
+MEDIA_ROOT = Path(env_str("MEDIA_DIR", str(DATA_DIR / "media")))
+TANDEM_LIBRARY_MAX_BYTES = env_int("LIBRARY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

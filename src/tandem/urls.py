@@ -12,6 +12,7 @@ urlpatterns = [
     path("scim/v2/", include("tandem.scim.urls")),
     path("people/", include("tandem.people.urls")),
     path("programs/", include("tandem.programs.urls")),
+    path("learning/", include("tandem.learning.urls")),
     path("matches/", include("tandem.matches.urls")),
     path("feedback/", include("tandem.feedback.urls")),
     path("relationships/", include("tandem.relationships.urls")),

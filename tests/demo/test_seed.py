@@ -65,6 +65,7 @@ def test_demo_organisation_is_realistic_and_its_logins_work(db):
     admin_client.post("/accounts/login/", {"email": logins.admin, "password": DEMO_PASSWORD})
     assert "Slack not configured" in admin_client.get("/outbox/?channel=fallback").content.decode()
     _demo_slack_works_against_the_stand_in()
+    _demo_library_is_in_use_and_training_is_required(logins)
 
 
 def _demo_slack_works_against_the_stand_in():
@@ -92,3 +93,23 @@ def _demo_slack_works_against_the_stand_in():
             assert slack_id_for(identity.user) == identity.slack_user_id
     finally:
         standin.stop()
+
+
+def _demo_library_is_in_use_and_training_is_required(logins):
+    """The starter library is read and marked helpful; the enrolling program requires a module
+    and an agreement that most, but not all, have finished — the demo participant included."""
+    from tandem.learning import selectors
+    from tandem.learning.models import HelpfulMark, Resource, ResourceView
+    from tandem.programs.models import Program
+
+    assert Resource.objects.exclude(starter_key="").count() == 6
+    assert ResourceView.objects.count() > 50 and HelpfulMark.objects.count() > 10
+    peer = Program.objects.get(name="Cross-Team Peer Mentoring")
+    waiting = selectors.waiting_on(peer)
+    assert 10 < len(waiting) < peer.enrolments.count() / 2
+    client = Client()
+    client.post("/accounts/login/", {"email": logins.participant, "password": DEMO_PASSWORD})
+    assert "to enter matching" in client.get("/").content.decode()
+    coordinator = Client()
+    coordinator.post("/accounts/login/", {"email": logins.coordinator, "password": DEMO_PASSWORD})
+    assert "waiting on a training" in coordinator.get("/").content.decode()

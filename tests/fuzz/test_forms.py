@@ -28,7 +28,7 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 ALWAYS_WRITTEN = ("django_session", "audit_auditentry", "accounts_usersession")
 RAW = f"<script>{MARKER}"
 #: Pages that are not HTML (files, feeds) or end the session.
-SKIP = ("accounts:logout",)
+SKIP = ("accounts:logout", "learning:resource_file")
 
 
 def _pages(objects, role: str) -> list[str]:

@@ -12,6 +12,7 @@ from tandem.accounts.models import Role, User
 from tandem.demo.cohort import seed_cohort_import, seed_named_people
 from tandem.demo.feedback import seed_feedback
 from tandem.demo.history import seed_coffee_meetings, seed_history
+from tandem.demo.learning import seed_learning
 from tandem.demo.matching import seed_matching
 from tandem.demo.notifications import seed_notifications
 from tandem.demo.org import (
@@ -92,6 +93,11 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
         )
         seed_cohort_import(coordinator_email=logins.coordinator)
         seed_named_people(coordinator_email=logins.coordinator)
+        seed_learning(
+            admin_email=logins.admin,
+            coordinator_email=logins.coordinator,
+            participant_email=logins.participant,
+        )
         _quiet_history()
         seed_slack()
     return logins

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.words import plural as _plural
 from tandem.feedback.models import Survey, SurveyStatus
+from tandem.learning.selectors import waiting_on
 from tandem.matches.models import MatchRun, RunStatus
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
 from tandem.relationships.models import (
@@ -65,6 +66,7 @@ def _items(program: Program, now: datetime) -> list[DeskItem]:
     items += _matching_items(program)
     items += _relationship_items(program, now)
     items += _waiting_items(program)
+    items += _training_items(program)
     items += _survey_items(program, now)
     items += _stage_items(program, now)
     order = {URGENT: 0, SOON: 1, INFO: 2}
@@ -253,3 +255,24 @@ def _stage_items(program: Program, now: datetime) -> list[DeskItem]:
             )
         ]
     return []
+
+
+def _training_items(program: Program) -> list[DeskItem]:
+    """People kept out of the matching pool by a required training or agreement."""
+    if program.status not in (
+        ProgramStatus.ENROLLING,
+        ProgramStatus.MATCHING,
+        ProgramStatus.ACTIVE,
+    ):
+        return []
+    waiting = len(waiting_on(program))
+    if not waiting:
+        return []
+    return [
+        DeskItem(
+            f"{_plural(waiting, 'person is', 'people are')} waiting on a training before matching",
+            reverse("learning:requirements", args=[program.pk]),
+            "See who",
+            INFO if program.status == ProgramStatus.ENROLLING else SOON,
+        )
+    ]

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
+from tandem.learning.selectors import ready_for_matching, waiting_list, waiting_on
 from tandem.matches import engine_input
 from tandem.matches.models import (
     CriteriaVersion,
@@ -373,16 +374,28 @@ def enrolled_people(program: Program) -> QuerySet[Person]:
     )
 
 
-def pool(program: Program) -> list[Enrolment]:
-    """Enrolled people who are not in a live match of this program (the re-match pool), with
-    mentors and buddies who still have room."""
+def matchable(program: Program) -> list[Enrolment]:
+    """Active enrolments of people who have finished what the program requires before
+    matching (its trainings and agreements, ``tandem.learning``)."""
     enrolments = list(
         Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).select_related(
             "person__user", "person__department"
         )
     )
+    return ready_for_matching(program, enrolments)
+
+
+def pool(program: Program) -> list[Enrolment]:
+    """Enrolled people who are not in a live match of this program (the re-match pool), with
+    mentors and buddies who still have room; people still waiting on a required training are
+    not in it (``waiting_on_training``)."""
     live = live_match_counts(program)
-    return [e for e in enrolments if live.get(e.person_id, 0) < e.capacity]
+    return [e for e in matchable(program) if live.get(e.person_id, 0) < e.capacity]
+
+
+def waiting_on_training(program: Program) -> list[Any]:
+    """Who is kept out of the pool by a required training, and which (names: audit the read)."""
+    return waiting_list(program)
 
 
 def live_match_counts(program: Program) -> dict[int, int]:
@@ -445,6 +458,7 @@ def my_match(user: User, membership_id: int) -> Membership:
 class WaitingNote:
     program: Program
     text: str
+    training: Any = None  # the first training to finish, when one keeps them out of the pool
 
 
 def waiting_notes(user: User) -> list[WaitingNote]:
@@ -466,6 +480,11 @@ def waiting_notes(user: User) -> list[WaitingNote]:
         program = enrolment.program
         live = live_by_program.get(program.pk, 0)
         if live >= enrolment.capacity or (live and program.status == ProgramStatus.ACTIVE):
+            continue
+        missing = waiting_on(program, [enrolment]).get(enrolment.person_id)
+        if missing:
+            names = " and ".join(f"“{t.title}”" for t in missing)
+            notes.append(WaitingNote(program, f"Finish {names} to enter matching.", missing[0]))
             continue
         notes.append(WaitingNote(program, _waiting_text(program, enrolment.person)))
     return notes

@@ -22,7 +22,7 @@ from tandem.matches.models import (
     RunStatus,
     UnmatchedPerson,
 )
-from tandem.matches.selectors import has_live_relationships, live_match_counts, pool
+from tandem.matches.selectors import has_live_relationships, live_match_counts, matchable, pool
 from tandem.matches.services.standings import SIT_OUT_REASON
 from tandem.matches.services.trios import place_odd_ones_in_pairs
 from tandem.matching import (
@@ -36,7 +36,6 @@ from tandem.matching import (
 )
 from tandem.programs.models import (
     Enrolment,
-    EnrolmentStatus,
 )
 
 logger = logging.getLogger(__name__)
@@ -97,11 +96,7 @@ def _progress_writer(run: MatchRun) -> Callable[[float, str], None]:
 def _solve(run: MatchRun) -> tuple[Problem, Solution, dict[str, Enrolment]]:
     program = run.program
     if run.purpose == RunPurpose.MATCH and not has_live_relationships(program):
-        enrolments = list(
-            Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).select_related(
-                "person__user", "person__department"
-            )
-        )
+        enrolments = matchable(program)  # required trainings done
         capacity = None
     else:
         enrolments = pool(program)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
+from tandem.learning import selectors as learning
 from tandem.people.models import Person
 from tandem.programs.availability import availability
 from tandem.programs.models import Answer, Program, QuestionKind
@@ -496,3 +497,36 @@ def member_people(relationship: Relationship) -> dict[int, Person]:
 
 def topic_count(log: MeetingLog) -> int:
     return log.topics.count()
+
+
+# --- library items found where needed (tandem.learning) ---------------------------------------
+
+
+def stage_of(relationship: Relationship, now: datetime | None = None) -> str:
+    """Before the kickoff, the first month, or closing (the last month of the program's
+    duration, or ended); "" in between."""
+    now = now or timezone.now()
+    kickoff_held = relationship.first_meeting_at is not None
+    ending = relationship.status == RelationshipStatus.ENDED
+    started = relationship.activated_at
+    if started is not None:
+        months = relationship.program.duration_months
+        ending = ending or (now - started).days >= months * 30 - 30
+    return learning.relationship_stage(
+        kickoff_held=kickoff_held, activated_at=started, ending=ending, now=now
+    )
+
+
+def reading(
+    relationship: Relationship, people: list[Membership], *, stage: str | None = None
+) -> list[Any]:
+    """Library items for this pair: tagged with a skill someone in it wants to grow (or a goal's
+    skill), or with the relationship's stage ("read before this meeting")."""
+    wanted = {s.pk for m in people for s in m.person.learning.all()}
+    wanted |= set(relationship.goals.exclude(skill=None).values_list("skill_id", flat=True))
+    return learning.suggested(
+        program=relationship.program,
+        skill_ids=wanted,
+        stage=stage_of(relationship) if stage is None else stage,
+        roles=[m.role for m in people],
+    )

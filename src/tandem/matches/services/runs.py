@@ -14,13 +14,12 @@ from tandem.matches.models import (
     RunPurpose,
     RunStatus,
 )
-from tandem.matches.selectors import has_live_relationships, pool
+from tandem.matches.selectors import has_live_relationships, matchable, pool
 from tandem.matches.services.common import require_coordinator, rules_snapshot
 from tandem.matches.services.criteria import current_criteria
 from tandem.matches.solving import run_execute
 from tandem.matches.tasks import execute_match_run
 from tandem.programs.models import (
-    EnrolmentStatus,
     Program,
     ProgramStatus,
 )
@@ -51,11 +50,7 @@ def run_create(
     members = (
         pool(program) if purpose != RunPurpose.MATCH or has_live_relationships(program) else None
     )
-    count = (
-        len(members)
-        if members is not None
-        else program.enrolments.filter(status=EnrolmentStatus.ACTIVE).count()
-    )
+    count = len(members if members is not None else matchable(program))
     if count < 2:
         raise ApplicationError("There are fewer than two people to match.")
     run = MatchRun.objects.create(

@@ -42,6 +42,7 @@ def program_matching_view(request: AuthenticatedHttpRequest, program_id: int) ->
             "criteria": selectors.latest_criteria(program),
             "runs": selectors.runs(program)[:20],
             "pool": selectors.pool(program),
+            "waiting_training": selectors.waiting_on_training(program),
             "relationships": relationships,
             "live": [r for r in relationships if r.status in LIVE_STATUSES],
             "repairs": selectors.open_repair_requests(request.user, program),

@@ -44,6 +44,7 @@ def run_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
             "metrics": selectors.metrics(run),
             "histogram": selectors.histogram(run),
             "unmatched": selectors.unmatched(run),
+            "waiting_training": selectors.waiting_on_training(run.program),
             "sort": sort,
             "department": department,
             "departments": selectors.proposal_departments(run),

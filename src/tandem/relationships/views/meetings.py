@@ -125,6 +125,14 @@ def _log_form(meeting: Meeting, membership: Membership, data: QueryDict | None =
     return LogForm(people, data, initial=initial)
 
 
+#: "Read before this meeting": kickoffs and closings have their own stage; the others follow
+#: the relationship's.
+READING_STAGE: dict[str, str] = {
+    MeetingKind.KICKOFF: "before_kickoff",
+    MeetingKind.CLOSING: "closing",
+}
+
+
 def _meeting_page(
     request: AuthenticatedHttpRequest,
     meeting: Meeting,
@@ -149,6 +157,11 @@ def _meeting_page(
             "reschedule_form": reschedule_form or RescheduleForm(tzname=membership.person.timezone),
             **selectors.meeting_context(meeting),
             "goals": selectors.active_goals(relationship),
+            "reading": selectors.reading(
+                relationship,
+                selectors.members(relationship),
+                stage=READING_STAGE.get(meeting.kind),
+            ),
             "section": "matches",
             "ahead": meeting.status == MeetingStatus.SCHEDULED
             and not meeting.starts_at < timezone.now(),

@@ -44,6 +44,7 @@ def detail_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Http
             "note_form": NoteForm(),
             "live": relationship.status == RelationshipStatus.ACTIVE,
             "step": next_step(relationship, membership.person),
+            "reading": selectors.reading(relationship, people),
             "section": "matches",
         },
     )
@@ -54,6 +55,7 @@ def kickoff_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Htt
     relationship, membership = selectors.access_relationship(
         user=request.user, relationship_id=relationship_id
     )
+    people = selectors.members(relationship)
     return render(
         request,
         "relationships/kickoff.html",
@@ -61,8 +63,9 @@ def kickoff_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Htt
             "relationship": relationship,
             "membership": membership,
             "program": relationship.program,
-            "people": selectors.members(relationship),
+            "people": people,
             "kickoff": selectors.kickoff_meeting(relationship),
+            "reading": selectors.reading(relationship, people, stage="before_kickoff"),
             "section": "matches",
         },
     )
