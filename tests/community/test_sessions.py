@@ -33,16 +33,17 @@ def _last(user, kind: str) -> OutboxMessage:
     return OutboxMessage.objects.filter(user=user, kind=kind).latest("id")
 
 
-def test_a_full_session_puts_people_on_the_waitlist_and_promotes_in_order(
-    make_session, members
-):
+def test_a_full_session_puts_people_on_the_waitlist_and_promotes_in_order(make_session, members):
     session = make_session(capacity=2)
     first, second, third, fourth = members[:4]
     for user in (first, second, third, fourth):
         rsvp_join(user=user, session_id=session.pk)
     statuses = dict(Rsvp.objects.values_list("user_id", "status"))
     assert [statuses[u.pk] for u in (first, second, third, fourth)] == [
-        "going", "going", "waitlisted", "waitlisted"
+        "going",
+        "going",
+        "waitlisted",
+        "waitlisted",
     ]
     invite = _ics(_last(first, "session_going"))
     assert invite["METHOD"] == "REQUEST"
@@ -100,9 +101,7 @@ def test_flash_mentoring_offers_slots_of_one_person_each(program, members):
 
 
 def test_a_participant_may_not_plan_a_lunch_and_learn(program, members):
-    data = SessionData(
-        kind="lunch_learn", title="x", starts_at=timezone.now() + timedelta(days=1)
-    )
+    data = SessionData(kind="lunch_learn", title="x", starts_at=timezone.now() + timedelta(days=1))
     with pytest.raises(ApplicationError):
         session_create(actor=members[0], program=program, data=data)
 

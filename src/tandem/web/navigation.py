@@ -27,6 +27,7 @@ def items_for(user: Any) -> list[NavItem]:
         NavItem("Programs", "programs:list", "programs"),
         NavItem("My matches", "matches:mine", "matches"),
         NavItem("Surveys", "feedback:mine", "surveys"),
+        NavItem("Community", "community:sessions", "sessions"),
         NavItem("My profile", "people:me", "profile"),
     ]
     if user.is_coordinator:
