@@ -24,7 +24,7 @@ from tandem.notify.actions import ActionResult, register_action
 def _locked(user: User, session_id: int) -> GroupSession:
     access_session(user=user, session_id=session_id)  # 404 for sessions not theirs to see
     return (
-        GroupSession.objects.select_for_update()
+        GroupSession.objects.select_for_update(of=("self",))
         .select_related("host", "program")
         .get(pk=session_id)
     )
@@ -89,7 +89,7 @@ def promote_waitlist(session: GroupSession, *, now: datetime) -> list[Rsvp]:
     if free <= 0:
         return []
     promoted = list(
-        Rsvp.objects.select_for_update()
+        Rsvp.objects.select_for_update(of=("self",))
         .filter(session=session, status=RsvpStatus.WAITLISTED)
         .select_related("user")
         .order_by("queued_at", "id")[:free]
