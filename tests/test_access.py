@@ -30,9 +30,9 @@ from tandem.relationships.models import (
     Milestone,
     Relationship,
 )
+from tests.community.access import community_world
 from tests.conftest import client_for
 from tests.factories import EnrolmentFactory, PersonFactory, make_program
-from tests.community.access import community_world
 from tests.feedback.access import feedback_world
 
 ROLES = ("anon", "participant", "outsider", "coordinator", "admin")

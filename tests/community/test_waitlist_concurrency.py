@@ -32,7 +32,9 @@ def test_simultaneous_cancellations_do_not_over_promote():
         people.append(person.user)
     start = timezone.now() + timedelta(days=2)
     (session,) = session_create(
-        actor=coordinator, program=program, announce=False,
+        actor=coordinator,
+        program=program,
+        announce=False,
         data=SessionData(kind="peer_support", title="Circle", starts_at=start, capacity=2),
     )
     for user in people:
@@ -73,6 +75,8 @@ def test_simultaneous_cancellations_do_not_over_promote():
     assert finished["b"] >= finished["a"]
     status = dict(Rsvp.objects.values_list("user_id", "status"))
     assert [status[u.pk] for u in (w1, w2, w3)] == [
-        RsvpStatus.GOING, RsvpStatus.GOING, RsvpStatus.WAITLISTED
+        RsvpStatus.GOING,
+        RsvpStatus.GOING,
+        RsvpStatus.WAITLISTED,
     ]
     assert Rsvp.objects.filter(session=session, status=RsvpStatus.GOING).count() == 2

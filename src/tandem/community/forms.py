@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import datetime as dt
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ DURATIONS = [
 ]
 
 
-def _planned(day: date | None) -> date | None:
+def _planned(day: dt.date | None) -> dt.date | None:
     if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         raise forms.ValidationError(f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
     return day
@@ -75,9 +76,11 @@ class SessionForm(forms.Form):
         self.tzname = tzname
         self.fields["time"].label = f"Start time ({tzname.replace('_', ' ')})"
         if kinds is not None:
-            self.fields["kind"].choices = [c for c in SessionKind.choices if c[0] in kinds]
+            field = self.fields["kind"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in SessionKind.choices if c[0] in kinds]
 
-    def clean_date(self) -> date | None:
+    def clean_date(self) -> dt.date | None:
         return _planned(self.cleaned_data.get("date"))
 
     def clean_online_url(self) -> str:
@@ -117,7 +120,9 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = people
+        field = self.fields["present"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = people
 
 
 class PulseForm(forms.Form):

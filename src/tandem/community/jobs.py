@@ -53,7 +53,7 @@ def check_minimums(now: datetime) -> int:
                 session,
                 people.values(),
                 going=session.going,
-                now=now,  # type: ignore[attr-defined]
+                now=now,
             )
             told += 1
     return told

@@ -20,6 +20,7 @@ from tandem.community.models import GroupSession, Post, Report
 from tandem.notify.messages import Button, Category, Message
 from tandem.notify.outbox import send
 from tandem.notify.preferences import zones_for
+from tandem.relationships.ical import Method
 
 RSVP_ACTION = "community.rsvp"
 
@@ -64,7 +65,7 @@ def invitation(session: GroupSession, user: User, *, change: str, now: datetime)
     text = texts[change] + (
         f"\n{where}" if where and change in ("going", "promoted", "updated") else ""
     )
-    method = "CANCEL" if change in ("cancelled", "withdrawn") else "REQUEST"
+    method: Method = "CANCEL" if change in ("cancelled", "withdrawn") else "REQUEST"
     send(
         Message(
             kind=f"session_{change}",

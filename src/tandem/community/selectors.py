@@ -265,3 +265,14 @@ def open_report_counts(program_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["post__thread__program_id"]: r["n"] for r in rows}
+
+
+def recognition(user_id: int) -> list[tuple[str, str]]:
+    """Profile facts for hosts and volunteers (registered with ``tandem.people.recognition``)."""
+    record = host_record(user_id)
+    if not record.sessions_led:
+        return []
+    return [
+        ("Group sessions led", str(record.sessions_led)),
+        ("People who came", str(record.people_helped)),
+    ]

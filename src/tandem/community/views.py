@@ -29,6 +29,7 @@ from tandem.community.services import discussion, rsvp, sessions
 from tandem.core.errors import ApplicationError, NotFound
 from tandem.programs.models import Program
 from tandem.programs.selectors import can_coordinate
+from tandem.relationships.ical import Method
 from tandem.ui.refusals import add_to_form, show_refusal
 
 # --- group sessions ----------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def unrsvp_view(request: AuthenticatedHttpRequest, session_id: int) -> HttpRespo
 @require_GET
 def session_ics_view(request: AuthenticatedHttpRequest, session_id: int) -> HttpResponse:
     session = selectors.access_session(user=request.user, session_id=session_id)
-    method = "CANCEL" if session.is_cancelled else "REQUEST"
+    method: Method = "CANCEL" if session.is_cancelled else "REQUEST"
     response = HttpResponse(
         invitation(session, attendee=None, method=method),
         content_type="text/calendar; charset=utf-8",

@@ -14,6 +14,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from tandem.insights.kpis.community import community_kpis
 from tandem.insights.kpis.records import LIVE, Dashboard, Filters, ProgramRow
 from tandem.insights.kpis.retention import meetings_histogram, mix_kpis, retention_kpis
 from tandem.insights.kpis.scope import Scope, refusal
@@ -54,6 +55,7 @@ def dashboard(
     board.kpis += closing_kpis(scope)
     board.kpis += retention_kpis(scope, now)
     board.kpis += mix_kpis(rows, board)
+    board.kpis += community_kpis(scope, now)
     board.meetings_histogram = meetings_histogram(rows)
     health: Counter[str] = Counter()
     for row in rows:
