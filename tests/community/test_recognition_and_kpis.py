@@ -50,3 +50,24 @@ def test_the_hosts_profile_shows_sessions_led(make_session, members, coordinator
     assert (
         'id="recognition"' not in client_for(members[0]).get(reverse("people:me")).content.decode()
     )
+
+
+def test_reports_and_short_sessions_reach_the_coordinators_desk(
+    make_session, members, coordinator, program
+):
+    from tandem.community.services.discussion import post_report, thread_create
+    from tandem.insights.desk import coordinator_desk
+
+    thread = thread_create(actor=members[0], program_id=program.pk, title="Hi", body="Hello")
+    post_report(actor=members[1], post_id=thread.posts.get().pk, reason="Off topic")
+    session = make_session(capacity=10, min_attendees=5, title="Retro skill-share")
+    GroupSession.objects.filter(pk=session.pk).update(
+        min_deadline=timezone.now() - timedelta(hours=1)
+    )
+    (desk,) = [d for d in coordinator_desk(coordinator) if d.program == program]
+    lines = {i.text: (i.url, i.level) for i in desk.items}
+    assert lines["1 reported post in the discussion"] == (
+        reverse("community:reports", args=[program.pk]),
+        "urgent",
+    )
+    assert any("Retro skill-share" in text for text in lines)

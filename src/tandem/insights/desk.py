@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.feedback.models import Survey, SurveyStatus
+from tandem.insights.desk_community import community_items
 from tandem.matches.models import MatchRun, RunStatus
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
 from tandem.relationships.models import (
@@ -70,6 +71,10 @@ def _items(program: Program, now: datetime) -> list[DeskItem]:
     items += _waiting_items(program)
     items += _survey_items(program, now)
     items += _stage_items(program, now)
+    items += [
+        DeskItem(text, url, action, URGENT if urgent else SOON)
+        for text, url, action, urgent in community_items(program, now)
+    ]
     order = {URGENT: 0, SOON: 1, INFO: 2}
     return sorted(items, key=lambda i: order[i.level])
 
