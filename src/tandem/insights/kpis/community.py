@@ -16,8 +16,8 @@ def community_kpis(scope: Scope, now: datetime) -> list[Kpi]:
     held = GroupSession.objects.filter(
         program=scope.program, status=SessionStatus.SCHEDULED, ends_at__lt=now
     )
-    sessions = held.count()
-    hosts = held.values("host_id").distinct().count()
+    totals = held.aggregate(sessions=Count("id"), hosts=Count("host_id", distinct=True))
+    sessions, hosts = totals["sessions"], totals["hosts"]
     rsvps = Rsvp.objects.filter(
         session__in=held.filter(rsvps__attended__isnull=False).distinct(),
         status=RsvpStatus.GOING,
