@@ -24,6 +24,7 @@ APPS = (
     "integrations",
     "sso",
     "scim_admin",
+    "community",
 )
 ALLOWED = ("participant", "coordinator", "admin")
 
