@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -400,7 +401,8 @@ def post_edit_view(request: AuthenticatedHttpRequest, post_id: int) -> HttpRespo
         except ApplicationError as exc:
             add_to_form(form, exc)
         else:
-            return redirect(f"/community/threads/{post.thread_id}/#post-{post.pk}")
+            url = reverse("community:thread", args=[post.thread_id])
+            return redirect(f"{url}#post-{post.pk}")
     return render(
         request,
         "community/post_form.html",

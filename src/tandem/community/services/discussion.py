@@ -33,8 +33,13 @@ MAX_BODY = 10_000
 MAX_REASON = 500
 
 
+def _clean(text: str) -> str:
+    """PostgreSQL text cannot hold NUL; nobody means to type one."""
+    return text.replace("\x00", "").strip()
+
+
 def _body(text: str) -> str:
-    body = text.strip()
+    body = _clean(text)
     if not body:
         raise ApplicationError(
             "Write something first.", errors=[FieldError("Write something first.", field="body")]
@@ -69,7 +74,7 @@ def thread_create(
 ) -> Thread:
     now = now or timezone.now()
     program = access_program_as_member(user=actor, program_id=program_id)
-    title = title.strip()
+    title = _clean(title)
     if not title or len(title) > MAX_TITLE:
         raise ApplicationError(
             "Give the thread a title.",
@@ -131,7 +136,7 @@ def post_delete(*, actor: User, post_id: int, now: datetime | None = None) -> Po
 def post_report(*, actor: User, post_id: int, reason: str, now: datetime | None = None) -> Report:
     now = now or timezone.now()
     post = access_post(user=actor, post_id=post_id)
-    reason = reason.strip()
+    reason = _clean(reason)
     if not reason or len(reason) > MAX_REASON:
         raise ApplicationError(
             "Say briefly what is wrong.",
