@@ -161,7 +161,7 @@ def list_sessions(
     user = request.user
     lists = selectors.session_lists(user)
     rows = [s for s in lists.upcoming if program_id is None or s.program_id == program_id]
-    return [SessionOut.of(s, lists.my_status.get(s.pk)) for s in rows]
+    return [SessionOut.of(s, getattr(s, "my_status", "")) for s in rows]
 
 
 @router.get(
