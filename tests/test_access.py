@@ -30,6 +30,7 @@ from tandem.relationships.models import (
     Milestone,
     Relationship,
 )
+from tests.community.access import community_world
 from tests.conftest import client_for
 from tests.factories import EnrolmentFactory, PersonFactory, make_program
 from tests.feedback.access import feedback_world
@@ -187,6 +188,33 @@ learning:training                 get     login  200         404      200       
 learning:training_edit            get     login  404         404      200         200
 learning:requirements             get     login  404         404      200         200
 learning:requirement_remove       post    login  404         404      302         302
+community:sessions                get     login  200         200      200         200
+community:session_new             get     login  404         404      200         200
+community:session                 get     login  200         404      200         200
+community:session_edit            get     login  404         404      200         200
+community:session_cancel          post    login  404         404      302         302
+community:session_rsvp            post    login  302         404      302         302
+community:session_unrsvp          post    login  302         404      302         302
+community:session_ics             get     login  200         404      200         200
+community:session_attendance      post    login  404         404      302         302
+community:session_pulse           post    login  302         404      302         302
+community:discussion              get     login  200         404      200         200
+community:thread_new              get     login  200         404      200         200
+community:follow                  post    login  302         404      302         302
+community:reports                 get     login  404         404      200         200
+community:thread                  get     login  200         404      200         200
+community:thread_pin              post    login  404         404      302         302
+community:thread_unpin            post    login  404         404      302         302
+community:thread_lock             post    login  404         404      302         302
+community:thread_unlock           post    login  404         404      302         302
+community:thread_hide             post    login  404         404      302         302
+community:thread_show             post    login  404         404      302         302
+community:post_edit               get     login  200         404      404         404
+community:post_delete             post    login  302         404      404         404
+community:post_report             get     login  200         404      200         200
+community:post_hide               post    login  404         404      302         302
+community:post_show               post    login  404         404      302         302
+community:report_dismiss          post    login  404         404      302         302
 """
 
 API_RULES = """
@@ -258,6 +286,17 @@ get    /api/library/{resource_id}                           401  200         404
 post   /api/library/{resource_id}/helpful                   401  200         404      200         200
 get    /api/me/trainings                                    401  200         200      200         200
 post   /api/trainings/{training_id}/complete                401  200         404      200         200
+get    /api/sessions                                        401  200         200      200         200
+get    /api/sessions/{session_id}                           401  200         404      200         200
+post   /api/sessions/{session_id}/rsvp                      401  200         404      400         200
+delete /api/sessions/{session_id}/rsvp                      401  200         404      200         200
+get    /api/programs/{program_id}/threads                   401  200         404      200         200
+post   /api/programs/{program_id}/threads                   401  201         404      201         201
+get    /api/threads/{thread_id}/posts                       401  200         404      200         200
+post   /api/threads/{thread_id}/posts                       401  201         404      201         201
+patch  /api/posts/{post_id}                                 401  200         404      404         404
+delete /api/posts/{post_id}                                 401  204         404      404         404
+post   /api/posts/{post_id}/reports                         401  201         404      201         201
 """
 
 
@@ -367,6 +406,7 @@ def world(admin, coordinator, participant, outsider):
     )
     feedback = feedback_world(program, [participant.person, coordinator.person])
     learning = learning_world(program, admin, coordinator)
+    community = community_world(program, participant, coordinator)
     users = {
         "participant": participant,
         "outsider": outsider,
@@ -462,6 +502,7 @@ def world(admin, coordinator, participant, outsider):
             "programs:question_delete": {"program_id": program.pk, "question_id": question.pk},
             **feedback["kwargs"],
             **learning["kwargs"],
+            **community["kwargs"],
             **{
                 name: {"program_id": program.pk}
                 for name in PAGES
@@ -491,6 +532,7 @@ def world(admin, coordinator, participant, outsider):
             "to": "closed",
             **feedback["ids"],
             **learning["ids"],
+            **community["ids"],
         },
     }
 
@@ -582,6 +624,10 @@ def _api_payload(method: str, path: str) -> dict:
             "would_do_again": True,
         },
         ("post", "/api/surveys/{survey_id}/responses"): {"answers": {}},
+        ("post", "/api/programs/{program_id}/threads"): {"title": "Hi", "body": "Hello"},
+        ("post", "/api/threads/{thread_id}/posts"): {"body": "Me too"},
+        ("patch", "/api/posts/{post_id}"): {"body": "Edited"},
+        ("post", "/api/posts/{post_id}/reports"): {"reason": "Off topic"},
     }
     payloads |= LEARNING_PAYLOADS
     if (method, path) in payloads:

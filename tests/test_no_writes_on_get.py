@@ -25,6 +25,7 @@ APPS = (
     "sso",
     "scim_admin",
     "learning",
+    "community",
 )
 ALLOWED = ("participant", "coordinator", "admin")
 

@@ -16,6 +16,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from tandem.accounts.services import user_for_api_token
+from tandem.community.api import router as community_router
 from tandem.core.errors import ApplicationError, FieldError
 from tandem.feedback.api import router as feedback_router
 from tandem.insights.api import router as insights_router
@@ -176,5 +177,6 @@ for router in (
     feedback_router,
     notify_router,
     learning_router,
+    community_router,
 ):
     api.add_router("/", router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tandem.relationships",
     "tandem.insights",
     "tandem.feedback",
+    "tandem.community",
     "tandem.integrations",
     "tandem.ui",
     "tandem.web",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("feedback/", include("tandem.feedback.urls")),
     path("relationships/", include("tandem.relationships.urls")),
     path("insights/", include("tandem.insights.urls")),
+    path("community/", include("tandem.community.urls")),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar_feed"),
     path("outbox/", include("tandem.notify.urls")),
     path("integrations/", include("tandem.integrations.urls")),

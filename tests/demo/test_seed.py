@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tandem.accounts.models import Role, User
 from tandem.demo.seed import DEMO_PASSWORD, is_seeded, seed_demo
@@ -66,6 +67,19 @@ def test_demo_organisation_is_realistic_and_its_logins_work(db):
     assert "Slack not configured" in admin_client.get("/outbox/?channel=fallback").content.decode()
     _demo_slack_works_against_the_stand_in()
     _demo_library_is_in_use_and_training_is_required(logins)
+    _demo_community_is_lively()
+
+
+def _demo_community_is_lively():
+    from tandem.community.models import GroupSession, PulseAnswer, Rsvp, Thread
+
+    assert GroupSession.objects.filter(kind="flash").count() == 4
+    assert GroupSession.objects.filter(starts_at__lt=timezone.now()).count() == 3
+    assert Rsvp.objects.filter(status="waitlisted").count() == 2
+    assert Rsvp.objects.filter(attended=True).count() > 20
+    assert PulseAnswer.objects.count() > 10
+    assert Thread.objects.filter(pinned=True).count() == 1
+    assert Thread.objects.filter(post_count__gte=3).count() >= 2
 
 
 def _demo_slack_works_against_the_stand_in():

@@ -8,6 +8,7 @@ from typing import Any
 
 from tandem.accounts.models import Role
 from tandem.programs.models import ProgramKind, ProgramStatus
+from tests.community.access import community_world
 from tests.factories import (
     EnrolmentFactory,
     GoalFactory,
@@ -66,7 +67,9 @@ def build_world() -> dict[str, Any]:
         program=active, status="open", invited=[participant.person, partner.person]
     )
     ProgramFactory(coordinators=[coordinator], name="Draft")
+    community = community_world(enrolling, participant, coordinator)
     return {
+        "community": community,
         "admin": admin,
         "coordinator": coordinator,
         "participant": participant,

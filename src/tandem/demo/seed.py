@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import Role, User
 from tandem.demo.cohort import seed_cohort_import, seed_named_people
+from tandem.demo.community import seed_community
 from tandem.demo.feedback import seed_feedback
 from tandem.demo.history import seed_coffee_meetings, seed_history
 from tandem.demo.learning import seed_learning
@@ -86,6 +87,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
         seed_history(coordinator_email=logins.coordinator)
         seed_coffee_meetings(program=next(p for p in programs if p.kind == "coffee_rotation"))
         seed_feedback(coordinator_email=logins.coordinator, participant_email=logins.participant)
+        seed_community(coordinator_email=logins.coordinator, participant_email=logins.participant)
         seed_notifications(
             pilot=Program.objects.get(name="Peer Mentoring Pilot"),
             coffee=next(p for p in programs if p.kind == "coffee_rotation"),

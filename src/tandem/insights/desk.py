@@ -14,6 +14,7 @@ from tandem.accounts.models import User
 from tandem.core.words import plural as _plural
 from tandem.feedback.models import Survey, SurveyStatus
 from tandem.learning.selectors import waiting_on
+from tandem.insights.desk_community import community_items
 from tandem.matches.models import MatchRun, RunStatus
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
 from tandem.relationships.models import (
@@ -69,6 +70,10 @@ def _items(program: Program, now: datetime) -> list[DeskItem]:
     items += _training_items(program)
     items += _survey_items(program, now)
     items += _stage_items(program, now)
+    items += [
+        DeskItem(text, url, action, URGENT if urgent else SOON)
+        for text, url, action, urgent in community_items(program, now)
+    ]
     order = {URGENT: 0, SOON: 1, INFO: 2}
     return sorted(items, key=lambda i: order[i.level])
 

@@ -23,6 +23,7 @@ from tandem.people.importing.fields import FIELDS
 from tandem.people.importing.plan import ImportPlan
 from tandem.people.importing.reader import Row, Table
 from tandem.people.models import ImportBatch, ImportStatus
+from tandem.people.recognition import recognition_for
 from tandem.people.services import ImportRejected
 from tandem.ui.htmx import render_page_or_partial
 from tandem.ui.refusals import add_to_form
@@ -74,7 +75,11 @@ def person_view(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
     person = selectors.access_person(viewer=viewer, person_id=person_id)
     if person.user_id != viewer.pk:
         log_action("people.person_viewed", actor=viewer, target=person, request=request)
-    return render(request, "people/person.html", {"person": person, "section": "people"})
+    return render(
+        request,
+        "people/person.html",
+        {"person": person, "recognition": recognition_for(person.user_id), "section": "people"},
+    )
 
 
 @login_required
@@ -103,7 +108,16 @@ def me_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("people:me")
-    return render(request, "people/me.html", {"person": person, "form": form, "section": "profile"})
+    return render(
+        request,
+        "people/me.html",
+        {
+            "person": person,
+            "form": form,
+            "recognition": recognition_for(person.user_id),
+            "section": "profile",
+        },
+    )
 
 
 # --- import ------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ def items_for(user: Any) -> list[NavItem]:
         NavItem("My matches", "matches:mine", "matches"),
         NavItem("Surveys", "feedback:mine", "surveys"),
         NavItem("Library", "learning:library", "library"),
+        NavItem("Community", "community:sessions", "sessions"),
         NavItem("My profile", "people:me", "profile"),
     ]
     if user.is_coordinator:

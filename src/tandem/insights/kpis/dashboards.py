@@ -15,6 +15,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from tandem.insights.kpis.learning import learning_kpis
+from tandem.insights.kpis.community import community_kpis
 from tandem.insights.kpis.records import LIVE, Dashboard, Filters, ProgramRow
 from tandem.insights.kpis.retention import meetings_histogram, mix_kpis, retention_kpis
 from tandem.insights.kpis.scope import Scope, refusal
@@ -56,6 +57,7 @@ def dashboard(
     board.kpis += retention_kpis(scope, now)
     board.kpis += mix_kpis(rows, board)
     board.kpis += learning_kpis(scope)
+    board.kpis += community_kpis(scope, now)
     board.meetings_histogram = meetings_histogram(rows)
     health: Counter[str] = Counter()
     for row in rows:

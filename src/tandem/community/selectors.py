@@ -1,0 +1,278 @@
+"""Reads for group sessions and discussions, with the access rules.
+
+A program's sessions and discussion are for its enrolled participants, its coordinators and
+admins; an organisation-wide session is for everyone signed in. Anything else answers 404, so a
+foreign id looks exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.community.models import (
+    GroupSession,
+    Post,
+    PulseAnswer,
+    Report,
+    Rsvp,
+    RsvpStatus,
+    SessionStatus,
+    Thread,
+)
+from tandem.core.errors import NotFound
+from tandem.programs.models import Enrolment, EnrolmentStatus, Program
+from tandem.programs.selectors import can_coordinate
+
+
+def member_program_ids(user: User) -> set[int]:
+    """Programs whose community ``user`` belongs to (enrolled, coordinating, or all for admins)."""
+    if user.is_admin:
+        return set(Program.objects.values_list("pk", flat=True))
+    enrolled = Enrolment.objects.filter(
+        person__user=user, status=EnrolmentStatus.ACTIVE
+    ).values_list("program_id", flat=True)
+    ids = set(enrolled)
+    if user.is_coordinator:
+        ids |= set(Program.objects.filter(coordinators=user).values_list("pk", flat=True))
+    return ids
+
+
+def is_member(user: User, program: Program) -> bool:
+    if can_coordinate(user, program):
+        return True
+    return Enrolment.objects.filter(
+        program=program, person__user=user, status=EnrolmentStatus.ACTIVE
+    ).exists()
+
+
+def access_program_as_member(*, user: User, program_id: int) -> Program:
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None or not is_member(user, program):
+        raise NotFound()
+    return program
+
+
+def can_manage_session(user: User, session: GroupSession) -> bool:
+    """Host, the program's coordinators and admins (organisation-wide: host, creator, admins)."""
+    if user.pk == session.host_id or user.is_admin:
+        return True
+    if session.program is None:
+        return user.pk == session.created_by_id and user.is_coordinator
+    return can_coordinate(user, session.program)
+
+
+def _sessions() -> QuerySet[GroupSession]:
+    going = Count("rsvps", filter=Q(rsvps__status=RsvpStatus.GOING))
+    waiting = Count("rsvps", filter=Q(rsvps__status=RsvpStatus.WAITLISTED))
+    return GroupSession.objects.select_related("host", "program").annotate(
+        going_count=going, waitlist_count=waiting
+    )
+
+
+def visible_sessions(user: User) -> QuerySet[GroupSession]:
+    ids = member_program_ids(user)
+    return _sessions().filter(Q(program__isnull=True) | Q(program_id__in=ids))
+
+
+def access_session(*, user: User, session_id: int) -> GroupSession:
+    session = visible_sessions(user).filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    return session
+
+
+def access_session_as_manager(*, user: User, session_id: int) -> GroupSession:
+    session = access_session(user=user, session_id=session_id)
+    if not can_manage_session(user, session):
+        raise NotFound()
+    return session
+
+
+@dataclass(frozen=True)
+class SessionLists:
+    upcoming: list[GroupSession]
+    past: list[GroupSession]
+    my_status: dict[int, str]
+
+
+def session_lists(
+    user: User, *, program: Program | None = None, now: datetime | None = None
+) -> SessionLists:
+    now = now or timezone.now()
+    sessions = visible_sessions(user)
+    if program is not None:
+        sessions = sessions.filter(program=program)
+    upcoming = list(sessions.filter(ends_at__gte=now).order_by("starts_at", "id")[:200])
+    past = list(sessions.filter(ends_at__lt=now).order_by("-starts_at", "-id")[:30])
+    ids = [s.pk for s in upcoming + past]
+    mine = dict(
+        Rsvp.objects.filter(user=user, session_id__in=ids).values_list("session_id", "status")
+    )
+    for session in upcoming + past:
+        session.my_status = mine.get(session.pk, "")  # type: ignore[attr-defined]
+    return SessionLists(upcoming, past, mine)
+
+
+def rsvp_of(user: User, session: GroupSession) -> Rsvp | None:
+    return Rsvp.objects.filter(session=session, user=user).first()
+
+
+def attendees(session: GroupSession) -> list[Rsvp]:
+    """Going and waitlisted, in order (the host's and coordinators' view)."""
+    return list(
+        Rsvp.objects.filter(session=session)
+        .exclude(status=RsvpStatus.CANCELLED)
+        .select_related("user")
+        .order_by("status", "queued_at", "id")
+    )
+
+
+def waitlist_position(rsvp: Rsvp) -> int:
+    return (
+        Rsvp.objects.filter(session_id=rsvp.session_id, status=RsvpStatus.WAITLISTED)
+        .filter(Q(queued_at__lt=rsvp.queued_at) | Q(queued_at=rsvp.queued_at, pk__lt=rsvp.pk))
+        .count()
+        + 1
+    )
+
+
+@dataclass(frozen=True)
+class PulseResult:
+    """The pulse shown only when enough people answered (the survey thresholds)."""
+
+    answers: int
+    k_scores: int
+    k_comments: int
+    mean: float | None
+    comments: list[str] | None
+
+
+def pulse_result(session: GroupSession) -> PulseResult:
+    k_scores, k_comments = settings.TANDEM_MIN_K_SCORES, settings.TANDEM_MIN_K_COMMENTS
+    rows = list(PulseAnswer.objects.filter(session=session).values_list("rating", "comment"))
+    n = len(rows)
+    mean = round(sum(r for r, _ in rows) / n, 1) if n >= k_scores else None
+    comments = sorted(c for _, c in rows if c.strip()) if n >= k_comments else None
+    return PulseResult(n if n >= k_scores else 0, k_scores, k_comments, mean, comments)
+
+
+@dataclass(frozen=True)
+class HostRecord:
+    """Recognition: sessions a person led and the people who came."""
+
+    sessions_led: int
+    people_helped: int
+
+
+def host_record(
+    user_id: int, *, program: Program | None = None, now: datetime | None = None
+) -> HostRecord:
+    now = now or timezone.now()
+    held = GroupSession.objects.filter(
+        host_id=user_id, status=SessionStatus.SCHEDULED, ends_at__lt=now
+    )
+    if program is not None:
+        held = held.filter(program=program)
+    led = held.count()
+    helped = (
+        Rsvp.objects.filter(session__in=held, attended=True).values("user_id").distinct().count()
+    )
+    return HostRecord(led, helped)
+
+
+# --- discussion ---------------------------------------------------------------------------------
+
+
+def is_moderator(user: User, program: Program) -> bool:
+    return can_coordinate(user, program)
+
+
+def threads(user: User, program: Program) -> QuerySet[Thread]:
+    rows = Thread.objects.filter(program=program).select_related("author")
+    if not is_moderator(user, program):
+        rows = rows.filter(hidden=False)
+    return rows.order_by("-pinned", "-last_post_at", "-id")
+
+
+def access_thread(*, user: User, thread_id: int) -> Thread:
+    thread = Thread.objects.select_related("program", "author").filter(pk=thread_id).first()
+    if thread is None or not is_member(user, thread.program):
+        raise NotFound()
+    if thread.hidden and not is_moderator(user, thread.program):
+        raise NotFound()
+    return thread
+
+
+def access_thread_as_moderator(*, user: User, thread_id: int) -> Thread:
+    thread = access_thread(user=user, thread_id=thread_id)
+    if not is_moderator(user, thread.program):
+        raise NotFound()
+    return thread
+
+
+def posts(user: User, thread: Thread) -> list[Post]:
+    rows = thread.posts.select_related("author").prefetch_related(
+        Prefetch("reports", queryset=Report.objects.filter(handled_at__isnull=True))
+    )
+    if not is_moderator(user, thread.program):
+        rows = rows.filter(hidden=False)
+    return list(rows.order_by("created_at", "id"))
+
+
+def access_post(*, user: User, post_id: int) -> Post:
+    post = Post.objects.select_related("thread__program", "author").filter(pk=post_id).first()
+    if post is None:
+        raise NotFound()
+    access_thread(user=user, thread_id=post.thread_id)
+    if post.hidden and not is_moderator(user, post.thread.program):
+        raise NotFound()
+    return post
+
+
+def access_own_post(*, user: User, post_id: int) -> Post:
+    post = access_post(user=user, post_id=post_id)
+    if post.author_id != user.pk or post.is_deleted:
+        raise NotFound()
+    return post
+
+
+def open_reports(program: Program) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(post__thread__program=program, handled_at__isnull=True)
+        .select_related("post__thread", "post__author", "reporter")
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_report(*, user: User, report_id: int) -> Report:
+    report = Report.objects.select_related("post__thread__program").filter(pk=report_id).first()
+    if report is None or not is_moderator(user, report.post.thread.program):
+        raise NotFound()
+    return report
+
+
+def open_report_counts(program_ids: list[int]) -> dict[int, int]:
+    """Open reports per program (the coordinator's desk)."""
+    rows = (
+        Report.objects.filter(post__thread__program_id__in=program_ids, handled_at__isnull=True)
+        .values("post__thread__program_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["post__thread__program_id"]: r["n"] for r in rows}
+
+
+def recognition(user_id: int) -> list[tuple[str, str]]:
+    """Profile facts for hosts and volunteers (registered with ``tandem.people.recognition``)."""
+    record = host_record(user_id)
+    if not record.sessions_led:
+        return []
+    return [
+        ("Group sessions led", str(record.sessions_led)),
+        ("People who came", str(record.people_helped)),
+    ]
