@@ -238,6 +238,8 @@ post   /api/programs/{program_id}/questions                401  404         404 
 delete /api/programs/{program_id}/questions/{question_id}  401  404         404      400         400
 get    /api/programs/{program_id}/enrolments               401  404         404      200         200
 post   /api/programs/{program_id}/enrolments/import        401  404         404      422         422
+get    /api/programs/{program_id}/invitations              401  404         404      200         200
+post   /api/programs/{program_id}/invitations              401  404         404      422         422
 get    /api/programs/{program_id}/enrolment                401  200         404      404         404
 put    /api/programs/{program_id}/enrolment                401  200         404      400         400
 delete /api/programs/{program_id}/enrolment                401  200         404      404         404
@@ -245,6 +247,7 @@ get    /api/programs/{program_id}/criteria                  401  404         404
 post   /api/programs/{program_id}/criteria                  401  404         404      201         201
 get    /api/programs/{program_id}/runs                      401  404         404      200         200
 post   /api/programs/{program_id}/runs                      401  404         404      400         400
+post   /api/programs/{program_id}/runs/import               401  404         404      400         400
 get    /api/runs/{run_id}                                   401  404         404      200         200
 get    /api/runs/{run_id}/proposals                         401  404         404      200         200
 get    /api/runs/{run_id}/unmatched                         401  404         404      200         200
@@ -561,7 +564,11 @@ def test_page_access(world, name, role):
 
 
 def _api_payload(method: str, path: str) -> dict:
-    if path in ("/api/imports", "/api/programs/{program_id}/enrolments/import"):
+    if path in (
+        "/api/imports",
+        "/api/programs/{program_id}/enrolments/import",
+        "/api/programs/{program_id}/runs/import",
+    ):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return {
@@ -574,6 +581,7 @@ def _api_payload(method: str, path: str) -> dict:
         ("patch", "/api/me"): {"goals": "Learn to delegate"},
         ("put", "/api/me/notifications"): {"channels": {"nudges": "off"}},
         ("post", "/api/programs"): {"name": "New one", "kind": "peer_pairs"},
+        ("post", "/api/programs/{program_id}/invitations"): {"emails": ["nobody@y.test"]},
         ("patch", "/api/programs/{program_id}"): {"cohort": "2027"},
         ("post", "/api/programs/{program_id}/transition"): {
             "to": "closed",

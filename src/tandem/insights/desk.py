@@ -13,8 +13,8 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.core.words import plural as _plural
 from tandem.feedback.models import Survey, SurveyStatus
-from tandem.learning.selectors import waiting_on
 from tandem.insights.desk_community import community_items
+from tandem.learning.selectors import waiting_on
 from tandem.matches.models import MatchRun, RunStatus
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
 from tandem.relationships.models import (

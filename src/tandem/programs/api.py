@@ -12,7 +12,6 @@ from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
 from tandem.core.pagination import BoundedLimitOffset
 from tandem.core.schemas import LONG_TEXT, Id, Label, PatchIn, PlannedDate, errors
-from tandem.people.models import Person
 from tandem.people.selectors import (
     departments_by_name,
     departments_with_ids,
@@ -511,10 +510,7 @@ def add_named_people(
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
     wanted = list(dict.fromkeys(e.strip().lower() for e in payload.emails))
-    found = {
-        p.user.email.lower(): p
-        for p in Person.objects.filter(user__email__in=wanted).select_related("user")
-    }
+    found = selectors.people_by_email(wanted)
     unknown = [e for e in wanted if e not in found]
     if unknown:
         raise ApplicationError(
@@ -542,15 +538,5 @@ def add_named_people(
 def list_named_people(request: AuthenticatedHttpRequest, program_id: Id) -> list[dict[str, Any]]:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    enrolled = set(program.enrolments.values_list("person_id", flat=True))
     log_action("programs.named_viewed", actor=user, target=program, request=request)
-    return [
-        {
-            "email": n.person.user.email,
-            "name": n.person.user.name,
-            "invited_at": n.invited_at,
-            "emailed_at": n.emailed_at,
-            "enrolled": n.person_id in enrolled,
-        }
-        for n in selectors.named_invitations(program)
-    ]
+    return selectors.named_invitation_rows(program)

@@ -282,6 +282,26 @@ def named_invitations(program: Program) -> QuerySet[NamedInvitation]:
     )
 
 
+def named_invitation_rows(program: Program) -> list[dict[str, Any]]:
+    enrolled = set(program.enrolments.values_list("person_id", flat=True))
+    return [
+        {
+            "email": n.person.user.email,
+            "name": n.person.user.name,
+            "invited_at": n.invited_at,
+            "emailed_at": n.emailed_at,
+            "enrolled": n.person_id in enrolled,
+        }
+        for n in named_invitations(program)
+    ]
+
+
+def people_by_email(emails: list[str]) -> dict[str, Person]:
+    """Directory people by lower-case email (those not found are simply absent)."""
+    found = Person.objects.filter(user__email__in=emails).select_related("user")
+    return {p.user.email.lower(): p for p in found}
+
+
 def directory_search(query: str, *, limit: int = 25) -> list[Person]:
     """Active people whose name, email, department or job title contains every word of
     ``query`` (a coordinator picking people by name)."""

@@ -14,8 +14,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from tandem.insights.kpis.learning import learning_kpis
 from tandem.insights.kpis.community import community_kpis
+from tandem.insights.kpis.learning import learning_kpis
 from tandem.insights.kpis.records import LIVE, Dashboard, Filters, ProgramRow
 from tandem.insights.kpis.retention import meetings_histogram, mix_kpis, retention_kpis
 from tandem.insights.kpis.scope import Scope, refusal

@@ -72,7 +72,9 @@ def run_import_pairs(
             max_rows=settings.TANDEM_IMPORT_MAX_ROWS,
         )
     except ImportFileError as exc:
-        raise ApplicationError(exc.message, errors=[FieldError(exc.message, field="file")]) from exc
+        raise ApplicationError(
+            exc.message, errors=[FieldError(exc.message, field="file")], status=422
+        ) from exc
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=program.pk)
         if program.status not in (ProgramStatus.MATCHING, ProgramStatus.ACTIVE):
@@ -133,6 +135,7 @@ def _groups(program: Program, table: Table) -> list[ImportedGroup]:
             + (f" (the first {MAX_ERRORS} are listed)" if more else "")
             + ".",
             errors=shown,
+            status=422,
         )
     _check_roles(program, groups)
     return groups
@@ -199,7 +202,9 @@ def _check_roles(program: Program, groups: list[ImportedGroup]) -> None:
                 )
             )
     if errors:
-        raise ApplicationError("Nothing was loaded: the roles do not fit.", errors=errors)
+        raise ApplicationError(
+            "Nothing was loaded: the roles do not fit.", errors=errors, status=422
+        )
 
 
 def _store(
@@ -235,6 +240,7 @@ def _store(
             raise ApplicationError(
                 "Nothing was loaded: a group breaks a private preference.",
                 errors=[FieldError(PRIVATE_PREFERENCE_REFUSAL, field="members", row=group.row)],
+                status=422,
             )
         total += evaluation.score
         proposal = Proposal.objects.create(
