@@ -15,6 +15,7 @@ ALIASES = {
     "import-enrolments": "import_enrolments",
     "run-periodic": "runperiodic",
     "scim-token": "scim_token",
+    "export-person": "export_person",
 }
 
 

@@ -153,3 +153,12 @@ class ProfileForm(forms.ModelForm[Person]):
             return parse.languages(self.cleaned_data.get("languages", ""))
         except parse.CellError as exc:
             raise forms.ValidationError(f"This list {exc.message}.") from None
+
+
+class ErasureConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand: my profile, answers, notes, logs and goals will be erased, my "
+        "matches end, and I will not be able to sign in again.",
+        required=True,
+        error_messages={"required": "Tick the box to confirm that you want your data erased."},
+    )

@@ -45,6 +45,7 @@ def admin_items_for(user: Any) -> list[NavItem]:
         NavItem("Outbox", "notify:outbox", "outbox"),
         NavItem("Slack", "integrations:slack", "integrations"),
         NavItem("Audit log", "audit:log", "audit"),
+        NavItem("Erasure requests", "people:erasures", "erasures"),
         NavItem("Single sign-on", "sso:status", "sso"),
         NavItem("SCIM tokens", "scim_admin:tokens", "scim"),
     ]
