@@ -55,6 +55,7 @@ people:my_data_export             post    login  200         200      200       
 people:my_data_erase              post    login  400         400      400         400
 people:my_data_erase_cancel       post    login  404         404      404         404
 people:erasures                   get     login  403         403      403         200
+people:retention                  get     login  403         403      403         200
 people:erasure_carry_out          post    login  403         403      403         302
 people:erasure_request_for        post    login  403         403      403         302
 notify:outbox                     get     login  403         403      403         200

@@ -7,10 +7,18 @@ email and the target label of entries about the person are rewritten; the final 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
 
 from tandem.audit.models import AuditEntry
-from tandem.core.personal_data import Section, Subject, register
+from tandem.core.personal_data import (
+    RetentionCategory,
+    Section,
+    Subject,
+    register,
+    register_retention,
+)
 
 
 def about(subject: Subject) -> QuerySet[AuditEntry]:
@@ -57,3 +65,19 @@ def erase(subject: Subject) -> dict[str, int]:
 
 
 register("audit", export=export, erase=erase, order=95)
+
+
+def retain_audit(now: datetime, days: int) -> dict[str, int]:
+    return {"entries": AuditEntry.objects.filter(at__lt=now - timedelta(days=days)).delete()[0]}
+
+
+register_retention(
+    RetentionCategory(
+        key="audit",
+        label="Audit entries",
+        description="The audit trail, counted from each entry's date.",
+        default_days=730,
+        apply=retain_audit,
+        order=90,
+    )
+)

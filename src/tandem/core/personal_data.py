@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps
@@ -186,3 +187,33 @@ def _unique_placeholder(subject: Subject, pk: Any, column: models.Field[Any, Any
     value = f"{slug}-{pk}@erased.invalid"
     max_length = getattr(column, "max_length", None)
     return value[:max_length] if max_length else value
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+Retainer = Callable[[datetime, int], dict[str, int]]
+
+
+@dataclass(frozen=True)
+class RetentionCategory:
+    """One kind of data kept for a set number of days. ``apply(now, days)`` removes what is past
+    it and returns counts per table; ``default_days`` None means kept until removed by hand."""
+
+    key: str
+    label: str
+    description: str
+    default_days: int | None
+    apply: Retainer
+    order: int = 50
+
+
+_RETENTION: dict[str, RetentionCategory] = {}
+
+
+def register_retention(category: RetentionCategory) -> None:
+    _RETENTION[category.key] = category
+
+
+def retention_categories() -> list[RetentionCategory]:
+    contributors()  # discovers every app's data_rights module
+    return sorted(_RETENTION.values(), key=lambda c: (c.order, c.key))

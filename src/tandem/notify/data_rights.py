@@ -5,10 +5,18 @@ See ``core.personal_data``.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
 
-from tandem.core.personal_data import Section, Subject, register
-from tandem.notify.models import NotificationPreference, OutboxMessage
+from tandem.core.personal_data import (
+    RetentionCategory,
+    Section,
+    Subject,
+    register,
+    register_retention,
+)
+from tandem.notify.models import NotificationPreference, OutboxMessage, Status
 
 
 def _messages(subject: Subject) -> QuerySet[OutboxMessage]:
@@ -64,3 +72,33 @@ def erase(subject: Subject) -> dict[str, int]:
 
 
 register("notify", export=export, erase=erase, order=40)
+
+REMOVED = "(removed after the retention period)"
+
+
+def retain_outbox_bodies(now: datetime, days: int) -> dict[str, int]:
+    """Delivered or failed messages keep their envelope (who, what kind, when, status) and lose
+    what they said after ``days``; pending ones are never touched."""
+    cutoff = now - timedelta(days=days)
+    old = OutboxMessage.objects.filter(
+        created_at__lte=cutoff,
+        status__in=[Status.SENT, Status.FAILED, Status.CANCELLED, Status.DIGESTED],
+    ).exclude(body_text=REMOVED)
+    return {
+        "message_bodies": old.update(
+            subject=REMOVED, body_text=REMOVED, body_html="", payload={}, attachments=[]
+        )
+    }
+
+
+register_retention(
+    RetentionCategory(
+        key="outbox_bodies",
+        label="Outbox message texts",
+        description="Subject and text of emails and chat messages once delivered (or failed), "
+        "counted from when they were written.",
+        default_days=90,
+        apply=retain_outbox_bodies,
+        order=30,
+    )
+)

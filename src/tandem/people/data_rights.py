@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tandem.core.personal_data import Section, Subject, register
+from datetime import datetime
+
+from tandem.core.personal_data import (
+    RetentionCategory,
+    Section,
+    Subject,
+    register,
+    register_retention,
+)
 from tandem.people.models import Person
 
 
@@ -70,3 +78,22 @@ def erase(subject: Subject) -> dict[str, int]:
 
 
 register("people", export=export, erase=erase, order=80)
+
+
+def _erase_leavers(now: datetime, days: int) -> dict[str, int]:
+    from tandem.people.rights import erase_leavers  # the erasure runs every app's eraser
+
+    return erase_leavers(now, days)
+
+
+register_retention(
+    RetentionCategory(
+        key="leavers",
+        label="People who left",
+        description="Everything about a person who left the organisation: they are erased "
+        "(as on request), counted from the day they left.",
+        default_days=180,
+        apply=_erase_leavers,
+        order=5,
+    )
+)

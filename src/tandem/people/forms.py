@@ -162,3 +162,25 @@ class ErasureConfirmForm(forms.Form):
         required=True,
         error_messages={"required": "Tick the box to confirm that you want your data erased."},
     )
+
+
+class RetentionForm(forms.Form):
+    """One field per retention category: days, or empty to keep."""
+
+    def __init__(self, *args: Any, categories: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for category, days in categories:
+            self.fields[category.key] = forms.IntegerField(
+                label=category.label,
+                help_text=f"{category.description} Default: "
+                + (
+                    f"{category.default_days} days."
+                    if category.default_days is not None
+                    else "kept."
+                ),
+                required=False,
+                min_value=0,
+                max_value=36500,
+                initial=days,
+                widget=forms.NumberInput(attrs={"placeholder": "keep"}),
+            )

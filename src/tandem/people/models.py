@@ -179,3 +179,18 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"erasure request {self.pk}"
+
+
+class RetentionSetting(models.Model):
+    """How many days one category of data is kept (``core.personal_data`` categories); set by an
+    admin. A category without a row uses its documented default; ``days`` empty = kept."""
+
+    category = models.CharField(max_length=40, unique=True)
+    days = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.days}"

@@ -182,7 +182,7 @@ def open_request(person: Person) -> ErasureRequest | None:
 
 @transaction.atomic
 def erasure_request(
-    *, person: Person, actor: User, request: Any = None, now: datetime | None = None
+    *, person: Person, actor: User | None, request: Any = None, now: datetime | None = None
 ) -> ErasureRequest:
     """Ask for ``person``'s data to be erased. Carried out by an admin, or by itself after the
     grace period (``TANDEM_ERASURE_GRACE_DAYS``)."""
@@ -192,8 +192,8 @@ def erasure_request(
         return existing
     if ErasureRequest.objects.filter(person=person, status=ErasureStatus.DONE).exists():
         raise ApplicationError("This person's data has already been erased.")
-    by_self = actor.pk == person.user_id
-    if not by_self and not actor.is_admin:
+    by_self = actor is not None and actor.pk == person.user_id
+    if actor is not None and not by_self and not actor.is_admin:
         raise NotFound()
     erasure = ErasureRequest.objects.create(
         person=person,
@@ -264,6 +264,24 @@ def erasure_carry_out(
         data={"erasure": erasure.pk, "pseudonym": pseudonym, "removed": counts},
     )
     return erasure
+
+
+def erase_leavers(now: datetime, days: int) -> dict[str, int]:
+    """Retention of leavers: ``days`` after leaving, a person is erased (no grace period: they
+    left long ago and cannot sign in to object)."""
+    cutoff = (now - timedelta(days=days)).date()
+    leavers = (
+        Person.objects.filter(status=PersonStatus.LEFT, left_on__lte=cutoff)
+        .exclude(erasure_requests__status=ErasureStatus.DONE)
+        .values_list("pk", flat=True)
+    )
+    erased = 0
+    for pk in list(leavers):
+        with transaction.atomic():
+            erasure = erasure_request(person=Person.objects.get(pk=pk), actor=None, now=now)
+            erasure_carry_out(erasure_id=erasure.pk, actor=None)
+        erased += 1
+    return {"people_erased": erased}
 
 
 def carry_out_due(now: datetime) -> int:

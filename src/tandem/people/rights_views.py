@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
-from tandem.people import rights, selectors
-from tandem.people.forms import ErasureConfirmForm
+from tandem.people import retention, rights, selectors
+from tandem.people.forms import ErasureConfirmForm, RetentionForm
 from tandem.people.models import ErasureRequest, ErasureStatus, Person
 from tandem.ui.refusals import show_refusal
 
@@ -145,3 +145,24 @@ def erasure_request_for_view(request: AuthenticatedHttpRequest, person_id: int) 
         return redirect("people:person", person_id=person_id)
     messages.success(request, "Erasure requested; carry it out from the list below.")
     return redirect("people:erasures")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retention_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.is_admin:
+        raise PermissionDenied
+    categories = retention.categories_with_days()
+    form = RetentionForm(request.POST or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        retention.retention_settings_save(
+            actor=request.user, values=dict(form.cleaned_data), request=request
+        )
+        messages.success(request, "Retention periods saved; the daily job applies them.")
+        return redirect("people:retention")
+    context = {
+        "section": "retention",
+        "form": form,
+        "reports": retention.recent_reports(),
+    }
+    return render(request, "people/retention.html", context, status=400 if form.errors else 200)

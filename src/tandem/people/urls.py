@@ -14,6 +14,7 @@ urlpatterns = [
         "me/data/erase/cancel/", rights_views.my_data_erase_cancel_view, name="my_data_erase_cancel"
     ),
     path("erasures/", rights_views.erasures_view, name="erasures"),
+    path("retention/", rights_views.retention_view, name="retention"),
     path(
         "erasures/<int:erasure_id>/carry-out/",
         rights_views.erasure_carry_out_view,

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from tandem.core.personal_data import Section, Subject, register
-from tandem.programs.models import Answer, Enrolment, OptOut, PrivateAnswer
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from tandem.core.personal_data import (
+    RetentionCategory,
+    Section,
+    Subject,
+    register,
+    register_retention,
+)
+from tandem.programs.models import Answer, Enrolment, OptOut, PrivateAnswer, ProgramStatus
 
 
 def export(subject: Subject) -> dict[str, Section]:
@@ -79,3 +89,26 @@ def erase(subject: Subject) -> dict[str, int]:
 
 
 register("programs", export=export, erase=erase, order=30)
+
+
+def retain_private_answers(now: datetime, days: int) -> dict[str, int]:
+    """Background and "please not" answers go ``days`` after the enrolment ended (withdrawn)
+    or its program closed: they were given for matching, which is over then."""
+    cutoff = now - timedelta(days=days)
+    over = Q(enrolment__withdrawn_at__lte=cutoff) | Q(
+        enrolment__program__status=ProgramStatus.CLOSED, enrolment__program__closed_at__lte=cutoff
+    )
+    return {"private_answers": PrivateAnswer.objects.filter(over).delete()[0]}
+
+
+register_retention(
+    RetentionCategory(
+        key="private_answers",
+        label="Background and “please not” answers",
+        description="Private answers, counted from the day the enrolment was withdrawn or the "
+        "program closed.",
+        default_days=30,
+        apply=retain_private_answers,
+        order=20,
+    )
+)

@@ -7,9 +7,17 @@ wrote and keeps what their partners wrote (the partner's own records).
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from tandem.core.personal_data import Section, Subject, register
+from tandem.core.personal_data import (
+    RetentionCategory,
+    Section,
+    Subject,
+    register,
+    register_retention,
+)
+from tandem.programs.models import ProgramStatus
 from tandem.relationships.models import (
     AgendaItem,
     CalendarFeed,
@@ -24,6 +32,7 @@ from tandem.relationships.models import (
     Membership,
     Milestone,
     PrivateNote,
+    Relationship,
     RepairRequest,
 )
 
@@ -257,3 +266,47 @@ def erase(subject: Subject) -> dict[str, int]:
 
 
 register("relationships", export=export, erase=erase, order=10)
+
+
+def retain_private_text(now: datetime, days: int) -> dict[str, int]:
+    """Programs closed ``days`` ago or more lose the pairs' free text; counts and dates stay."""
+    cutoff = now - timedelta(days=days)
+    closed = Relationship.objects.filter(
+        program__status=ProgramStatus.CLOSED, program__closed_at__lte=cutoff
+    )
+    logs = MeetingLog.objects.filter(meeting__relationship__in=closed)
+    return {
+        "private_notes": PrivateNote.objects.filter(relationship__in=closed).delete()[0],
+        "meeting_logs": logs.exclude(takeaways="", next_steps="").update(
+            takeaways="", next_steps=""
+        ),
+        "logged_topics": LoggedTopic.objects.filter(log__in=logs)
+        .exclude(title=ERASED)
+        .update(title=ERASED),
+        "closing_summaries": ClosingSummary.objects.filter(membership__relationship__in=closed)
+        .exclude(achieved="", learned="")
+        .update(achieved="", learned=""),
+        "goal_notes": GoalUpdate.objects.filter(goal__relationship__in=closed)
+        .exclude(note="")
+        .update(note=""),
+        "repair_reasons": RepairRequest.objects.filter(relationship__in=closed)
+        .exclude(reason="")
+        .update(reason=""),
+        "end_notes": closed.exclude(end_note="").update(end_note=""),
+        "decline_reasons": Membership.objects.filter(relationship__in=closed)
+        .exclude(decline_reason="")
+        .update(decline_reason=""),
+    }
+
+
+register_retention(
+    RetentionCategory(
+        key="private_text",
+        label="Private free text of closed programs",
+        description="Private notes, meeting logs, closing summaries, progress notes, re-pair "
+        "reasons and end notes, counted from the day a program closes.",
+        default_days=365,
+        apply=retain_private_text,
+        order=10,
+    )
+)

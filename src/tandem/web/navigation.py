@@ -46,6 +46,7 @@ def admin_items_for(user: Any) -> list[NavItem]:
         NavItem("Slack", "integrations:slack", "integrations"),
         NavItem("Audit log", "audit:log", "audit"),
         NavItem("Erasure requests", "people:erasures", "erasures"),
+        NavItem("Retention", "people:retention", "retention"),
         NavItem("Single sign-on", "sso:status", "sso"),
         NavItem("SCIM tokens", "scim_admin:tokens", "scim"),
     ]
