@@ -8,6 +8,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
+from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
 from tandem.core.pagination import BoundedLimitOffset
 from tandem.core.schemas import LONG_TEXT, Id, Label, PatchIn, PlannedDate, errors
@@ -382,7 +383,15 @@ def list_enrolments(
 ) -> list[RosterRow]:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return selectors.roster(user=user, program=program, status=status)
+    rows = selectors.roster(user=user, program=program, status=status)
+    log_action(
+        "programs.enrolments_listed",
+        actor=user,
+        target=program,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
+    return rows
 
 
 @router.get(
