@@ -84,6 +84,7 @@ programs:question_delete          post    login  404         404      302       
 programs:skill_add                post    login  404         404      302         302
 programs:join                     get     login  200         404      200         200
 programs:withdraw                 post    login  302         404      302         302
+programs:background_withdraw      post    login  302         404      404         404
 programs:opt_out                  post    login  302         404      302         302
 matches:mine                      get     login  200         200      200         200
 matches:my_match                  get     login  200         404      404         404

@@ -53,8 +53,19 @@ class Section:
         return {"title": self.title, "description": self.description, "items": self.items}
 
 
+@dataclass(frozen=True)
+class Control:
+    """Something a person may take back themselves, shown on their data page: a POST button."""
+
+    title: str
+    detail: str
+    url: str
+    button: str
+
+
 Exporter = Callable[[Subject], dict[str, Section]]
 Eraser = Callable[[Subject], dict[str, int]]
+Controls = Callable[[Subject], list[Control]]
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class Contributor:
     export: Exporter | None
     erase: Eraser | None
     order: int
+    controls: Controls | None = None
 
 
 _REGISTRY: dict[str, Contributor] = {}
@@ -70,10 +82,19 @@ _discovered = False
 
 
 def register(
-    app: str, *, export: Exporter | None = None, erase: Eraser | None = None, order: int = 50
+    app: str,
+    *,
+    export: Exporter | None = None,
+    erase: Eraser | None = None,
+    order: int = 50,
+    controls: Controls | None = None,
 ) -> None:
     """Register (or replace) an app's contributor. Lower ``order`` erases first."""
-    _REGISTRY[app] = Contributor(app, export, erase, order)
+    _REGISTRY[app] = Contributor(app, export, erase, order, controls)
+
+
+def controls_for(subject: Subject) -> list[Control]:
+    return [c for k in contributors() if k.controls for c in k.controls(subject)]
 
 
 def contributors() -> list[Contributor]:

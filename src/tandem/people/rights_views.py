@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
+from tandem.core.personal_data import controls_for
 from tandem.people import retention, rights, selectors
 from tandem.people.forms import ErasureConfirmForm, RetentionForm
 from tandem.people.models import ErasureRequest, ErasureStatus, Person
@@ -27,6 +28,7 @@ def _own_person(request: AuthenticatedHttpRequest) -> Person | None:
 def my_data_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     context = {
+        "controls": controls_for(rights.subject_for(request.user)),
         "section": "profile",
         "person": person,
         "open_request": rights.open_request(person) if person else None,

@@ -5,15 +5,24 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.urls import reverse
 
 from tandem.core.personal_data import (
+    Control,
     RetentionCategory,
     Section,
     Subject,
     register,
     register_retention,
 )
-from tandem.programs.models import Answer, Enrolment, OptOut, PrivateAnswer, ProgramStatus
+from tandem.programs.models import (
+    Answer,
+    Enrolment,
+    OptOut,
+    PrivateAnswer,
+    ProgramStatus,
+    QuestionKind,
+)
 
 
 def export(subject: Subject) -> dict[str, Section]:
@@ -88,7 +97,25 @@ def erase(subject: Subject) -> dict[str, int]:
     }
 
 
-register("programs", export=export, erase=erase, order=30)
+def controls(subject: Subject) -> list[Control]:
+    """One "remove" button per program where the person shared background attributes."""
+    if subject.person_id is None:
+        return []
+    shared = PrivateAnswer.objects.filter(
+        enrolment__person_id=subject.person_id, question__kind=QuestionKind.BACKGROUND
+    ).select_related("enrolment__program")
+    return [
+        Control(
+            title=f"Background you shared in {a.enrolment.program.name}",
+            detail=", ".join(str(v) for v in a.value) if isinstance(a.value, list) else "",
+            url=reverse("programs:background_withdraw", args=[a.enrolment.program_id]),
+            button="Remove it now",
+        )
+        for a in shared
+    ]
+
+
+register("programs", export=export, erase=erase, order=30, controls=controls)
 
 
 def retain_private_answers(now: datetime, days: int) -> dict[str, int]:
