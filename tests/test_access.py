@@ -52,7 +52,7 @@ people:import_discard             post    login  403         403      403       
 people:import_apply               post    login  403         403      403         200
 people:my_data                    get     login  200         200      200         200
 people:my_data_export             post    login  200         200      200         200
-people:my_data_erase              post    login  400         400      400         400
+people:my_data_erase              post    login  200         200      200         200
 people:my_data_erase_cancel       post    login  404         404      404         404
 people:erasures                   get     login  403         403      403         200
 people:retention                  get     login  403         403      403         200

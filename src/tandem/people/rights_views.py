@@ -72,7 +72,7 @@ def my_data_erase_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "grace_days": settings.TANDEM_ERASURE_GRACE_DAYS,
             "per_hour": settings.TANDEM_EXPORTS_PER_HOUR,
         }
-        return render(request, "people/my_data.html", context, status=400)
+        return render(request, "people/my_data.html", context)
     try:
         erasure = rights.erasure_request(person=person, actor=request.user, request=request)
     except ApplicationError as exc:
@@ -167,4 +167,4 @@ def retention_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "reports": retention.recent_reports(),
     }
-    return render(request, "people/retention.html", context, status=400 if form.errors else 200)
+    return render(request, "people/retention.html", context)
