@@ -18,6 +18,8 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
         action=request.GET.get("action", ""), actor_email=request.GET.get("actor", "")
     )
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    # Read the page before recording this view, or the view's own entry displaces the oldest row.
+    page.object_list = list(page.object_list)
     # The audit log is personal data too: its own reads are audited, with the filter used.
     log_action(
         "audit.log_viewed",
