@@ -75,6 +75,7 @@ programs:questionnaire            get     login  404         404      200       
 programs:question                 get     login  404         404      200         200
 programs:enrolments               get     login  404         404      200         200
 programs:cohort_upload            get     login  404         404      200         200
+programs:named                    get     login  404         404      200         200
 programs:cohort_preview           get     login  404         404      200         404
 programs:stage                    post    login  404         404      302         302
 programs:duplicate                post    login  404         404      302         302
@@ -95,6 +96,7 @@ matches:program                   get     login  404         404      200       
 matches:rotation_pause            get     login  404         404      404         404
 matches:criteria                  get     login  404         404      200         200
 matches:run_create                post    login  404         404      302         302
+matches:run_import                get     login  404         404      200         200
 matches:compare                   get     login  404         404      200         200
 matches:rule_remove               post    login  404         404      302         302
 matches:relationship_end          get     login  404         404      200         200
@@ -172,6 +174,9 @@ integrations:slack_events         post    401    401         401      401       
 integrations:slack_interactions   post    401    401         401      401         401
 integrations:slack_commands       post    401    401         401      401         401
 integrations:slack_channel        get     login  404         404      200         200
+integrations:teams                 get     login  403         403      403         200
+integrations:teams_package         get     login  403         403      403         200
+integrations:teams_messages        post    401    401         401      401         401
 integrations:slack_channel_unlink post    login  404         404      302         302
 integrations:slack_channel_sync   post    login  404         404      302         302
 """
@@ -392,6 +397,7 @@ def world(admin, coordinator, participant, outsider):
             "matches:rotation_pause": {"program_id": program.pk},
             "matches:criteria": {"program_id": program.pk},
             "matches:run_create": {"program_id": program.pk},
+            "matches:run_import": {"program_id": program.pk},
             "matches:compare": {"program_id": program.pk},
             "matches:rule_remove": {"program_id": program.pk, "rule_id": rule.pk},
             "matches:relationship_end": {

@@ -13,6 +13,7 @@ import sys
 ALIASES = {
     "import-people": "import_people",
     "import-enrolments": "import_enrolments",
+    "load-matches": "load_matches",
     "run-periodic": "runperiodic",
     "scim-token": "scim_token",
     "export-person": "export_person",

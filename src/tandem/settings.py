@@ -293,6 +293,31 @@ if not SLACK_API_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SLACK_API_URL={SLACK_API_URL!r} must be an http(s) URL.")
 SLACK_LOOKUP_MAX_AGE_DAYS = env_int("SLACK_LOOKUP_MAX_AGE_DAYS", 7, minimum=1)
 
+# --- Microsoft Teams (a single-tenant bot + Graph application permissions; README "Teams set-up")
+TEAMS_APP_ID = env_str("TEAMS_APP_ID")  # the Entra app (client) id, also the bot id
+TEAMS_APP_PASSWORD = env_secret("TEAMS_APP_PASSWORD") or ""  # its client secret
+TEAMS_TENANT_ID = env_str("TEAMS_TENANT_ID")  # the organisation's Entra tenant (directory) id
+# Where the Bot Framework publishes the keys that sign its requests (sovereign clouds, tests).
+TEAMS_OPENID_CONFIG_URL = env_str(
+    "TEAMS_OPENID_CONFIG_URL",
+    "https://login.botframework.com/v1/.well-known/openidconfiguration",
+)
+TEAMS_TOKEN_ISSUER = env_str("TEAMS_TOKEN_ISSUER", "https://api.botframework.com")
+# The client-credentials token endpoint; empty = Entra's own for TEAMS_TENANT_ID.
+TEAMS_TOKEN_URL = env_str("TEAMS_TOKEN_URL")
+GRAPH_API_URL = env_str("GRAPH_API_URL", "https://graph.microsoft.com/v1.0").rstrip("/")
+# The Bot Connector used to reach someone before they ever wrote to the bot (Teams' global one).
+TEAMS_SERVICE_URL = env_str("TEAMS_SERVICE_URL", "https://smba.trafficmanager.net/teams/")
+TEAMS_LOOKUP_MAX_AGE_DAYS = env_int("TEAMS_LOOKUP_MAX_AGE_DAYS", 7, minimum=1)
+for _name, _url in (
+    ("TEAMS_OPENID_CONFIG_URL", TEAMS_OPENID_CONFIG_URL),
+    ("GRAPH_API_URL", GRAPH_API_URL),
+    ("TEAMS_SERVICE_URL", TEAMS_SERVICE_URL),
+    ("TEAMS_TOKEN_URL", TEAMS_TOKEN_URL or "https://"),
+):
+    if not _url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{_name}={_url!r} must be an http(s) URL.")
+
 # --- background work --------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

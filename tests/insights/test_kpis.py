@@ -9,6 +9,7 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tandem.insights import kpis
 from tandem.people.models import Department
@@ -224,6 +225,29 @@ def test_report_and_pdf(world, coordinator):
     assert "Match rate" in page and "<svg" in page
     pdf = client.get(f"/insights/programs/{program.pk}/report.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(text.split())
+    board = kpis.dashboard(program)
+    assert len(board.kpis) >= 10
+    missing = [k.label for k in board.kpis if " ".join(k.label.split()) not in text]
+    assert not missing, f"in the HTML report but not in the PDF: {missing}"
+
+
+def test_xlsx_shows_fractions_as_the_dashboard_does(world, coordinator):
+    program, _ = world
+    client = client_for(coordinator)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/insights/programs/{program.pk}/export.xlsx").content)
+    )
+    rows = {row[0].value: row[1] for row in workbook["KPIs"].iter_rows(min_row=2)}
+    match_rate = rows["Match rate"]
+    assert isinstance(match_rate.value, int | float) and 0 <= match_rate.value <= 1
+    assert match_rate.number_format == "0%"
+    percents = [c for c in rows.values() if c.number_format == "0%"]
+    assert len(percents) >= 4
+    body = client.get(f"/insights/programs/{program.pk}/export.csv").content.decode("utf-8-sig")
+    value = next(r for r in csv.reader(io.StringIO(body)) if r and r[0] == "Match rate")[1]
+    assert len(value.partition(".")[2]) <= 4
 
 
 def test_dashboard_query_count_does_not_grow_with_the_program(

@@ -84,3 +84,82 @@ def run_queued_tasks() -> list[str]:
             results.append(tasks[name].call(*row.args_kwargs["args"]))
             row.delete()
     return results
+
+
+# --- Microsoft Teams -------------------------------------------------------------------------
+
+TEAMS_APP_ID = "6f1a2b3c-0000-4000-8000-00000000b07a"
+TEAMS_SECRET = "teams~client~secret~value"
+TEAMS_TENANT = "0b1c2d3e-0000-4000-8000-0000000000aa"
+
+
+@pytest.fixture
+def ms(settings):
+    """The Microsoft stand-in (Bot Framework issuer, Entra token endpoint, Graph, Bot Connector)
+    with Tandem pointed at it, and Tandem's token, key and catalog caches emptied."""
+    from tandem.integrations.teams import auth, client
+    from tandem.integrations.teams.services import people
+    from tandem.integrations.teams.standin import MicrosoftStandIn
+
+    server = MicrosoftStandIn(
+        app_id=TEAMS_APP_ID, app_password=TEAMS_SECRET, tenant_id=TEAMS_TENANT
+    ).start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    auth.forget_keys()
+    client.forget_tokens()
+    people.forget_catalog()
+    yield server
+    server.stop()
+    auth.forget_keys()
+    client.forget_tokens()
+    people.forget_catalog()
+
+
+def teams_activity(ms, **fields) -> dict:
+    """A Teams activity as the Bot Framework sends it to the bot."""
+    return {
+        "type": "message",
+        "id": "f:1",
+        "channelId": "msteams",
+        "serviceUrl": ms.service_url,
+        "from": {"id": "29:someone", "name": "Someone"},
+        "recipient": {"id": f"28:{TEAMS_APP_ID}", "name": "Tandem"},
+        "conversation": {"id": "a:personal", "conversationType": "personal"},
+        "channelData": {"tenant": {"id": TEAMS_TENANT}},
+        **fields,
+    }
+
+
+def post_teams(activity: dict, *, token: str | None = "", authorization: str | None = None):
+    """POST an activity to the messaging endpoint with ``Bearer <token>`` (none if ``token`` is
+    empty or None), or with ``authorization`` as the whole header."""
+    headers = {}
+    if authorization is not None:
+        headers["HTTP_AUTHORIZATION"] = authorization
+    elif token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return Client().post(
+        "/integrations/teams/messages",
+        data=json.dumps(activity),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def press(ms, posted, *, aad: str, title: str, activity_id: str = "inv:1"):
+    """Press the card button titled ``title`` as the person ``aad`` (an Action.Execute invoke)."""
+    action = next(a for a in posted.card["actions"] if a["title"] == title)
+    activity = teams_activity(
+        ms,
+        type="invoke",
+        name="adaptiveCard/action",
+        id=activity_id,
+        replyToId=posted.activity_id,
+        conversation={"id": posted.conversation_id, "conversationType": "groupChat"},
+        value={
+            "action": {"type": "Action.Execute", "verb": action["verb"], "data": action["data"]}
+        },
+        **{"from": {"id": f"29:{aad}", "aadObjectId": aad, "name": "Presser"}},
+    )
+    return post_teams(activity, token=ms.activity_token())

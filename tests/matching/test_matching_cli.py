@@ -309,3 +309,39 @@ def test_unmatched_people_get_a_reason(tmp_path, config):
     eve = next(r for r in read_rows(out) if r["members"] == "eve@x.org")
     assert eve["status"] == "unmatched"
     assert eve["explanation"] == "no one within 2 levels"
+
+
+def test_reads_an_hr_export_the_way_the_hr_import_does(tmp_path, config):
+    """The same spreadsheet works in `tandem match` and in the HR import: HR-system headers
+    ("Work Email", "Grade", "Line Manager Email", "Time Zone") and levels written "L3"."""
+    from tandem.people.importing.fields import detect_mapping
+
+    header = [
+        "Work Email",
+        "Full Name",
+        "Department",
+        "Line Manager Email",
+        "Grade",
+        "Time Zone",
+        "Languages",
+        "skills_offered",
+        "skills_wanted",
+        "goals",
+    ]
+    rows = [[*row[:4], f"L{row[4]}", *row[5:]] for row in ROWS]
+    people = write_csv(tmp_path / "hr-export.csv", rows, header=header)
+    code, out = run(tmp_path, people, config)
+    assert code == 0
+    groups = read_rows(out)
+    members = {m for g in groups for m in g["members"].split("; ")}
+    assert members == {"ana@x.org", "ben@x.org", "cid@x.org", "dee@x.org"}
+    assert "level 3 and 4 (1 apart)" in groups[0]["explanation"]
+    assert set(detect_mapping(header)) >= {
+        "email",
+        "name",
+        "department",
+        "manager_email",
+        "level",
+        "timezone",
+        "languages",
+    }

@@ -276,3 +276,23 @@ def test_unmatched_reason_names_the_rules():
     reasons = {u.id: u.reason for u in solution.unmatched}
     assert reasons["ana"] == "no one within 2 levels who does not share your manager"
     assert set(reasons) == {"ana", "ben"}
+
+
+def test_solver_notes_name_people_not_ids():
+    """A coordinator reads the run's notes: people by name, never an internal id."""
+    people = random_people(9, 4, holes=False)
+    people[0].avoid = ("p1",)
+    constraints = Constraints(
+        locks=(("p0", "p1"), ("p2", "ghost")), exclude_same_manager=False, allow_trio=True
+    )
+    problem = make_problem(
+        people, criteria=[Criterion("department", "same", 1)], constraints=constraints
+    )
+    notes = solve(problem).notes
+    assert (
+        "The lock of P0 and P1 breaks a hard rule; kept because the coordinator asked for it"
+        in notes
+    )
+    assert "The lock of P2 and ghost was ignored: ghost is not in this run" in notes
+    trio = [n for n in notes if n.endswith("joins a trio (odd one out)")]
+    assert trio and all(n.startswith("P") and not n.startswith("p") for n in trio)

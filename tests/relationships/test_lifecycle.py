@@ -541,3 +541,28 @@ def test_only_members_open_a_relationship(pair, outsider, participant):
     third = PersonFactory(user__email="third@example.com").user
     assert client_for(third).get(f"/relationships/{pair.pk}/").status_code == 404
     assert client_for(participant).get(f"/relationships/{pair.pk}/").status_code == 200
+
+
+def test_times_outside_the_ticked_availability_are_marked(pair, participant):
+    """Only Tuesday afternoons ticked: those come first and unmarked; the rest of the five are
+    labelled "working hours only" instead of claiming to fit everyone's availability."""
+    from tandem.programs.models import Answer, Question, QuestionKind
+
+    question = Question.objects.create(
+        program=pair.program, kind=QuestionKind.AVAILABILITY, key="when", label="When?"
+    )
+    enrolment = Enrolment.objects.get(program=pair.program, person=participant.person)
+    Answer.objects.create(enrolment=enrolment, question=question, value=["tue-pm"])
+    start = datetime(2027, 4, 5, tzinfo=UTC)
+    slots = selectors.suggested_slots(pair, duration=timedelta(hours=1), start=start, days=14)
+    assert len(slots) == 5
+    inside = [s for s in slots if s.inside_availability]
+    assert inside and len(inside) < 5
+    for slot in inside:
+        local = slot.start.astimezone(ZoneInfo(BERLIN))
+        assert local.weekday() == 1 and time(14) <= local.time(), local
+    client = client_for(participant)
+    page = client.get(f"/relationships/{pair.pk}/schedule/").content.decode()
+    assert "working hours only" in page
+    api = client.get(f"/api/relationships/{pair.pk}/slots").json()
+    assert [s["inside_availability"] for s in api].count(True) >= 1

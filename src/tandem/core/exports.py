@@ -32,6 +32,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from numbers import Integral, Real
@@ -52,12 +53,26 @@ CONTROL_STARTERS = frozenset("\t\r\n\0")
 Cell = str | int | float | Decimal | date | time | bool | None
 
 
+@dataclass(frozen=True)
+class Formatted:
+    """A number with the format a spreadsheet shows it in (``Formatted(0.73, "0%")`` → 73%).
+
+    In CSV it is the plain number, rounded to ``digits`` places."""
+
+    value: float | int | None
+    number_format: str
+    digits: int = 4
+
+
 class BinaryWriter(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
 def neutralise_cell(value: object) -> Cell:
     """The value as it may be written to a spreadsheet: typed values unchanged, text made inert."""
+    if isinstance(value, Formatted):
+        number = value.value
+        return round(number, value.digits) if isinstance(number, float) else number
     if value is None or isinstance(value, bool | int | date | time):
         return value
     if isinstance(value, float | Decimal):
@@ -216,10 +231,12 @@ def _fill_sheet(
 def _write_cell(
     sheet: Worksheet, row: int, column: int, value: object, widths: dict[int, int]
 ) -> SheetCell:
-    typed = _xlsx_value(neutralise_cell(value))
+    typed = _xlsx_value(neutralise_cell(value.value if isinstance(value, Formatted) else value))
     cell = sheet.cell(row=row, column=column, value=typed)
     if isinstance(typed, str):
         cell.data_type = "s"  # openpyxl would otherwise turn "=…" into a formula, "#N/A" an error
+    elif isinstance(value, Formatted):
+        cell.number_format = value.number_format
     widths[column] = max(widths.get(column, MIN_WIDTH), min(_display_width(typed), MAX_WIDTH))
     return cell
 

@@ -52,13 +52,16 @@ class SurveyTemplate:
         return self.day_offset
 
 
-def partner_noun(program: Program) -> str:
-    return {
-        ProgramKind.CIRCLES: "your circle",
-        ProgramKind.COFFEE_ROTATION: "your coffee partners",
-        ProgramKind.ONBOARDING_BUDDY: "your buddy",
-        ProgramKind.MENTOR_MENTEE: "your mentoring partner",
-    }.get(ProgramKind(program.kind), "your partner")
+def partner_noun(program: Program, whose: str = "your") -> str:
+    """The people someone meets, as a question puts it ("Have you met your buddy?") or as a
+    statement the respondent agrees with does (``whose="my"``: "I felt it helped my buddy")."""
+    noun = {
+        ProgramKind.CIRCLES: "circle",
+        ProgramKind.COFFEE_ROTATION: "coffee partners",
+        ProgramKind.ONBOARDING_BUDDY: "buddy",
+        ProgramKind.MENTOR_MENTEE: "mentoring partner",
+    }.get(ProgramKind(program.kind), "partner")
+    return f"{whose} {noun}"
 
 
 L, N, S, M, T = (
@@ -92,7 +95,7 @@ KICKOFF = SurveyTemplate(
         ),
         QuestionSpec(
             L,
-            "I feel confident I can make the first conversations with {partner} useful.",
+            "I feel confident I can make the first conversations with {my_partner} useful.",
             Measure.CONFIDENCE,
         ),
         QuestionSpec(
@@ -103,13 +106,13 @@ KICKOFF = SurveyTemplate(
         ),
         QuestionSpec(
             L,
-            "I feel comfortable bringing my own questions and challenges to {partner}.",
+            "I feel comfortable bringing my own questions and challenges to {my_partner}.",
             hat=Hat.MENTEE,
             help_text="Mentee hat: the times you bring the question.",
         ),
         QuestionSpec(
             L,
-            "I believe I have experience worth sharing with {partner}.",
+            "I believe I have experience worth sharing with {my_partner}.",
             hat=Hat.MENTOR,
             help_text="Mentor hat: the times you share what you know.",
         ),
@@ -140,7 +143,7 @@ CHECKIN = SurveyTemplate(
         QuestionSpec(L, "Our conversations have been useful to me.", Measure.USEFULNESS),
         QuestionSpec(
             L,
-            "When I was the one sharing my experience, I felt it helped {partner}.",
+            "When I was the one sharing my experience, I felt it helped {my_partner}.",
             hat=Hat.MENTOR,
             help_text="Mentor hat: the times you shared what you know.",
         ),
@@ -285,4 +288,6 @@ SKILL_HELP = "Asked because you wanted to grow in {skill}."
 
 def render(text: str, program: Program) -> str:
     """Fill in how this program's kind names the people you meet."""
-    return text.replace("{partner}", partner_noun(program))
+    return text.replace("{partner}", partner_noun(program)).replace(
+        "{my_partner}", partner_noun(program, "my")
+    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.core.words import plural as _plural
 from tandem.feedback.models import Survey, SurveyStatus
 from tandem.matches.models import MatchRun, RunStatus
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
@@ -43,10 +44,6 @@ class ProgramDesk:
     @property
     def urgent(self) -> int:
         return sum(1 for i in self.items if i.level == URGENT)
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def desk_programs(user: User) -> list[Program]:

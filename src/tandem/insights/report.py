@@ -37,20 +37,6 @@ PLAIN = str.maketrans(
     }
 )
 
-HEADLINE = (
-    "enrolled",
-    "match_rate",
-    "acceptance_rate",
-    "time_to_first_meeting",
-    "meetings_per_relationship",
-    "cadence_adherence",
-    "goal_completion",
-    "would_do_again",
-    "retention_183",
-    "cross_department",
-    "reciprocity",
-)
-
 
 class _Report(FPDF):
     def __init__(self) -> None:
@@ -126,10 +112,7 @@ def report_pdf(board: Dashboard, *, survey: Any = None) -> bytes:
         return bytes(pdf.output())
     pdf.line_of("Headline KPIs", size=12, bold=True)
     pdf.set_font(pdf.family, "", 10)
-    for key in HEADLINE:
-        kpi = board.kpi(key)
-        if kpi is None:
-            continue
+    for kpi in board.kpis:  # the same KPIs, in the same order, as the HTML report
         pdf.set_text_color(31, 41, 51)
         pdf.cell(75, 7, pdf.text(kpi.label), border="B")
         pdf.set_font(pdf.family, "B", 10)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
-from tandem.core.exports import spreadsheet_response
+from tandem.core.exports import Formatted, spreadsheet_response
 from tandem.feedback.selectors import program_survey_kpis
 from tandem.insights import kpis
 from tandem.insights.forms import FilterForm
@@ -83,7 +83,9 @@ def _table(board: kpis.Dashboard) -> tuple[list[str], list[list[Any]]]:
     header = ["KPI", "Value", "Display", "Detail", "People or matches counted"]
     program = board.program
     about = [["Program", None, program.name, program.cohort, None]]
-    return header, about + [[k.label, k.value, k.display, k.detail, k.n] for k in board.kpis]
+    return header, about + [
+        [k.label, Formatted(k.value, k.number_format), k.display, k.detail, k.n] for k in board.kpis
+    ]
 
 
 @login_required

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class IntegrationsConfig(AppConfig):
-    """Chat integrations (Slack today; Teams beside it later as ``integrations/teams``).
+    """Chat integrations: Slack (``integrations/slack``) and Microsoft Teams
+    (``integrations/teams``), each a channel on notify's channel layer.
 
     Sits just below the shell: it calls the services of matches and relationships, and lower apps
     reach it only through the registries it fills here (notify's channels and renderers) and the
@@ -15,6 +16,10 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.integrations.slack import receivers, registration
+        from tandem.integrations.teams import receivers as teams_receivers
+        from tandem.integrations.teams import registration as teams_registration
 
         registration.register()
         receivers.connect()
+        teams_registration.register()
+        teams_receivers.connect()

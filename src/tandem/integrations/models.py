@@ -6,5 +6,20 @@ from tandem.integrations.slack.models import (
     SlackIdentity,
     SlackInbound,
 )
+from tandem.integrations.teams.models import (
+    TeamsCard,
+    TeamsConversation,
+    TeamsIdentity,
+    TeamsInbound,
+)
 
-__all__ = ["SlackChannelLink", "SlackConversation", "SlackIdentity", "SlackInbound"]
+__all__ = [
+    "SlackChannelLink",
+    "SlackConversation",
+    "SlackIdentity",
+    "SlackInbound",
+    "TeamsCard",
+    "TeamsConversation",
+    "TeamsIdentity",
+    "TeamsInbound",
+]

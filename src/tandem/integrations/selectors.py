@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 
 from tandem.integrations.slack.models import SlackChannelLink, SlackInbound
 from tandem.integrations.slack.services.people import people_in_slack_count
+from tandem.integrations.teams.models import TeamsInbound
+from tandem.integrations.teams.services.people import people_in_teams_count
 from tandem.programs.models import Program
 
 
@@ -23,3 +25,11 @@ def channel_link(program: Program) -> SlackChannelLink | None:
 
 def recent_inbound(limit: int = 20) -> list[SlackInbound]:
     return list(SlackInbound.objects.order_by("-received_at")[:limit])
+
+
+def people_in_teams() -> tuple[int, int]:
+    return people_in_teams_count()
+
+
+def recent_teams_inbound(limit: int = 20) -> list[TeamsInbound]:
+    return list(TeamsInbound.objects.order_by("-received_at")[:limit])

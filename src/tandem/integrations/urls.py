@@ -2,11 +2,15 @@ from django.urls import path
 
 from tandem.integrations import views
 from tandem.integrations.slack import views as slack
+from tandem.integrations.teams import views as teams
 
 app_name = "integrations"
 
 urlpatterns = [
     path("slack/", views.slack_admin_view, name="slack"),
+    path("teams/", views.teams_admin_view, name="teams"),
+    path("teams/tandem-teams-app.zip", views.teams_package_view, name="teams_package"),
+    path("teams/messages", teams.messages_view, name="teams_messages"),
     path("slack/events", slack.events_view, name="slack_events"),
     path("slack/interactions", slack.interactions_view, name="slack_interactions"),
     path("slack/commands", slack.commands_view, name="slack_commands"),

@@ -1,13 +1,18 @@
-"""Pages of the integrations: the Slack admin page (manifest, status) and a rotation's channel
-link (coordinators). Slack's own endpoints are in ``slack/views.py``."""
+"""Pages of the integrations: the Slack and Teams admin pages (manifest or app package, status)
+and a rotation's channel link (coordinators). The chat tools' own endpoints are in
+``slack/views.py`` and ``teams/views.py``."""
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.accounts.http import AuthenticatedHttpRequest
@@ -23,6 +28,9 @@ from tandem.integrations.slack.services.rotation import (
     channel_sync,
 )
 from tandem.integrations.slack.status import slack_status
+from tandem.integrations.teams import package
+from tandem.integrations.teams.config import GRAPH_PERMISSIONS
+from tandem.integrations.teams.status import teams_status
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.ui.refusals import add_to_form, show_refusal
 
@@ -48,6 +56,34 @@ def slack_admin_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "inbound": selectors.recent_inbound(),
     }
     return render(request, "integrations/slack.html", context)
+
+
+@login_required
+def teams_admin_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.is_admin:
+        raise PermissionDenied
+    status = teams_status(check=True)
+    found, total = selectors.people_in_teams()
+    context = {
+        "section": "integrations",
+        "status": status,
+        "manifest_json": json.dumps(package.manifest(), indent=2),
+        "permissions": GRAPH_PERMISSIONS.items(),
+        "messaging_url": settings.SITE_URL.rstrip("/") + reverse("integrations:teams_messages"),
+        "found": found,
+        "total": total,
+        "inbound": selectors.recent_teams_inbound(),
+    }
+    return render(request, "integrations/teams.html", context)
+
+
+@login_required
+def teams_package_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.is_admin:
+        raise PermissionDenied
+    response = HttpResponse(package.package(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="tandem-teams-app.zip"'
+    return response
 
 
 @login_required

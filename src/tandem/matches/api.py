@@ -1,7 +1,8 @@
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from tandem.accounts.http import AuthenticatedHttpRequest
@@ -19,12 +20,14 @@ from tandem.matches.models import (
     UnmatchedPerson,
 )
 from tandem.matches.services.criteria import criteria_save
+from tandem.matches.services.imported import run_import_pairs
 from tandem.matches.services.pair_rules import pair_rule_remove, pair_rule_set
 from tandem.matches.services.publish import run_publish
 from tandem.matches.services.review import proposal_swap
 from tandem.matches.services.runs import run_create
 from tandem.people.models import Person
 from tandem.people.selectors import person_by_id
+from tandem.people.services import read_upload
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.relationships.models import Membership
 from tandem.relationships.services.answers import membership_accept, membership_decline
@@ -224,6 +227,28 @@ def create_run(
         purpose=payload.purpose,
         label=payload.label,
         seed=payload.seed,
+    )
+    return Status(201, run)
+
+
+@router.post(
+    "/programs/{program_id}/runs/import",
+    response={201: RunOut, **errors(400, 403, 404, 422)},
+    summary="Load matches made elsewhere (tandem match's output, any sheet of groups) as a run",
+)
+def import_run(
+    request: AuthenticatedHttpRequest, program_id: Id, file: File[UploadedFile]
+) -> Status[MatchRun]:
+    """Coordinators. One group per row: the ``members`` column (emails separated by ``;``), or
+    every email address in the row. All or nothing: with any problem nothing is written and the
+    response lists each problem with its row. The run is ready for review and publishing."""
+    user = request.user
+    program = access_program_as_coordinator(user=user, program_id=program_id)
+    run = run_import_pairs(
+        actor=user,
+        program=program,
+        file_name=file.name or "matches.csv",
+        data=read_upload(file, size=file.size or 0),
     )
     return Status(201, run)
 

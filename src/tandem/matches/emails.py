@@ -44,3 +44,22 @@ def not_matched_email(
         recipient=person.user,
         context={"program": program, "reason": reason, "rotation": run.round is not None},
     )
+
+
+def trio_joined_email(
+    *, membership: Membership, newcomer: Membership, program: Program
+) -> EmailToSend:
+    """To the two people of a live pair: someone joins them as the third member."""
+    return render_email(
+        "trio_joined",
+        category=Category.MATCHES,
+        templates=TEMPLATES,
+        event_key=f"match:{membership.relationship_id}:joined:{newcomer.pk}:{membership.pk}",
+        recipient=membership.person.user,
+        context={
+            "program": program,
+            "membership": membership,
+            "newcomer": newcomer.person,
+            "url": match_url(membership),
+        },
+    )

@@ -195,3 +195,12 @@ class RepairForm(forms.Form):
         help_text="Confidential: only the coordinators read it. Your partner is told only that the "
         "match ended.",
     )
+
+
+class PairsFileForm(forms.Form):
+    file = forms.FileField(
+        label="Matches made elsewhere",
+        help_text="CSV or Excel .xlsx, one group per row: the file `tandem match` writes, or any "
+        "sheet whose rows name the people of a group by their work email.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )

@@ -131,6 +131,14 @@ class Proposal(models.Model):
     factors = models.JSONField(default=list)
     locked = models.BooleanField(default=False)
     edited = models.BooleanField(default=False, help_text="Changed by a coordinator's swap.")
+    joins = models.ForeignKey(
+        "relationships.Relationship",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Re-matching: the live pair this proposal's person joins as a third member.",
+    )
 
     class Meta:
         ordering = ["score", "id"]

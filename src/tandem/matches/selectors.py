@@ -115,7 +115,11 @@ def proposal_departments(run: MatchRun) -> list[str]:
 
 def proposals(run: MatchRun, *, sort: str = "score", department: str = "") -> list[Proposal]:
     members = ProposalMember.objects.select_related("person__user", "person__department")
-    items = list(run.proposals.prefetch_related(Prefetch("members", queryset=members)))
+    items = list(
+        run.proposals.select_related("joins").prefetch_related(
+            Prefetch("members", queryset=members), "joins__members__person__user"
+        )
+    )
     if department:
         items = [
             p

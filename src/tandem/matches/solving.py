@@ -24,6 +24,7 @@ from tandem.matches.models import (
 )
 from tandem.matches.selectors import has_live_relationships, live_match_counts, pool
 from tandem.matches.services.standings import SIT_OUT_REASON
+from tandem.matches.services.trios import place_odd_ones_in_pairs
 from tandem.matching import (
     MatchingError,
     Problem,
@@ -171,3 +172,4 @@ def _store(
         check_problems=problems[:200],
         finished_at=timezone.now(),
     )
+    place_odd_ones_in_pairs(run)

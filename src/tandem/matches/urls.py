@@ -14,6 +14,7 @@ urlpatterns = [
     path("rotations/<int:program_id>/pause/", pause.rotation_pause_view, name="rotation_pause"),
     path("programs/<int:program_id>/criteria/", program.criteria_view, name="criteria"),
     path("programs/<int:program_id>/runs/", program.run_create_view, name="run_create"),
+    path("programs/<int:program_id>/runs/import/", program.run_import_view, name="run_import"),
     path("programs/<int:program_id>/compare/", program.compare_view, name="compare"),
     path(
         "programs/<int:program_id>/rules/<int:rule_id>/remove/",

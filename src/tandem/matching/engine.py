@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tandem.matching.candidates import Progress
+from tandem.matching.explain import display
 from tandem.matching.groups import make_groups, pair_total
 from tandem.matching.kinds import SOLVERS
 from tandem.matching.reasons import unmatched_reason
@@ -100,24 +101,35 @@ def find_locks(model: ScoreModel, problem: Problem) -> Locks:
     for lock in problem.constraints.locks:
         members = [model.index[m] for m in lock if m in model.index]
         missing = [m for m in lock if m not in model.index]
+        who = _names(model, lock)
         if missing:
-            locks.notes.append(f"lock {list(lock)}: unknown {', '.join(missing)}; ignored")
+            locks.notes.append(
+                f"The lock of {who} was ignored: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not in this run"
+            )
             continue
         if len(members) < 2 or any(m in taken for m in members):
             locks.notes.append(
-                f"lock {list(lock)} overlaps another lock or has fewer than 2 people"
+                f"The lock of {who} was ignored: it overlaps another lock "
+                "or has fewer than 2 people"
             )
             continue
         a, b = np.triu_indices(len(members), 1)
         arr = np.array(members, np.int64)
         if not model.feasible(arr[a], arr[b]).all():
             locks.notes.append(
-                f"lock {list(lock)} breaks a hard rule; kept because the coordinator asked for it"
+                f"The lock of {who} breaks a hard rule; kept because the coordinator asked for it"
             )
         locks.groups.append(tuple(members))
         taken.update(members)
     locks.free = np.array([i for i in range(model.n) if i not in taken], np.int64)
     return locks
+
+
+def _names(model: ScoreModel, ids: tuple[str, ...] | list[str]) -> str:
+    """People by name (an id only where the run does not know them), "A, B and C"."""
+    names = [display(model.participants[model.index[i]]) if i in model.index else i for i in ids]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _explained_groups(model: ScoreModel, result: SolverResult) -> tuple[list[Group], float, float]:

@@ -29,6 +29,7 @@ from tandem.matching.records import (
 )
 from tandem.matching.scoring import ScoreModel
 from tandem.matching.timezones import resolve_zone
+from tandem.matching.vocabulary import field_for_header, level_number
 
 REQUIRED = ("email",)
 KNOWN = (
@@ -73,7 +74,14 @@ class InputError(MatchingError):
 
 
 def _header(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
+    """A column's key: its own name in snake case when that is a column Tandem knows (or a
+    custom criterion's), else the directory field the HR import would map it to ("Work Email"
+    → email, "Grade" → level), so one spreadsheet reads the same way in both."""
+    own = re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().lower())
+    if own in KNOWN:
+        return own
+    field = field_for_header(name)
+    return field if field in KNOWN else own
 
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
@@ -269,11 +277,15 @@ def _check_levels(row: Row, close_fields: dict[str, Criterion]) -> None:
         try:
             float(value)
         except ValueError:
-            row.bad(
-                field,
-                f"{value!r} is not a number (use numbers like 1-8, or list the "
-                f"labels in the criterion's 'order')",
-            )
+            number = level_number(value)
+            if number is None:
+                row.bad(
+                    field,
+                    f"{value!r} is not a number (use numbers like 1-8 or L3, or list the "
+                    f"labels in the criterion's 'order')",
+                )
+            else:
+                row.record[field] = str(number)  # "L3", "Grade 3": read as the HR import does
 
 
 def _check_zone(row: Row) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from tandem.matching.candidates import Progress
+from tandem.matching.explain import display
 from tandem.matching.pairs import PairResult, solve_pairs
 from tandem.matching.preferences import peer_preferences
 from tandem.matching.records import Problem
@@ -174,5 +175,5 @@ def add_trios(
         used[best] = True
         target = next(g for g in groups if g == [int(pairs[best, 0]), int(pairs[best, 1])])
         target.append(x)
-        notes.append(f"{model.ids[x]} joins a trio (odd one out)")
+        notes.append(f"{display(model.participants[x])} joins a trio (odd one out)")
     return groups

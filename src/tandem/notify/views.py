@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.audit.services import log_action
+from tandem.core.words import plural
 from tandem.notify.models import Channel, Status
 from tandem.notify.outbox import retry_now
 from tandem.notify.selectors import (
@@ -81,5 +82,5 @@ def outbox_retry_view(request: HttpRequest) -> HttpResponse:
         ids = failed_message_ids()
     count = retry_now(ids)
     log_action("notify.retry", actor=request.user, data={"messages": count})
-    messages.success(request, f"{count} message{'s' if count != 1 else ''} queued again.")
+    messages.success(request, f"{plural(count, 'message')} queued again.")
     return redirect("notify:outbox")

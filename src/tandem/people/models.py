@@ -84,6 +84,7 @@ class Person(models.Model):
     )
 
     class Meta:
+        verbose_name_plural = "people"
         ordering = ["user__name"]
         indexes = [models.Index(fields=["department", "level"])]
 

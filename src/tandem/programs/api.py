@@ -12,6 +12,7 @@ from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError, NotFound, PermissionDeniedError
 from tandem.core.pagination import BoundedLimitOffset
 from tandem.core.schemas import LONG_TEXT, Id, Label, PatchIn, PlannedDate, errors
+from tandem.people.models import Person
 from tandem.people.selectors import (
     departments_by_name,
     departments_with_ids,
@@ -25,6 +26,7 @@ from tandem.programs.questionnaire.enrolment import EnrolmentForm, consent_field
 from tandem.programs.selectors import RosterRow
 from tandem.programs.services.cohort import CohortPlan, cohort_import
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw
+from tandem.programs.services.named import invite_named_people
 from tandem.programs.services.questionnaire import question_delete, question_save
 from tandem.programs.services.setup import program_create, program_duplicate, program_update
 from tandem.programs.services.stages import StagePreview, program_transition, stage_preview
@@ -480,3 +482,83 @@ def withdraw(request: AuthenticatedHttpRequest, program_id: Id) -> Enrolment:
     if enrolment is None:
         raise NotFound("You are not enrolled in this program.")
     return enrolment_withdraw(actor=user, enrolment=enrolment)
+
+
+class NamedIn(Schema):
+    emails: list[Annotated[str, Field(min_length=3, max_length=254)]] = Field(
+        min_length=1, max_length=500, description="Work emails of the people to add by name"
+    )
+
+
+class NamedOut(Schema):
+    invited: list[str]
+    already_invited: list[str]
+    already_enrolled: list[str]
+    not_interested: list[str] = Field(description="Added, but not emailed: they had declined")
+    emailed: int
+
+
+class NamedInvitationOut(Schema):
+    email: str
+    name: str
+    invited_at: datetime
+    emailed_at: datetime | None
+    enrolled: bool
+
+
+@router.post(
+    "/programs/{program_id}/invitations",
+    response={200: NamedOut, **errors(400, 403, 404, 422)},
+    summary="Add people by name: eligible whatever the filters say, and invited to enrol",
+)
+def add_named_people(
+    request: AuthenticatedHttpRequest, program_id: Id, payload: NamedIn
+) -> dict[str, Any]:
+    """Coordinators, while the program is a draft or enrolling. Unknown emails are refused
+    (each listed); people already enrolled or already invited are reported, not invited twice."""
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    wanted = list(dict.fromkeys(e.strip().lower() for e in payload.emails))
+    found = {
+        p.user.email.lower(): p
+        for p in Person.objects.filter(user__email__in=wanted).select_related("user")
+    }
+    unknown = [e for e in wanted if e not in found]
+    if unknown:
+        raise ApplicationError(
+            "Nobody was added: some emails are not in the directory.",
+            errors=[
+                FieldError(f"{e} is not in the directory.", "emails", value=e) for e in unknown
+            ],
+            status=422,
+        )
+    result = invite_named_people(actor=user, program=program, people=[found[e] for e in wanted])
+    return {
+        "invited": [p.user.email for p in result.invited],
+        "already_invited": [p.user.email for p in result.already_invited],
+        "already_enrolled": [p.user.email for p in result.already_enrolled],
+        "not_interested": [p.user.email for p in result.not_interested],
+        "emailed": result.emailed,
+    }
+
+
+@router.get(
+    "/programs/{program_id}/invitations",
+    response={200: list[NamedInvitationOut], **errors(404)},
+    summary="People added by name (coordinators)",
+)
+def list_named_people(request: AuthenticatedHttpRequest, program_id: Id) -> list[dict[str, Any]]:
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    enrolled = set(program.enrolments.values_list("person_id", flat=True))
+    log_action("programs.named_viewed", actor=user, target=program, request=request)
+    return [
+        {
+            "email": n.person.user.email,
+            "name": n.person.user.name,
+            "invited_at": n.invited_at,
+            "emailed_at": n.emailed_at,
+            "enrolled": n.person_id in enrolled,
+        }
+        for n in selectors.named_invitations(program)
+    ]

@@ -18,6 +18,7 @@ from tandem.core.personal_data import (
 from tandem.programs.models import (
     Answer,
     Enrolment,
+    NamedInvitation,
     OptOut,
     PrivateAnswer,
     ProgramStatus,
@@ -53,6 +54,7 @@ def export(subject: Subject) -> dict[str, Section]:
             }
         )
     opt_outs = OptOut.objects.filter(person_id=subject.person_id).select_related("program")
+    named = NamedInvitation.objects.filter(person_id=subject.person_id).select_related("program")
     return {
         "enrolments": Section(
             "Enrolments and questionnaire answers",
@@ -76,6 +78,11 @@ def export(subject: Subject) -> dict[str, Section]:
                 }
                 for e in enrolments
             ],
+        ),
+        "named_invitations": Section(
+            "Programs you were invited to by name",
+            "A coordinator picked you for these programs.",
+            [{"program": n.program.name, "invited": n.invited_at} for n in named],
         ),
         "opt_outs": Section(
             "Programs you opted out of",

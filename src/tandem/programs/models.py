@@ -353,6 +353,28 @@ class OptOut(models.Model):
         return f"{self.person_id} opted out of {self.program_id}"
 
 
+class NamedInvitation(models.Model):
+    """Someone a coordinator picked by name: eligible whatever the program's filters say, and
+    invited to enrol like everyone else."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="named")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="named_invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "person"], name="named_invitation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} invited to {self.program_id}"
+
+
 class ReminderSent(models.Model):
     """Which scheduled mailing (invitation, reminder on day N, last call) a program has done."""
 

@@ -21,6 +21,7 @@ from tandem.programs.models import (
     Enrolment,
     EnrolmentRole,
     EnrolmentStatus,
+    NamedInvitation,
     Program,
     ProgramKind,
     ProgramStatus,
@@ -77,7 +78,13 @@ def eligible_people(program: Program) -> QuerySet[Person]:
         new_since = today - timedelta(days=program.hired_within_days)
         tenured_before = today - timedelta(days=program.buddy_min_tenure_days)
         people = people.filter(Q(hire_date__gte=new_since) | Q(hire_date__lte=tenured_before))
-    return people
+    named = NamedInvitation.objects.filter(program=program).values("person_id")
+    if not named.exists():
+        return people
+    return Person.objects.filter(
+        Q(pk__in=people.values("pk"))
+        | Q(pk__in=named, status=PersonStatus.ACTIVE, user__is_active=True)
+    )
 
 
 def eligibility_problem(program: Program, person: Person) -> str:
@@ -267,6 +274,30 @@ def coordinated_program(*, user: User, program_id: int) -> Program | None:
     """The program if the user coordinates it, else ``None`` (participants see its join page)."""
     program = Program.objects.filter(pk=program_id).first()
     return program if program is not None and can_coordinate(user, program) else None
+
+
+def named_invitations(program: Program) -> QuerySet[NamedInvitation]:
+    return NamedInvitation.objects.filter(program=program).select_related(
+        "person__user", "person__department", "invited_by"
+    )
+
+
+def directory_search(query: str, *, limit: int = 25) -> list[Person]:
+    """Active people whose name, email, department or job title contains every word of
+    ``query`` (a coordinator picking people by name)."""
+    words = query.split()[:5]
+    if not words:
+        return []
+    people = Person.objects.filter(status=PersonStatus.ACTIVE, user__is_active=True)
+    for word in words:
+        word = word[:100]
+        people = people.filter(
+            Q(user__name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(department__name__icontains=word)
+            | Q(job_title__icontains=word)
+        )
+    return list(people.select_related("user", "department").order_by("user__name")[:limit])
 
 
 def reminders_sent(program: Program) -> QuerySet[ReminderSent]:

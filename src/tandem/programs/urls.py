@@ -33,6 +33,7 @@ urlpatterns = [
     path("<int:program_id>/skills/", views.skill_add_view, name="skill_add"),
     path("<int:program_id>/enrolments/", views.enrolments_view, name="enrolments"),
     path("<int:program_id>/enrolments/import/", views.cohort_upload_view, name="cohort_upload"),
+    path("<int:program_id>/people/", views.named_people_view, name="named"),
     path(
         "<int:program_id>/enrolments/import/<int:upload_id>/",
         views.cohort_preview_view,

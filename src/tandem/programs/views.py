@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
+from tandem.core.words import people
+from tandem.people.models import Person
 from tandem.people.selectors import person_for_user
 from tandem.people.services import read_upload
 from tandem.programs import selectors
@@ -37,6 +39,7 @@ from tandem.programs.questionnaire.editor import apply_and_return, editor_rows
 from tandem.programs.questionnaire.enrolment import EnrolmentForm
 from tandem.programs.services.cohort import cohort_import, cohort_preview, cohort_upload
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw, opt_out
+from tandem.programs.services.named import INVITING_STAGES, NamedResult, invite_named_people
 from tandem.programs.services.private_answers import background_withdraw
 from tandem.programs.services.questionnaire import (
     question_delete,
@@ -393,7 +396,7 @@ def cohort_preview_view(
         else:
             kept = len(done.kept)
             kept_note = f"; {kept} already enrolled kept their own answers" if kept else ""
-            messages.success(request, f"{len(done.to_enrol)} people enrolled{kept_note}.")
+            messages.success(request, f"{people(len(done.to_enrol))} enrolled{kept_note}.")
             return redirect("programs:detail", program_id=program.pk)
     log_action(
         "program.cohort_previewed",
@@ -514,3 +517,69 @@ def opt_out_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResp
     opt_out(actor=user, program=program)
     messages.info(request, "Got it — no more reminders about this program.")
     return redirect("programs:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def named_people_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    """Search the directory, pick people by name and invite them, whatever the filters say."""
+    user = request.user
+    program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("people") if v.isdigit() and len(v) < 12]
+        picked = list(Person.objects.filter(pk__in=ids).select_related("user"))
+        try:
+            result = invite_named_people(actor=user, program=program, people=picked)
+        except ApplicationError as exc:
+            show_refusal(request, exc)
+        else:
+            messages.success(request, _named_message(result, program))
+        return redirect("programs:named", program_id=program.pk)
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.directory_search(query) if query else []
+    if query:
+        log_action(
+            "people.directory_searched",
+            actor=user,
+            target=program,
+            request=request,
+            data={"query": query, "results": len(results)},
+        )
+    named = list(selectors.named_invitations(program))
+    enrolled = set(program.enrolments.values_list("person_id", flat=True))
+    log_action("programs.named_viewed", actor=user, target=program, request=request)
+    return render(
+        request,
+        "programs/named.html",
+        {
+            "program": program,
+            "query": query,
+            "results": results,
+            "named": named,
+            "named_ids": {n.person_id for n in named},
+            "enrolled": enrolled,
+            "can_invite": program.status in INVITING_STAGES,
+            "section": "programs",
+        },
+    )
+
+
+def _named_message(result: NamedResult, program: Any) -> str:
+    parts = []
+    if result.invited:
+        when = (
+            "emailed the invitation now"
+            if result.emailed
+            else "invited with everyone else when enrolment opens"
+        )
+        parts.append(f"{people(len(result.invited))} added and {when}.")
+    if result.not_interested:
+        parts.append(
+            f"{people(len(result.not_interested))} had said they are not interested, so were "
+            "not emailed."
+        )
+    if result.already_enrolled:
+        parts.append(f"{people(len(result.already_enrolled))} already enrolled.")
+    if result.already_invited:
+        parts.append(f"{people(len(result.already_invited))} already invited.")
+    return " ".join(parts)

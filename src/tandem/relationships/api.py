@@ -183,6 +183,9 @@ class ClosingIn(Schema):
 class SlotOut(Schema):
     start: datetime
     end: datetime
+    inside_availability: bool = Field(
+        description="False: fits everyone's working hours but not the times someone ticked"
+    )
 
 
 class HealthOut(Schema):

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from tandem.core.words import plural
+
 ON_TRACK, ATTENTION, AT_RISK = "on_track", "attention", "at_risk"
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
 STREAK = 3  # meetings in a row in which one person brought every topic
@@ -92,14 +94,11 @@ def assess(facts: Facts, now: datetime, settings: HealthSettings) -> Assessment:
         attention.append(f"One person has brought every topic for {STREAK} meetings in a row")
     if facts.quiet_members:
         risk.append(
-            f"{facts.quiet_members} member{'s' if facts.quiet_members > 1 else ''} left three "
-            "check-ins in a row unanswered"
+            f"{plural(facts.quiet_members, 'member')} left three check-ins in a row unanswered"
         )
     stale = [d for d in facts.unmarked if now - d > timedelta(days=3)]
     if stale:
-        attention.append(
-            f"{len(stale)} past meeting{'s' if len(stale) > 1 else ''} not marked as held or missed"
-        )
+        attention.append(f"{plural(len(stale), 'past meeting')} not marked as held or missed")
     status = AT_RISK if risk else ATTENTION if attention else ON_TRACK
     return Assessment(status, risk + attention, idle_days, min(risk_since, default=None))
 

@@ -3,7 +3,7 @@ a relationship only; coordinators get status and counts through ``program_health
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -309,7 +309,8 @@ def suggested_slots(
         ]
         extra = suggest_slots(relaxed, duration=duration, start=start, end=end, count=count)
         seen = {s.start for s in slots}
-        slots += [s for s in extra if s.start not in seen][: count - len(slots)]
+        fallback = [replace(s, inside_availability=False) for s in extra if s.start not in seen]
+        slots += fallback[: count - len(slots)]
     return sorted(slots, key=lambda s: s.start)
 
 

@@ -125,6 +125,9 @@ class Slot:
     start: datetime
     end: datetime
     timezones: tuple[str, ...]
+    #: False for a time that fits working hours but not the availability someone ticked, offered
+    #: only when too few times fit everything
+    inside_availability: bool = True
 
     @property
     def local_times(self) -> list[datetime]:

@@ -44,6 +44,7 @@ def admin_items_for(user: Any) -> list[NavItem]:
         NavItem("Import people", "people:import_upload", "import"),
         NavItem("Outbox", "notify:outbox", "outbox"),
         NavItem("Slack", "integrations:slack", "integrations"),
+        NavItem("Microsoft Teams", "integrations:teams", "integrations"),
         NavItem("Audit log", "audit:log", "audit"),
         NavItem("Erasure requests", "people:erasures", "erasures"),
         NavItem("Retention", "people:retention", "retention"),

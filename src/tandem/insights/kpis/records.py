@@ -63,6 +63,15 @@ class Kpi:
     detail: str = ""
     n: int = 0
 
+    @property
+    def number_format(self) -> str:
+        """How a spreadsheet shows ``value``: as the dashboard does (73%, 4.2 days, 3.5)."""
+        if self.display.endswith("%"):
+            return "0%"
+        if self.display.endswith("days"):
+            return '0.0 "days"'
+        return "0" if float(self.value or 0).is_integer() else "0.0"
+
 
 @dataclass
 class Dashboard:

@@ -3,7 +3,7 @@ is told, all in one transaction."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +32,7 @@ from tandem.programs.models import (
 from tandem.programs.services.enrolment import enrolments_mark_matched
 from tandem.programs.services.stages import program_transition
 from tandem.relationships.models import (
+    LIVE_STATUSES,
     Membership,
     Relationship,
 )
@@ -39,6 +40,7 @@ from tandem.relationships.services.checkins import record_intros
 from tandem.relationships.services.lifecycle import (
     NewMember,
     NewRelationship,
+    membership_join,
     relationships_create,
 )
 
@@ -68,6 +70,8 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
             "“Not matched”, change the criteria or the program's settings, and run again."
         )
     _check_still_valid(program, members)
+    joining = [m for m in members if m.proposal.joins_id]
+    members = [m for m in members if not m.proposal.joins_id]
     now = timezone.now()
     starts_active = not program.both_must_accept or run.purpose in (
         RunPurpose.ROTATION,
@@ -83,8 +87,12 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
         respond_by=timezone.localdate() + timedelta(days=program.response_days),
         now=now,
     )
-    enrolments_mark_matched(program=program, person_ids={m.person_id for m in members}, at=now)
+    joined = _join_pairs(joining, now=now)
+    enrolments_mark_matched(
+        program=program, person_ids={m.person_id for m in members + joining}, at=now
+    )
     _notify_published(run, created, starts_active)
+    _notify_joined(run, joined)
     if not starts_active:  # an intro that asks for an answer counts for the ghost rule
         record_intros(memberships=[m for _, group in created for m in group], now=timezone.now())
     match_published.send(
@@ -108,6 +116,49 @@ def run_publish(*, actor: User | None, run: MatchRun) -> list[Relationship]:
         data={"run": run.pk, "relationships": len(created)},
     )
     return [relationship for relationship, _ in created]
+
+
+def _join_pairs(joining: list[ProposalMember], *, now: datetime) -> list[Membership]:
+    """Newcomers join the live pairs their proposals name; a pair that ended or already grew
+    since the run refuses the whole publish (run again)."""
+    joined = []
+    for member in joining:
+        pair_id = member.proposal.joins_id
+        assert pair_id is not None
+        pair = Relationship.objects.select_for_update().get(pk=pair_id)
+        if pair.status not in LIVE_STATUSES or pair.members.count() != 2:
+            raise ApplicationError(
+                f"The match {member.person.user.name} was to join has changed since this run; "
+                "run the matching again."
+            )
+        joined.append(
+            membership_join(
+                relationship=pair,
+                member=NewMember(member.person, member.role, list(member.explanation)),
+                now=now,
+            )
+        )
+    return joined
+
+
+def _notify_joined(run: MatchRun, joined: list[Membership]) -> None:
+    outgoing = []
+    for newcomer in joined:
+        group = list(newcomer.relationship.members.select_related("person__user"))
+        outgoing.append(
+            emails.match_email(
+                membership=newcomer,
+                partners=[m.person for m in group if m.pk != newcomer.pk],
+                program=run.program,
+                needs_answer=False,
+            )
+        )
+        outgoing += [
+            emails.trio_joined_email(membership=m, newcomer=newcomer, program=run.program)
+            for m in group
+            if m.pk != newcomer.pk
+        ]
+    enqueue(outgoing)
 
 
 def _groups(members: list[ProposalMember]) -> list[NewRelationship]:

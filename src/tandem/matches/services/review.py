@@ -64,10 +64,15 @@ def proposal_swap(
         raise ApplicationError("Both people must be in a proposal of this run.")
     if a.proposal_id == b.proposal_id:
         raise ApplicationError("They are already together.")
+    if a.proposal.joins_id or b.proposal.joins_id:
+        raise ApplicationError(
+            "A person joining a live match cannot be swapped; discard this run and run the "
+            "matching again with locks or forbids instead."
+        )
     a.person, b.person = b.person, a.person
     for member in (a, b):
         member.save(update_fields=["person"])
-    problem = _problem_for_scoring(run)
+    problem = problem_for_scoring(run)
     for proposal in (a.proposal, b.proposal):
         _rescore(problem, proposal)
     log_action(
@@ -79,7 +84,7 @@ def proposal_swap(
     return a.proposal, b.proposal
 
 
-def _problem_for_scoring(run: MatchRun) -> Any:
+def problem_for_scoring(run: MatchRun) -> Any:
     enrolments = list(
         Enrolment.objects.filter(program=run.program, status=EnrolmentStatus.ACTIVE).select_related(
             "person__user", "person__department"

@@ -12,13 +12,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
+from tandem.core.words import plural
 from tandem.matches import selectors
-from tandem.matches.forms import CriteriaForm, EndRelationshipForm
+from tandem.matches.forms import CriteriaForm, EndRelationshipForm, PairsFileForm
 from tandem.matches.models import RunPurpose
 from tandem.matches.services.criteria import criteria_save
+from tandem.matches.services.imported import run_import_pairs
 from tandem.matches.services.pair_rules import pair_rule_remove
 from tandem.matches.services.runs import run_create
 from tandem.matches.views.common import number
+from tandem.people.services import read_upload
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.relationships.models import LIVE_STATUSES
 from tandem.relationships.services.lifecycle import relationship_end
@@ -106,6 +109,39 @@ def run_create_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpR
         show_refusal(request, exc)
         return redirect("matches:program", program_id=program.pk)
     return redirect("matches:run", run_id=run.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_import_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    """Matches made elsewhere (``tandem match``, a spreadsheet) loaded as a run to review."""
+    user = request.user
+    program = access_program_as_coordinator(user=user, program_id=program_id)
+    form = PairsFileForm(request.POST or None, request.FILES or None)
+    refused: ApplicationError | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = run_import_pairs(
+                actor=user,
+                program=program,
+                file_name=upload.name or "matches.csv",
+                data=read_upload(upload, size=upload.size or 0),
+            )
+        except ApplicationError as exc:
+            refused = exc
+        else:
+            messages.success(
+                request,
+                f"{plural(run.stats['groups'], 'group')} loaded. Review them, swap people if "
+                "you need to, then publish.",
+            )
+            return redirect("matches:run", run_id=run.pk)
+    return render(
+        request,
+        "matches/run_import.html",
+        {"program": program, "form": form, "refused": refused, "section": "programs"},
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from tandem.core.words import plural
 from tandem.notify.messages import Message
 from tandem.notify.models import (
     Category,
@@ -55,7 +56,7 @@ def digest_send(*, user_id: int, now: datetime) -> int:
         message = Message(
             kind=DIGEST_KIND,
             category=Category.NUDGES,
-            title=f"Your weekly digest: {len(held)} update{'s' if len(held) != 1 else ''}",
+            title=f"Your weekly digest: {plural(len(held), 'update')}",
             text="\n\n".join(lines),
         )
         key = f"digest:{user_id}:{first:%Y%m%d%H%M%S}:{ids[-1]}"

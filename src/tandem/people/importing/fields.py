@@ -1,9 +1,11 @@
-"""The directory fields an HR file can fill, and the header names HR systems use for them."""
+"""The directory fields an HR file can fill; the header names HR systems use for them are in
+:mod:`tandem.matching.vocabulary`, shared with ``tandem match``."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from tandem.matching.vocabulary import HEADER_SPELLINGS, normalise_header
 
 
 @dataclass(frozen=True)
@@ -19,181 +21,60 @@ FIELDS: tuple[TargetField, ...] = (
     TargetField(
         "email",
         "Email",
-        (
-            "email",
-            "emailaddress",
-            "workemail",
-            "workemailaddress",
-            "businessemail",
-            "employeeemail",
-            "primaryemail",
-            "emailwork",
-            "mail",
-            "companyemail",
-            "officeemail",
-        ),
+        HEADER_SPELLINGS["email"],
         required=True,
         help="Work email; it is the person's sign-in and how rows are matched to the directory.",
     ),
     TargetField(
         "name",
         "Full name",
-        (
-            "name",
-            "fullname",
-            "employeename",
-            "displayname",
-            "preferredfullname",
-            "preferredname",
-            "workername",
-            "legalname",
-        ),
+        HEADER_SPELLINGS["name"],
         help="Or map first and last name columns instead.",
     ),
-    TargetField(
-        "first_name",
-        "First name",
-        ("firstname", "givenname", "preferredfirstname", "forename", "legalfirstname"),
-    ),
-    TargetField("last_name", "Last name", ("lastname", "surname", "familyname", "legallastname")),
-    TargetField(
-        "employee_id",
-        "Employee ID",
-        (
-            "employeeid",
-            "employeenumber",
-            "empid",
-            "empno",
-            "workerid",
-            "personnelnumber",
-            "staffid",
-            "employeecode",
-            "id",
-        ),
-    ),
-    TargetField(
-        "department",
-        "Department",
-        (
-            "department",
-            "dept",
-            "departmentname",
-            "orgunit",
-            "organisationalunit",
-            "organizationalunit",
-            "businessunit",
-            "division",
-        ),
-    ),
-    TargetField("team", "Team", ("team", "teamname", "subdepartment", "squad", "group")),
+    TargetField("first_name", "First name", HEADER_SPELLINGS["first_name"]),
+    TargetField("last_name", "Last name", HEADER_SPELLINGS["last_name"]),
+    TargetField("employee_id", "Employee ID", HEADER_SPELLINGS["employee_id"]),
+    TargetField("department", "Department", HEADER_SPELLINGS["department"]),
+    TargetField("team", "Team", HEADER_SPELLINGS["team"]),
     TargetField(
         "manager_email",
         "Manager email",
-        (
-            "manageremail",
-            "managerworkemail",
-            "manageremailaddress",
-            "supervisoremail",
-            "reportstoemail",
-            "linemanageremail",
-            "reportingmanageremail",
-            "managersemail",
-        ),
+        HEADER_SPELLINGS["manager_email"],
         help="The manager's work email; the manager may appear anywhere in the file.",
     ),
-    TargetField(
-        "job_title",
-        "Job title",
-        ("jobtitle", "title", "position", "positiontitle", "businesstitle", "role", "jobname"),
-    ),
+    TargetField("job_title", "Job title", HEADER_SPELLINGS["job_title"]),
     TargetField(
         "level",
         "Career level",
-        (
-            "level",
-            "careerlevel",
-            "joblevel",
-            "grade",
-            "jobgrade",
-            "band",
-            "careerband",
-            "seniority",
-            "senioritylevel",
-        ),
+        HEADER_SPELLINGS["level"],
         help="1 to 8; “L3”, “Level 3” and “G3” are understood.",
     ),
-    TargetField(
-        "location",
-        "Location",
-        (
-            "location",
-            "office",
-            "worklocation",
-            "site",
-            "city",
-            "officelocation",
-            "workplace",
-            "worksite",
-        ),
-    ),
+    TargetField("location", "Location", HEADER_SPELLINGS["location"]),
     TargetField(
         "timezone",
         "Time zone",
-        ("timezone", "tz", "worktimezone", "timezonename", "zone"),
+        HEADER_SPELLINGS["timezone"],
         help="An IANA name such as Europe/Berlin or America/New_York.",
     ),
     TargetField(
         "languages",
         "Languages",
-        ("languages", "language", "spokenlanguages", "languagesspoken", "worklanguages"),
+        HEADER_SPELLINGS["languages"],
         help="Separated by ; , or /. Names (German) or codes (de) both work.",
     ),
-    TargetField(
-        "hire_date",
-        "Hire date",
-        (
-            "hiredate",
-            "startdate",
-            "dateofhire",
-            "originalhiredate",
-            "datehired",
-            "joiningdate",
-            "joindate",
-            "employmentstartdate",
-            "senioritydate",
-            "mostrecenthiredate",
-        ),
-    ),
+    TargetField("hire_date", "Hire date", HEADER_SPELLINGS["hire_date"]),
     TargetField(
         "status",
         "Employment status",
-        ("status", "employmentstatus", "employeestatus", "workerstatus", "active", "activestatus"),
+        HEADER_SPELLINGS["status"],
         help="Active, or Terminated / Left / Inactive.",
     ),
-    TargetField(
-        "leave_date",
-        "Leave date",
-        (
-            "terminationdate",
-            "enddate",
-            "leavedate",
-            "leavingdate",
-            "lastday",
-            "lastdayofwork",
-            "separationdate",
-            "exitdate",
-            "employmentenddate",
-        ),
-    ),
+    TargetField("leave_date", "Leave date", HEADER_SPELLINGS["leave_date"]),
 )
 
 FIELDS_BY_KEY = {f.key: f for f in FIELDS}
 
 Mapping = dict[str, int]  # field key -> column index
-
-
-def normalise_header(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", header.replace("\ufeff", "").strip().lower())
 
 
 def detect_mapping(headers: list[str]) -> Mapping:

@@ -12,6 +12,7 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from tandem.matching.vocabulary import level_number
 from tandem.people.importing.reader import Cell
 from tandem.people.models import MAX_LEVEL, MIN_LEVEL, PersonStatus
 
@@ -56,23 +57,14 @@ def email(value: Cell) -> str:
     return result
 
 
-_LEVEL = re.compile(r"^(?:level|lvl|l|grade|g|band|b|ic|p|m|e)?\s*[-_ ]?\s*(\d{1,2})$", re.I)
-
-
 def level(value: Cell) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise CellError(f"must be a career level from {MIN_LEVEL} to {MAX_LEVEL}")
-    if isinstance(value, int | float) and float(value).is_integer():
-        number = int(value)
-    else:
-        match = _LEVEL.match(str(value).strip())
-        if not match:
-            raise CellError(
-                f"must be a career level from {MIN_LEVEL} to {MAX_LEVEL} (for example 3 or L3)"
-            )
-        number = int(match.group(1))
+    number = level_number(value)
+    if number is None:
+        raise CellError(
+            f"must be a career level from {MIN_LEVEL} to {MAX_LEVEL} (for example 3 or L3)"
+        )
     if not MIN_LEVEL <= number <= MAX_LEVEL:
         raise CellError(f"must be a career level from {MIN_LEVEL} to {MAX_LEVEL}")
     return number

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError
+from tandem.core.words import people as _people
 from tandem.programs.models import (
     EnrolmentStatus,
     Program,
@@ -168,10 +169,6 @@ def _own_check(program: Program, to: str, today: date) -> StageCheck:
 def _closing_date(program: Program) -> str:
     closes = program.enrolment_closes_on
     return f"{closes:%-d %b %Y}" if closes else "the closing date you set"
-
-
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
 
 
 @transaction.atomic

@@ -102,6 +102,19 @@ def relationships_create(
     return [(r, by_relationship[r.pk]) for r in relationships]
 
 
+def membership_join(*, relationship: Relationship, member: NewMember, now: datetime) -> Membership:
+    """A third person joins a live pair (re-matching the pool into trios), inside the caller's
+    transaction. The pair keeps its history, meetings and goals; the newcomer is in at once (an
+    active match has nothing left to accept) and can ask to be re-paired like anyone."""
+    return Membership.objects.create(
+        relationship=relationship,
+        person=member.person,
+        role=member.role,
+        explanation=member.explanation,
+        accepted_at=now,
+    )
+
+
 def end_relationship(
     relationship: Relationship,
     *,

@@ -94,6 +94,7 @@ def schedule_view(request: AuthenticatedHttpRequest, relationship_id: int) -> Ht
             "program": relationship.program,
             "form": form,
             "slots": slots,
+            "outside_availability": any(not slot.inside_availability for slot in slots),
             "partners": [m for m in selectors.members(relationship) if m.pk != membership.pk],
             "membership": membership,
             "section": "matches",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from tandem.core import words
 from tandem.core.languages import language_name
 
 register = template.Library()
@@ -24,5 +25,4 @@ def percent(value: float | None, digits: int = 0) -> str:
 @register.filter
 def people(count: int | None) -> str:
     """``{{ n|people }}``: "1 person", "12 people" (never "1 people")."""
-    number = int(count or 0)
-    return "1 person" if number == 1 else f"{number} people"
+    return words.people(count)

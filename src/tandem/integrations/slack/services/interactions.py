@@ -65,7 +65,8 @@ def suggest_times(user: User, value: str) -> ActionResult:
     lines = []
     for slot in slots:
         local = [f"{t:%a %d %b %H:%M} ({n})" for t, n in zip(slot.local_times, names, strict=False)]
-        lines.append("• " + " = ".join(dict.fromkeys(local)))
+        outside = "" if slot.inside_availability else " (working hours only)"
+        lines.append("• " + " = ".join(dict.fromkeys(local)) + outside)
     return ActionResult("Times that suit everyone (45 minutes):\n" + "\n".join(lines))
 
 

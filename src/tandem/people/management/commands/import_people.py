@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.accounts.models import User
 from tandem.core.errors import ApplicationError
+from tandem.core.words import people as _people
 from tandem.people import services
 from tandem.people.importing.fields import override_mapping
 from tandem.people.importing.reader import ImportFileError, check_size
@@ -116,7 +117,3 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"--map: {'; '.join(problems)}", returncode=2)
         return mapping
-
-
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0002_erasure_request"),
+        ("people", "0003_erasure_request"),
     ]
 
     operations = [
