@@ -17,7 +17,7 @@ from tandem.api import api
 from tandem.matches.models import MatchRun, PairRule
 from tandem.matches.services.criteria import current_criteria
 from tandem.notify.models import OutboxMessage
-from tandem.people.models import ImportBatch
+from tandem.people.models import ErasureRequest, ImportBatch
 from tandem.programs.models import CohortUpload
 from tandem.programs.services.enrolment import enrolment_submit
 from tandem.programs.services.stages import program_transition
@@ -52,6 +52,14 @@ people:import_preview             get     login  403         403      403       
 people:import_result              get     login  403         403      403         200
 people:import_discard             post    login  403         403      403         302
 people:import_apply               post    login  403         403      403         200
+people:my_data                    get     login  200         200      200         200
+people:my_data_export             post    login  200         200      200         200
+people:my_data_erase              post    login  200         200      200         200
+people:my_data_erase_cancel       post    login  404         404      404         404
+people:erasures                   get     login  403         403      403         200
+people:retention                  get     login  403         403      403         200
+people:erasure_carry_out          post    login  403         403      403         302
+people:erasure_request_for        post    login  403         403      403         302
 notify:outbox                     get     login  403         403      403         200
 notify:message                    get     login  403         403      403         200
 notify:retry                      post    login  403         403      403         302
@@ -79,6 +87,7 @@ programs:question_delete          post    login  404         404      302       
 programs:skill_add                post    login  404         404      302         302
 programs:join                     get     login  200         404      200         200
 programs:withdraw                 post    login  302         404      302         302
+programs:background_withdraw      post    login  302         404      404         404
 programs:opt_out                  post    login  302         404      302         302
 matches:mine                      get     login  200         200      200         200
 matches:my_match                  get     login  200         404      404         404
@@ -410,6 +419,9 @@ def world(admin, coordinator, participant, outsider):
     feedback = feedback_world(program, [participant.person, coordinator.person])
     learning = learning_world(program, admin, coordinator)
     community = community_world(program, participant, coordinator)
+    erasure = ErasureRequest.objects.create(
+        person=PersonFactory(user__email="erase.me@example.com"), due_at=timezone.now()
+    )
     users = {
         "participant": participant,
         "outsider": outsider,
@@ -424,6 +436,8 @@ def world(admin, coordinator, participant, outsider):
             "people:import_result": {"batch_id": applied.pk},
             "people:import_discard": {"batch_id": batch.pk},
             "people:import_apply": {"batch_id": batch.pk},
+            "people:erasure_carry_out": {"erasure_id": erasure.pk},
+            "people:erasure_request_for": {"person_id": participant.person.pk},
             "notify:message": {"message_id": message.pk},
             "accounts:token_revoke": {"token_id": token.pk},
             "scim_admin:token_revoke": {"token_id": scim_token.pk},

@@ -17,6 +17,7 @@ ALIASES = {
     "run-periodic": "runperiodic",
     "scim-token": "scim_token",
     "library-starter": "library_starter",
+    "export-person": "export_person",
 }
 
 

@@ -331,6 +331,10 @@ TANDEM_PERIODIC_LEASE_SECONDS = env_int("PERIODIC_LEASE_SECONDS", 600, minimum=2
 # Anonymity floors for survey results (docs/privacy.md): a site may raise them, never lower.
 TANDEM_MIN_K_SCORES = env_int("MIN_K_SCORES", 5, minimum=5)
 TANDEM_MIN_K_COMMENTS = env_int("MIN_K_COMMENTS", 10, minimum=10)
+# Data rights (docs/privacy.md): a requested erasure happens by itself after this many days
+# unless an admin carries it out sooner; self-service exports per person per hour.
+TANDEM_ERASURE_GRACE_DAYS = env_int("ERASURE_GRACE_DAYS", 30, minimum=0)
+TANDEM_EXPORTS_PER_HOUR = env_int("EXPORTS_PER_HOUR", 5, minimum=1)
 TANDEM_IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 TANDEM_IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

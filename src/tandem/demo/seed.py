@@ -24,6 +24,7 @@ from tandem.demo.org import (
     hr_export_csv,
     named_email,
 )
+from tandem.demo.privacy import seed_privacy
 from tandem.demo.programs import _quiet_history, seed_programs
 from tandem.demo.skills_data import SKILL_CATEGORIES, SYNONYMS
 from tandem.demo.slack import seed_slack, seed_slack_people
@@ -102,6 +103,7 @@ def seed_demo(*, size: int = 560, seed: int = 7) -> DemoLogins:
         )
         _quiet_history()
         seed_slack()
+        seed_privacy(keep_emails=(logins.admin, logins.coordinator, logins.participant))
     return logins
 
 

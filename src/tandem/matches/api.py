@@ -6,6 +6,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from tandem.accounts.http import AuthenticatedHttpRequest
+from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
 from tandem.core.schemas import LONG_TEXT, Id, errors
 from tandem.matches import selectors
@@ -270,7 +271,15 @@ def list_proposals(
     request: AuthenticatedHttpRequest, run_id: Id, sort: str = "score"
 ) -> list[Proposal]:
     run = selectors.access_run(user=request.user, run_id=run_id)
-    return selectors.proposals(run, sort=sort)
+    found = selectors.proposals(run, sort=sort)
+    log_action(
+        "matching.proposals_listed",
+        actor=request.user,
+        target=run,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
+    return found
 
 
 @router.get(
@@ -280,6 +289,7 @@ def list_proposals(
 )
 def list_unmatched(request: AuthenticatedHttpRequest, run_id: Id) -> list[UnmatchedPerson]:
     run = selectors.access_run(user=request.user, run_id=run_id)
+    log_action("matching.unmatched_listed", actor=request.user, target=run, request=request)
     return list(selectors.unmatched(run))
 
 
@@ -318,6 +328,7 @@ def publish(request: AuthenticatedHttpRequest, run_id: Id) -> PublishOut:
 )
 def list_rules(request: AuthenticatedHttpRequest, program_id: Id) -> list[PairRule]:
     program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    log_action("matching.rules_listed", actor=request.user, target=program, request=request)
     return list(selectors.pair_rules(program))
 
 

@@ -109,9 +109,13 @@ def participants(
     department_names = dict(Department.objects.values_list("pk", "name"))
     answers: dict[int, dict[str, Any]] = {}
     for model in (Answer, PrivateAnswer):
-        for enrolment_id, kind, key, value in model.objects.filter(
-            enrolment__in=enrolments
-        ).values_list("enrolment_id", "question__kind", "question__key", "value"):
+        # Background answers never reach the engine: the consent text promises they are used
+        # for anonymous fairness figures only (``BACKGROUND_CONSENT``).
+        for enrolment_id, kind, key, value in (
+            model.objects.filter(enrolment__in=enrolments)
+            .exclude(question__kind=QuestionKind.BACKGROUND)
+            .values_list("enrolment_id", "question__kind", "question__key", "value")
+        ):
             answers.setdefault(enrolment_id, {})[FIELD_OF_KIND.get(kind, f"custom:{key}")] = value
     people = [e.person for e in enrolments]
     chains = manager_chains(people)

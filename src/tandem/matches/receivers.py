@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from tandem.matches.models import MatchRun, RunStatus
 from tandem.programs.models import Program, ProgramStatus
-from tandem.programs.signals import StageCheck, program_stage_check
+from tandem.programs.signals import StageCheck, background_withdrawn, program_stage_check
 from tandem.relationships.models import Relationship
 
 
@@ -40,3 +40,13 @@ def what_starting_needs(sender: Any, *, program: Program, to: str, **kwargs: Any
         else (),
         blockers=tuple(blockers),
     )
+
+
+@receiver(background_withdrawn, dispatch_uid="matches.hide_background_after_withdrawal")
+def hide_background_groups(sender: Any, *, program: Program, **kwargs: Any) -> None:
+    """Someone took back a background answer: no run of the program shows background groups
+    any more (the view before and after would tell what they had shared)."""
+    for run in MatchRun.objects.filter(program=program).only("pk", "stats"):
+        if not (run.stats or {}).get("background_withdrawn"):
+            run.stats = {**(run.stats or {}), "background_withdrawn": True}
+            run.save(update_fields=["stats"])

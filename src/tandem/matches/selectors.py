@@ -39,6 +39,7 @@ from tandem.relationships.models import LIVE_STATUSES, Membership, Relationship,
 from tandem.ui.charts import Point
 
 K_BACKGROUND = 5
+WITHDRAWN = "withdrawn"  # the background table after someone took back their answer
 
 
 def access_run(*, user: User, run_id: int) -> MatchRun:
@@ -254,9 +255,11 @@ def fairness(run: MatchRun) -> dict[str, list[FairnessRow] | Any]:
             for name, ids in sorted(groups.items())
         ]
     first = is_first_run(run)
-    tables["Background (self-described, groups of 5 or more)"] = (
-        _background(run, enrolled, score_of) if first else None
-    )
+    if (run.stats or {}).get("background_withdrawn"):
+        background: Any = WITHDRAWN
+    else:
+        background = _background(run, enrolled, score_of) if first else None
+    tables["Background (self-described, groups of 5 or more)"] = background
     return tables
 
 
@@ -281,7 +284,10 @@ def _row(name: str, ids: list[int], score_of: dict[int, float], shown: bool) -> 
 def _background(run: MatchRun, enrolled: list[Enrolment], score_of: dict[int, float]) -> Any:
     """Opt-in attributes only as suppressed aggregates: no group under 5, none derivable."""
     answers = PrivateAnswer.objects.filter(
-        enrolment__in=enrolled, question__kind=QuestionKind.BACKGROUND, consented_at__isnull=False
+        enrolment__in=enrolled,
+        question__kind=QuestionKind.BACKGROUND,
+        consented_at__isnull=False,
+        consented_at__lte=run.created_at,  # answers given later would change the groups
     ).values_list("enrolment__person_id", "value")
     records = [
         {"attribute": attribute, "matched": 1.0 if person_id in score_of else 0.0}

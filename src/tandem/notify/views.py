@@ -39,6 +39,12 @@ def outbox_view(request: HttpRequest) -> HttpResponse:
     channel = channel if channel in [*Channel.values, "fallback"] else ""
     found = outbox_messages(status=status, channel=channel, search=request.GET.get("q", ""))
     page = Paginator(found, 50).get_page(request.GET.get("page"))
+    log_action(
+        "notify.outbox_viewed",
+        actor=request.user,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
     return render(
         request,
         "notify/outbox.html",

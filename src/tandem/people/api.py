@@ -281,11 +281,15 @@ def _parse_mapping(raw: str, headers: list[str]) -> dict[str, int]:
 )
 @paginate(BoundedLimitOffset)
 def list_imports(request: AuthenticatedHttpRequest) -> object:
-    return selectors.import_batches(viewer=request.user)
+    batches = selectors.import_batches(viewer=request.user)
+    log_action("people.imports_listed", actor=request.user, request=request)
+    return batches
 
 
 @router.get(
     "/imports/{batch_id}", response={200: ImportBatchOut, **errors(404)}, summary="One import"
 )
 def get_import(request: AuthenticatedHttpRequest, batch_id: Id) -> ImportBatch:
-    return selectors.access_import_batch(viewer=request.user, batch_id=batch_id)
+    batch = selectors.access_import_batch(viewer=request.user, batch_id=batch_id)
+    log_action("people.import_viewed", actor=request.user, target=batch, request=request)
+    return batch

@@ -153,3 +153,34 @@ class ProfileForm(forms.ModelForm[Person]):
             return parse.languages(self.cleaned_data.get("languages", ""))
         except parse.CellError as exc:
             raise forms.ValidationError(f"This list {exc.message}.") from None
+
+
+class ErasureConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand: my profile, answers, notes, logs and goals will be erased, my "
+        "matches end, and I will not be able to sign in again.",
+        required=True,
+        error_messages={"required": "Tick the box to confirm that you want your data erased."},
+    )
+
+
+class RetentionForm(forms.Form):
+    """One field per retention category: days, or empty to keep."""
+
+    def __init__(self, *args: Any, categories: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for category, days in categories:
+            self.fields[category.key] = forms.IntegerField(
+                label=category.label,
+                help_text=f"{category.description} Default: "
+                + (
+                    f"{category.default_days} days."
+                    if category.default_days is not None
+                    else "kept."
+                ),
+                required=False,
+                min_value=0,
+                max_value=36500,
+                initial=days,
+                widget=forms.NumberInput(attrs={"placeholder": "keep"}),
+            )

@@ -141,3 +141,57 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ErasureStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    DONE = "done", "Carried out"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ErasureRequest(models.Model):
+    """A request to erase a person's data: by the person (self-service) or an admin.
+
+    An admin carries it out, or the periodic job does once ``due_at`` (the grace period) has
+    passed. Afterwards only the pseudonym is left here: the person row it points at has no
+    personal field any more.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="erasure_requests")
+    status = models.CharField(
+        max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(default=now)
+    requested_by_self = models.BooleanField(default=True)
+    due_at = models.DateTimeField(help_text="Carried out by itself from this moment on.")
+    done_at = models.DateTimeField(null=True, blank=True)
+    pseudonym = models.CharField(max_length=40, blank=True)
+    report = models.JSONField(default=dict, blank=True, help_text="Rows removed per table.")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="requested"),
+                name="one_open_erasure_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"erasure request {self.pk}"
+
+
+class RetentionSetting(models.Model):
+    """How many days one category of data is kept (``core.personal_data`` categories); set by an
+    admin. A category without a row uses its documented default; ``days`` empty = kept."""
+
+    category = models.CharField(max_length=40, unique=True)
+    days = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["category"]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.days}"

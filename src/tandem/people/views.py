@@ -168,6 +168,13 @@ def import_preview_view(request: AuthenticatedHttpRequest, batch_id: int) -> Htt
             mapping=form.mapping(),
             full_export=form.cleaned_data["full_export"],
         )
+    log_action(
+        "people.import_viewed",
+        actor=viewer,
+        target=batch,
+        request=request,
+        data={"page": "preview"},
+    )
     return _preview_page(request, batch, table, plan, form)
 
 
@@ -266,6 +273,9 @@ def import_result_view(request: AuthenticatedHttpRequest, batch_id: int) -> Http
     viewer = request.user
     _admin_only(viewer)
     batch = selectors.access_import_batch(viewer=viewer, batch_id=batch_id)
+    log_action(
+        "people.import_viewed", actor=viewer, target=batch, request=request, data={"page": "result"}
+    )
     return render(request, "people/import_result.html", {"batch": batch, "section": "import"})
 
 

@@ -384,7 +384,15 @@ def list_enrolments(
 ) -> list[RosterRow]:
     user = request.user
     program = selectors.access_program_as_coordinator(user=user, program_id=program_id)
-    return selectors.roster(user=user, program=program, status=status)
+    rows = selectors.roster(user=user, program=program, status=status)
+    log_action(
+        "programs.enrolments_listed",
+        actor=user,
+        target=program,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
+    return rows
 
 
 @router.get(

@@ -41,5 +41,10 @@ urlpatterns = [
     ),
     path("<int:program_id>/join/", views.join_view, name="join"),
     path("<int:program_id>/withdraw/", views.withdraw_view, name="withdraw"),
+    path(
+        "<int:program_id>/background/withdraw/",
+        views.background_withdraw_view,
+        name="background_withdraw",
+    ),
     path("<int:program_id>/not-interested/", views.opt_out_view, name="opt_out"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,13 +27,20 @@ from tandem.programs.forms import (
     SkillForm,
     StageConfirmForm,
 )
-from tandem.programs.models import KPI_CHOICES, EnrolmentStatus, ProgramStatus, Question
+from tandem.programs.models import (
+    KPI_CHOICES,
+    Enrolment,
+    EnrolmentStatus,
+    ProgramStatus,
+    Question,
+)
 from tandem.programs.questionnaire.base import QuestionBase
 from tandem.programs.questionnaire.editor import apply_and_return, editor_rows
 from tandem.programs.questionnaire.enrolment import EnrolmentForm
 from tandem.programs.services.cohort import cohort_import, cohort_preview, cohort_upload
 from tandem.programs.services.enrolment import enrolment_submit, enrolment_withdraw, opt_out
 from tandem.programs.services.named import INVITING_STAGES, NamedResult, invite_named_people
+from tandem.programs.services.private_answers import background_withdraw
 from tandem.programs.services.questionnaire import (
     question_delete,
     question_move,
@@ -484,6 +491,22 @@ def withdraw_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpRes
             "remind you about this program. You can enrol again while enrolment is open.",
         )
     return redirect("programs:join", program_id=program_id)
+
+
+@login_required
+@require_POST
+def background_withdraw_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    """Take back shared background attributes at once (from the person's data page)."""
+    user = request.user
+    enrolment = Enrolment.objects.filter(program_id=program_id, person__user=user).first()
+    if enrolment is None:
+        raise Http404
+    if background_withdraw(actor=user, enrolment=enrolment):
+        messages.success(
+            request,
+            "Your background answer is deleted. No fairness figure or match run uses it any more.",
+        )
+    return redirect("people:my_data")
 
 
 @login_required

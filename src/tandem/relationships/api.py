@@ -6,6 +6,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
+from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
 from tandem.core.schemas import LONG_TEXT, Id, PlannedDate, PlannedMoment, errors
 from tandem.programs.selectors import access_program_as_coordinator
@@ -486,6 +487,13 @@ def program_health(
     """At-risk first; page with ``limit`` (at most 500) and ``offset``."""
     user = request.user
     program = access_program_as_coordinator(user=user, program_id=program_id)
+    log_action(
+        "relationships.health_listed",
+        actor=user,
+        target=program,
+        request=request,
+        data={"filters": request.GET.urlencode()[:200]},
+    )
     return selectors.program_health(
         user=user, program=program, limit=max(1, min(limit, 500)), offset=max(0, offset)
     )

@@ -48,6 +48,8 @@ def admin_items_for(user: Any) -> list[NavItem]:
         NavItem("Slack", "integrations:slack", "integrations"),
         NavItem("Microsoft Teams", "integrations:teams", "integrations"),
         NavItem("Audit log", "audit:log", "audit"),
+        NavItem("Erasure requests", "people:erasures", "erasures"),
+        NavItem("Retention", "people:retention", "retention"),
         NavItem("Single sign-on", "sso:status", "sso"),
         NavItem("SCIM tokens", "scim_admin:tokens", "scim"),
     ]

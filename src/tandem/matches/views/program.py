@@ -199,6 +199,7 @@ def relationship_end_view(
                 request, "The match has ended; both people are back in the re-match pool."
             )
         return redirect("matches:program", program_id=program.pk)
+    log_action("matching.end_page_viewed", actor=user, target=relationship, request=request)
     return render(
         request,
         "matches/end.html",

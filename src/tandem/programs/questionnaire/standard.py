@@ -46,9 +46,10 @@ BACKGROUND_CHOICES = [
     "Returner after a career break",
 ]
 BACKGROUND_CONSENT = (
-    "I choose to share this so it can be used for matching rules I agree to and for anonymous "
-    "program statistics about groups of at least 5 people. Coordinators never see my answer, and "
-    "I can remove it at any time."
+    "I choose to share this for one purpose: anonymous figures on whether matching reaches every "
+    "group fairly, shown to coordinators only for groups of at least 5 people and only for the "
+    "program's first matching run. It is not used to choose my match, and no person ever sees my "
+    "answer. I can remove it at any time under “Your data”; it is deleted at once."
 )
 MAX_PREFERRED = 3
 
@@ -123,8 +124,8 @@ def standard_questions(kind: str) -> list[StandardQuestion]:
     background = q(
         QuestionKind.BACKGROUND,
         "background",
-        "Anything about your background you would like a peer to share? (optional)",
-        help_text="Only used if you tick the consent box.",
+        "Anything about your background you would like to share for fairness figures? (optional)",
+        help_text="Only kept if you tick the consent box; never used to choose your match.",
         choices=tuple(BACKGROUND_CHOICES),
     )
     preferred = q(

@@ -38,6 +38,7 @@ from tandem.programs.selectors import (
     eligible_people,
     role_for,
 )
+from tandem.programs.signals import background_withdrawn
 
 
 def _count_day(program: Program, *, signups: int = 0, withdrawals: int = 0) -> None:
@@ -141,6 +142,12 @@ def _store_answers(enrolment: Enrolment, answers: dict[Question, Any], now: Any)
             if v is not None
         ]
     )
+    before = {
+        pa.question_id: pa
+        for pa in PrivateAnswer.objects.filter(
+            enrolment=enrolment, question__kind=QuestionKind.BACKGROUND
+        )
+    }
     PrivateAnswer.objects.filter(enrolment=enrolment).delete()
     PrivateAnswer.objects.bulk_create(
         [
@@ -148,12 +155,23 @@ def _store_answers(enrolment: Enrolment, answers: dict[Question, Any], now: Any)
                 enrolment=enrolment,
                 question=q,
                 value=v,
-                consented_at=now if q.kind == QuestionKind.BACKGROUND else None,
+                consented_at=_consented_at(before.get(q.pk), v, now)
+                if q.kind == QuestionKind.BACKGROUND
+                else None,
             )
             for q, v in private.items()
             if v not in (None, [])
         ]
     )
+    kept = {q.pk for q, v in private.items() if before.get(q.pk) and before[q.pk].value == v}
+    if set(before) - kept:
+        background_withdrawn.send(sender=Enrolment, program=enrolment.program)
+
+
+def _consented_at(old: PrivateAnswer | None, value: Any, now: Any) -> Any:
+    """An unchanged background answer keeps its consent time (the fairness view counts only
+    answers given before a run); a new or changed one is consented now."""
+    return old.consented_at if old is not None and old.value == value else now
 
 
 @transaction.atomic
@@ -169,7 +187,12 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment) -> Enrolment:
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.withdrawn_at = timezone.now()
     enrolment.save(update_fields=["status", "withdrawn_at"])
+    had_background = PrivateAnswer.objects.filter(
+        enrolment=enrolment, question__kind=QuestionKind.BACKGROUND
+    ).exists()
     PrivateAnswer.objects.filter(enrolment=enrolment).delete()
+    if had_background:
+        background_withdrawn.send(sender=Enrolment, program=enrolment.program)
     _count_day(enrolment.program, withdrawals=1)
     log_action(
         "enrolment.withdrawn", actor=actor, target=enrolment, data={"program": enrolment.program_id}
