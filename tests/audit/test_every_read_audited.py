@@ -69,6 +69,35 @@ NOT_PERSONAL = {
     # aggregates (counts, scores) only
     "matches:compare",
     "insights:organisation",
+    "learning:usage",
+    # the library and trainings: content and their configuration, or the viewer's own progress
+    "learning:library",
+    "learning:resource",
+    "learning:resource_file",
+    "learning:resource_new",
+    "learning:resource_edit",
+    "learning:trainings",
+    "learning:training",
+    "learning:training_new",
+    "learning:training_edit",
+    "/api/library",
+    "/api/library/{resource_id}",
+    "/api/me/trainings",
+    # a program's shared spaces the viewer belongs to: what people chose to show everyone in it
+    # (sessions and who signed up, threads and posts); forms and the viewer's own calendar file
+    "community:sessions",
+    "community:session",
+    "community:session_new",
+    "community:session_edit",
+    "community:session_ics",
+    "community:discussion",
+    "community:thread",
+    "community:thread_new",
+    "community:post_report",
+    "/api/sessions",
+    "/api/sessions/{session_id}",
+    "/api/programs/{program_id}/threads",
+    "/api/threads/{thread_id}/posts",
 }
 
 # (role, route) reads of personal data; each must write an entry by that user.
@@ -77,6 +106,9 @@ PERSONAL_READS = [
     ("coordinator", "people:person"),
     ("coordinator", "programs:enrolments"),
     ("coordinator", "programs:named"),
+    ("coordinator", "/api/programs/{program_id}/invitations"),
+    ("coordinator", "learning:requirements"),
+    ("coordinator", "community:reports"),
     ("coordinator", "programs:cohort_preview"),
     ("coordinator", "matches:program"),
     ("coordinator", "matches:run"),

@@ -468,6 +468,7 @@ def reports_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResp
     program = selectors.access_program_as_member(user=request.user, program_id=program_id)
     if not selectors.is_moderator(request.user, program):
         raise NotFound()
+    log_action("community.reports_viewed", actor=request.user, target=program, request=request)
     return render(
         request,
         "community/reports.html",
