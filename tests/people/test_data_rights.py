@@ -69,6 +69,8 @@ def test_every_app_with_personal_data_contributes():
         "sso",
         "scim",
         "integrations",
+        "learning",
+        "community",
     } <= apps_with
 
 
