@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tandem.core.replica.RecentWriteMiddleware",  # read-your-writes; idle without a replica
     "tandem.accounts.middleware.SessionTimeoutMiddleware",
     "tandem.web.middleware.PersonTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +162,17 @@ else:
             "TEST": {"NAME": str(DATA_DIR / "test-tandem.sqlite3")},
         }
     }
+# An optional read replica for insights and exports (docs/scaling.md, step 3): its own alias,
+# reached only through tandem.core.replica (never written to, never migrated).
+_replica_url = env_str("DATABASE_REPLICA_URL")
+if _replica_url:
+    if not _database_url:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) too.")
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tandem.core.replica.ReplicaRouter"]
+# After a person changes something, their reads stay on the primary this long (read-your-writes).
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 30, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth and sessions ------------------------------------------------------------------------

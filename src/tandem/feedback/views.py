@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 from tandem.core.exports import spreadsheet_response
+from tandem.core.replica import reads_from_replica
 from tandem.feedback import selectors
 from tandem.feedback.forms import (
     QuestionForm,
@@ -338,6 +339,7 @@ def results_view(request: AuthenticatedHttpRequest, survey_id: int) -> HttpRespo
 
 
 @login_required
+@reads_from_replica
 def results_export_view(
     request: AuthenticatedHttpRequest, survey_id: int, fmt: str
 ) -> HttpResponse:

@@ -6,6 +6,7 @@ from pydantic import Field
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError
+from tandem.core.replica import replica_reads
 from tandem.core.schemas import Id, errors
 from tandem.insights import kpis
 from tandem.programs.selectors import access_program_as_coordinator
@@ -45,8 +46,9 @@ def program_kpis(
     level: Annotated[int, Field(ge=0, le=100)] | None = None,
 ) -> DashboardOut:
     user = request.user
-    program = access_program_as_coordinator(user=user, program_id=program_id)
-    board = kpis.dashboard(program, kpis.Filters(department_id=department_id, level=level))
+    with replica_reads(request):
+        program = access_program_as_coordinator(user=user, program_id=program_id)
+        board = kpis.dashboard(program, kpis.Filters(department_id=department_id, level=level))
     log_action(
         "insights.kpis_read",
         actor=user,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
+from tandem.core.replica import reads_from_replica
 from tandem.core.exports import Formatted, spreadsheet_response
 from tandem.feedback.selectors import program_survey_kpis
 from tandem.insights import kpis
@@ -31,6 +32,7 @@ def _board(
 
 
 @login_required
+@reads_from_replica
 def dashboard_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program, form, board = _board(request, program_id)
     user = request.user
@@ -57,6 +59,7 @@ def dashboard_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpRe
 
 
 @login_required
+@reads_from_replica
 def organisation_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_admin:
@@ -89,6 +92,7 @@ def _table(board: kpis.Dashboard) -> tuple[list[str], list[list[Any]]]:
 
 
 @login_required
+@reads_from_replica
 def export_view(request: AuthenticatedHttpRequest, program_id: int, fmt: str) -> HttpResponse:
     """KPI tables as CSV or XLSX: aggregates only, every cell neutralised against formulas."""
     program, _, board = _board(request, program_id)
@@ -124,6 +128,7 @@ def export_view(request: AuthenticatedHttpRequest, program_id: int, fmt: str) ->
 
 
 @login_required
+@reads_from_replica
 def report_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program, form, board = _board(request, program_id)
     log_action("insights.report_viewed", actor=request.user, target=program, request=request)
@@ -141,6 +146,7 @@ def report_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespo
 
 
 @login_required
+@reads_from_replica
 def report_pdf_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
     program, _, board = _board(request, program_id)
     log_action("insights.report_downloaded", actor=request.user, target=program, request=request)
