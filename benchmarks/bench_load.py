@@ -16,6 +16,7 @@ over all pages is at least twice the first step's) and the goals at 50 people (p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -99,7 +100,7 @@ def _seed_program(program: int, k: int, size: int, hashed: str) -> None:
     from django.db import connection
 
     pairs = (size - WAITING) // 2
-    like = f"k{k}p%%@load.example"
+    like = f"k{k}p%@load.example"  # a parameter: psycopg passes the % through
     statements = [
         (
             "INSERT INTO accounts_user (password, email, name, role, is_active, date_joined, last_login) "
@@ -113,15 +114,15 @@ def _seed_program(program: int, k: int, size: int, hashed: str) -> None:
             "timezone, languages, status, work_start, work_end, goals, updated_at) "
             "SELECT u.id, 'E' || u.id, (SELECT min(id) FROM people_department) + (u.id %% 20), 'Team ' || (u.id %% 7), "
             "'Analyst', 1 + (u.id %% 8), 'Berlin', 'Europe/Berlin', '[\"en\"]'::jsonb, 'active', '09:00', '17:00', '', now() "
-            f"FROM accounts_user u WHERE u.email LIKE '{like}'",
-            [],
+            "FROM accounts_user u WHERE u.email LIKE %s",
+            [like],
         ),
         (
             "INSERT INTO programs_enrolment (program_id, person_id, status, role, capacity, source, accepted_guidelines_at, "
             "created_at, updated_at) SELECT %s, p.id, 'active', 'peer', 1, 'self', now() - interval '200 days', "
             "now() - interval '200 days' + (p.id %% 10) * interval '1 day', now() FROM people_person p "
-            f"JOIN accounts_user u ON u.id = p.user_id WHERE u.email LIKE '{like}'",
-            [program],
+            "JOIN accounts_user u ON u.id = p.user_id WHERE u.email LIKE %s",
+            [program, like],
         ),
         (
             "INSERT INTO relationships_relationship (program_id, status, score, explanation, created_at, activated_at, "
@@ -135,11 +136,11 @@ def _seed_program(program: int, k: int, size: int, hashed: str) -> None:
         (
             "WITH r AS (SELECT id, row_number() OVER (ORDER BY id) AS k FROM relationships_relationship WHERE program_id = %s), "
             "p AS (SELECT p.id, row_number() OVER (ORDER BY p.id) AS k FROM people_person p "
-            f"JOIN accounts_user u ON u.id = p.user_id WHERE u.email LIKE '{like}') "
+            "JOIN accounts_user u ON u.id = p.user_id WHERE u.email LIKE %s) "
             "INSERT INTO relationships_membership (relationship_id, person_id, role, explanation, accepted_at, decline_reason, "
             "logs_written) SELECT r.id, p.id, 'peer', '[]'::jsonb, now() - interval '183 days', '', 0 "
             "FROM r JOIN p ON p.k IN (2 * r.k - 1, 2 * r.k)",
-            [program],
+            [program, like],
         ),
         (  # every two weeks for six months: held or missed in the past, one still to come
             "INSERT INTO relationships_meeting (relationship_id, kind, starts_at, ends_at, timezone, location, video_url, "
@@ -346,16 +347,12 @@ def cpu_seconds(gunicorn: int, locust: int | None, database: str) -> dict[str, f
             return 0.0
 
     parts = {"gunicorn": 0.0, "postgres": 0.0, "locust": 0.0}
-    try:
+    with contextlib.suppress(psutil.Error):
         root = psutil.Process(gunicorn)
         parts["gunicorn"] = total(root) + sum(total(c) for c in root.children(recursive=True))
-    except psutil.Error:
-        pass
     if locust is not None:
-        try:
+        with contextlib.suppress(psutil.Error):
             parts["locust"] = total(psutil.Process(locust))
-        except psutil.Error:
-            pass
     for proc in psutil.process_iter(["name", "cmdline"]):
         cmdline = " ".join(proc.info.get("cmdline") or [])
         if cmdline.startswith("postgres:") and f" {database} " in f"{cmdline} ":

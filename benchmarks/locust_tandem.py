@@ -17,11 +17,12 @@ import json
 import os
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, events, task
 
-PLAN: dict[str, Any] = json.loads(open(os.environ["TANDEM_LOAD_PLAN"], encoding="utf-8").read())
+PLAN: dict[str, Any] = json.loads(Path(os.environ["TANDEM_LOAD_PLAN"]).read_text(encoding="utf-8"))
 MAX_REQUESTS = int(os.environ.get("TANDEM_LOAD_MAX_REQUESTS", "20000"))
 SAMPLES: list[tuple[float, str, float, bool]] = []  # (monotonic time, name, ms, failed)
 _next_participant = itertools.count()

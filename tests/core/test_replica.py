@@ -92,7 +92,9 @@ def test_insights_pages_and_exports_read_from_the_replica_and_write_to_the_prima
     for url, (user, audited) in pages.items():
         client = client_for(user)
         before = AuditEntry.objects.count()
-        response, on_replica = _reads(read_only_replica, lambda url=url: client.get(url))
+        response, on_replica = _reads(
+            read_only_replica, lambda url=url, client=client: client.get(url)
+        )
         assert response.status_code == 200, url
         assert on_replica, f"{url} read nothing from the replica"
         assert not [q for q in on_replica if q.lstrip().upper().startswith(WRITES)], url

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.audit.services import log_action
-from tandem.core.replica import reads_from_replica
 from tandem.core.exports import Formatted, spreadsheet_response
+from tandem.core.replica import reads_from_replica
 from tandem.feedback.selectors import program_survey_kpis
 from tandem.insights import kpis
 from tandem.insights.forms import FilterForm
