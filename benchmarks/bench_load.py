@@ -5,7 +5,7 @@ stepping through 10, 25, 50 and 100 simulated people signed in for real — four
 (program desk, relationship health, dashboard, match run review, KPI export).
 
     make bench CASE=load_pg                 # N = people; the rest from the environment:
-    BENCH_LOAD_WORKERS=2 BENCH_LOAD_STEPS=10,25,50,100 BENCH_LOAD_SECONDS=90 make bench CASE=load_pg
+    BENCH_LOAD_WORKERS=2 BENCH_LOAD_STEPS=10,25,50,100 BENCH_LOAD_SECONDS=75 make bench CASE=load_pg
 
 Prints one JSON line: per step, requests per second, p50/p95/p99 per page and per role, errors,
 the most PostgreSQL connections seen (pg_stat_activity, sampled every 0.5 s) and where the CPU
@@ -44,7 +44,7 @@ GOALS = {"participant": 150.0, "coordinator": 400.0}  # p95 ms at 50 people (iss
 
 def _settings() -> dict[str, Any]:
     steps = [int(s) for s in os.environ.get("BENCH_LOAD_STEPS", "10,25,50,100").split(",")]
-    seconds = int(os.environ.get("BENCH_LOAD_SECONDS", "90"))
+    seconds = int(os.environ.get("BENCH_LOAD_SECONDS", "75"))
     workers = int(os.environ.get("BENCH_LOAD_WORKERS", "2"))
     if not (all(1 <= s <= 200 for s in steps) and 10 <= seconds <= 300 and 1 <= workers <= 16):
         raise SystemExit("bench_load: steps 1–200 people, 10–300 s each, 1–16 workers")
@@ -302,20 +302,24 @@ def _wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> No
 
 
 class Sampler:
-    """Every 0.5 s: PostgreSQL connections to the benchmark database (pg_stat_activity), and at
-    the start and end the CPU seconds of gunicorn, PostgreSQL backends and locust."""
+    """Every 0.5 s: PostgreSQL connections to the benchmark database (pg_stat_activity); every
+    2 s: the CPU seconds used so far by gunicorn, PostgreSQL backends, locust and the machine."""
 
-    def __init__(self, dsn: str, database: str) -> None:
+    def __init__(self, dsn: str, database: str, gunicorn: int) -> None:
         import psycopg
 
         self.conn = psycopg.connect(dsn, autocommit=True)
         self.database = database
+        self.gunicorn = gunicorn
+        self.locust: int | None = None
         self.max_connections = 0
         self.max_active = 0
+        self.cpu: list[tuple[float, dict[str, float]]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        tick = 0
         while not self._stop.is_set():
             row = self.conn.execute(
                 "SELECT count(*), count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity "
@@ -325,7 +329,24 @@ class Sampler:
             if row:
                 self.max_connections = max(self.max_connections, int(row[0]))
                 self.max_active = max(self.max_active, int(row[1]))
+            if tick % 4 == 0:
+                self.snapshot()
+            tick += 1
             self._stop.wait(0.5)
+
+    def snapshot(self) -> None:
+        parts = cpu_seconds(self.gunicorn, self.locust, self.database)
+        machine = psutil.cpu_times()
+        parts["machine"] = float(machine.user + machine.system + getattr(machine, "nice", 0.0))
+        self.cpu.append((time.time(), parts))
+
+    def cores_used(self, start: float, end: float) -> dict[str, float]:
+        """Average cores each part used between two moments (nearest snapshots)."""
+        inside = [c for c in self.cpu if start <= c[0] <= end]
+        if len(inside) < 2:
+            return {}
+        (t0, first), (t1, last) = inside[0], inside[-1]
+        return {part: round((last[part] - first[part]) / (t1 - t0), 2) for part in last}
 
     def __enter__(self) -> Sampler:
         self._thread.start()
@@ -334,6 +355,8 @@ class Sampler:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.snapshot()
+        self.conn.close()
 
 
 def cpu_seconds(gunicorn: int, locust: int | None, database: str) -> dict[str, float]:
@@ -368,10 +391,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summarise(samples: list[list[Any]], start: float, end: float) -> dict[str, Any]:
-    """Percentiles per page, per role and over all pages, of the samples after the ramp-up."""
-    signed_in = max((s[0] for s in samples if s[1].endswith(" sign-in")), default=start)
-    start = max(start, signed_in)  # steady state: everyone has signed in
-    steady = [s for s in samples if s[0] >= start and "sign-in" not in s[1]]
+    """Percentiles per page, per role and over all pages, of the samples in the steady state
+    (everyone signed in); sign-ins are reported on their own."""
+    steady = [s for s in samples if start <= s[0] <= end and "sign-in" not in s[1]]
     by_page: dict[str, list[list[Any]]] = {}
     for sample in steady:
         by_page.setdefault(sample[1], []).append(sample)
@@ -403,14 +425,16 @@ def summarise(samples: list[list[Any]], start: float, end: float) -> dict[str, A
 def run_step(
     users: int, url: str, plan_file: str, settings: dict[str, Any], gunicorn: int, dsn: str
 ) -> dict[str, Any]:
+    """One step: ``users`` people sign in (ten a second), then ``seconds`` of steady clicking."""
     database = dsn.rsplit("/", 1)[-1]
     samples_file = tempfile.mktemp(prefix="tandem-load-", suffix=".json")  # noqa: S306
-    ramp = max(2.0, users / 10)  # ten sign-ins a second
+    allowance = min(180, 30 + users)  # for signing everyone in; bounded
     env = {
         **os.environ,
         "TANDEM_LOAD_PLAN": plan_file,
         "TANDEM_LOAD_SAMPLES": samples_file,
         "TANDEM_LOAD_MAX_REQUESTS": str(settings["max_requests"]),
+        "TANDEM_LOAD_STEADY_SECONDS": str(settings["seconds"]),
     }
     locust = shutil.which("locust", path=str(Path(sys.executable).parent)) or "locust"
     cmd = [
@@ -424,7 +448,7 @@ def run_step(
         "--spawn-rate",
         "10",
         "--run-time",
-        f"{int(settings['seconds'] + ramp)}s",
+        f"{settings['seconds'] + allowance}s",
         "--stop-timeout",
         "10",
         "--host",
@@ -434,39 +458,29 @@ def run_step(
         "--loglevel",
         "WARNING",
     ]
-    machine_before = psutil.cpu_times()
-    with Sampler(dsn, database) as sampler:
-        started = time.monotonic()
+    with Sampler(dsn, database, gunicorn) as sampler:
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        before = cpu_seconds(gunicorn, proc.pid, database)
-        steady_from = started + ramp + 2
-        time.sleep(ramp + 2)
-        steady_cpu = cpu_seconds(gunicorn, proc.pid, database)
-        steady_machine = psutil.cpu_times()
-        time.sleep(max(0.0, settings["seconds"] - 2))
-        after = cpu_seconds(gunicorn, proc.pid, database)
-        machine_after = psutil.cpu_times()
-        steady_to = time.monotonic()
-        _, err = proc.communicate(timeout=settings["seconds"] + 120)
-    del before, machine_before
+        sampler.locust = proc.pid
+        _, err = proc.communicate(timeout=settings["seconds"] + allowance + 120)
     if not os.path.exists(samples_file):
         raise RuntimeError(f"locust wrote no samples: {err.decode()[-500:]}")
     with open(samples_file, encoding="utf-8") as f:
-        samples = json.load(f)
+        dump = json.load(f)
     os.unlink(samples_file)
-    result = summarise(samples, steady_from, steady_to)
-    wall = steady_to - steady_from
-    busy = sum(
-        getattr(machine_after, f) - getattr(steady_machine, f)
-        for f in ("user", "system", "nice", "irq", "softirq", "steal")
-        if hasattr(machine_after, f)
-    )
+    samples = dump["samples"]
+    all_in = dump["steady_from"] is not None
+    if all_in:
+        start, end = dump["steady_from"], dump["steady_to"] or samples[-1][0]
+    else:  # not everyone signed in within the allowance: measure what ran after the last one
+        start = max(s[0] for s in samples if s[1].endswith(" sign-in"))
+        end = samples[-1][0]
+    result = summarise(samples, start, end)
     result["users"] = users
+    result["everyone_signed_in"] = all_in
     result["max_db_connections"] = sampler.max_connections
     result["max_db_active"] = sampler.max_active
-    result["cpu_cores_used"] = {
-        part: round((after[part] - steady_cpu[part]) / wall, 2) for part in after
-    } | {"machine": round(busy / wall, 2), "machine_cores": psutil.cpu_count()}
+    result["cpu_cores_used"] = sampler.cores_used(start, end)
+    result["machine_cores"] = psutil.cpu_count()
     return result
 
 

@@ -20,11 +20,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import gevent
 from locust import HttpUser, between, events, task
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["TANDEM_LOAD_PLAN"]).read_text(encoding="utf-8"))
 MAX_REQUESTS = int(os.environ.get("TANDEM_LOAD_MAX_REQUESTS", "20000"))
-SAMPLES: list[tuple[float, str, float, bool]] = []  # (monotonic time, name, ms, failed)
+SAMPLES: list[tuple[float, str, float, bool]] = []  # (epoch time, name, ms, failed)
 _next_participant = itertools.count()
 _next_coordinator = itertools.count()
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -32,7 +33,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: Any, **_: Any) -> None:
-    SAMPLES.append((time.monotonic(), name, float(response_time), exception is not None))
+    SAMPLES.append((time.time(), name, float(response_time), exception is not None))
     if len(SAMPLES) >= MAX_REQUESTS:
         runner = _record.environment.runner  # type: ignore[attr-defined]
         if runner is not None:
@@ -44,10 +45,27 @@ def _keep_environment(environment: Any, **_: Any) -> None:
     _record.environment = environment  # type: ignore[attr-defined]
 
 
+STEADY_SECONDS = float(os.environ.get("TANDEM_LOAD_STEADY_SECONDS", "60"))
+STATE: dict[str, Any] = {"signed_in": 0, "steady_from": None, "steady_to": None}
+
+
+def _signed_in(environment: Any) -> None:
+    """Once every simulated person has signed in, measure for STEADY_SECONDS, then stop."""
+    STATE["signed_in"] += 1
+    if STATE["signed_in"] == environment.parsed_options.num_users:
+        STATE["steady_from"] = time.time()
+
+        def stop() -> None:
+            STATE["steady_to"] = time.time()
+            environment.runner.quit()
+
+        gevent.spawn_later(STEADY_SECONDS, stop)
+
+
 @events.quitting.add_listener
 def _dump(**_: Any) -> None:
     with open(os.environ["TANDEM_LOAD_SAMPLES"], "w", encoding="utf-8") as out:
-        json.dump(SAMPLES, out)
+        json.dump({"samples": SAMPLES, **STATE}, out)
 
 
 class TandemUser(HttpUser):
@@ -72,6 +90,7 @@ class TandemUser(HttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"sign-in answered {response.status_code}")
+        _signed_in(self.environment)
 
     def page(self, path: str, label: str) -> Any:
         return self.client.get(path, name=f"{self.role} {label}")
