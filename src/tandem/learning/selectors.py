@@ -302,11 +302,13 @@ def applies(requirement: Requirement, role: str) -> bool:
 
 
 def waiting_on(
-    program: Program, enrolments: Iterable[Enrolment] | None = None
+    program: Program,
+    enrolments: Iterable[Enrolment] | None = None,
+    needed: list[Requirement] | None = None,
 ) -> dict[int, list[Training]]:
     """For each enrolled person who has not finished what the program requires of their role:
     the trainings still to do (two queries; none when nothing is required)."""
-    needed = requirements(program)
+    needed = requirements(program) if needed is None else needed
     if not needed:
         return {}
     if enrolments is None:
@@ -345,12 +347,15 @@ class Waiting:
 
 def waiting_list(program: Program) -> list[Waiting]:
     """Who is waiting on what, by name (coordinators: audit the read)."""
+    needed = requirements(program)
+    if not needed:
+        return []  # nothing required: do not load every enrolment (run review, 2,000 people)
     enrolments = list(
         Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).select_related(
             "person__user"
         )
     )
-    waiting = waiting_on(program, enrolments)
+    waiting = waiting_on(program, enrolments, needed)
     rows = [Waiting(e, waiting[e.person_id]) for e in enrolments if e.person_id in waiting]
     return sorted(rows, key=lambda w: w.enrolment.person.user.name)
 

@@ -380,6 +380,12 @@ def enrolled_people(program: Program) -> QuerySet[Person]:
     )
 
 
+def enrolled_names(program: Program) -> list[tuple[int, str]]:
+    """(person id, name) of everyone enrolled, by name: the run review's people pickers, which
+    list a whole program (thousands of options) and need nothing else from each person."""
+    return list(enrolled_people(program).values_list("pk", "user__name"))
+
+
 def matchable(program: Program) -> list[Enrolment]:
     """Active enrolments of people who have finished what the program requires before
     matching (its trainings and agreements, ``tandem.learning``)."""

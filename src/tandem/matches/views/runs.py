@@ -48,7 +48,7 @@ def run_view(request: AuthenticatedHttpRequest, run_id: int) -> HttpResponse:
             "sort": sort,
             "department": department,
             "departments": selectors.proposal_departments(run),
-            "people": selectors.enrolled_people(run.program),
+            "people": selectors.enrolled_names(run.program),
             "section": "programs",
         },
     )
