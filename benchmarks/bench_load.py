@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -419,6 +420,7 @@ def summarise(samples: list[list[Any]], start: float, end: float) -> dict[str, A
         },
         "pages": {name: stats(rows) for name, rows in sorted(by_page.items())},
         "sign_ins": stats(sign_ins),
+        "error_messages": dict(Counter(f"{s[1]}: {s[3]}" for s in samples if s[3]).most_common(5)),
     }
 
 

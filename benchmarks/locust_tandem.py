@@ -25,7 +25,7 @@ from locust import HttpUser, between, events, task
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["TANDEM_LOAD_PLAN"]).read_text(encoding="utf-8"))
 MAX_REQUESTS = int(os.environ.get("TANDEM_LOAD_MAX_REQUESTS", "20000"))
-SAMPLES: list[tuple[float, str, float, bool]] = []  # (epoch time, name, ms, failed)
+SAMPLES: list[tuple[float, str, float, str]] = []  # (epoch time, name, ms, error or '')
 _next_participant = itertools.count()
 _next_coordinator = itertools.count()
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -33,7 +33,8 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: Any, **_: Any) -> None:
-    SAMPLES.append((time.time(), name, float(response_time), exception is not None))
+    failed = str(exception)[:160] if exception is not None else ""
+    SAMPLES.append((time.time(), name, float(response_time), failed))
     if len(SAMPLES) >= MAX_REQUESTS:
         runner = _record.environment.runner  # type: ignore[attr-defined]
         if runner is not None:
