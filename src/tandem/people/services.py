@@ -309,7 +309,13 @@ def import_people(
 def _write(
     plan: ImportPlan, *, actor: User | None, batch: ImportBatch, send_invitations: bool
 ) -> None:
-    new_users = _write_people(plan, actor=actor, batch=batch, reason=f"HR import {batch.pk}")
+    new_users = _write_people(
+        plan,
+        actor=actor,
+        batch=batch,
+        reason=f"HR import {batch.pk}",
+        want_users=send_invitations,
+    )
     invited = 0
     if send_invitations:
         invited = invitations_send(users=[u for u in new_users if u.is_active], invited_by=actor)
@@ -330,8 +336,10 @@ def _write_people(
     batch: ImportBatch | None,
     reason: str,
     directory: dict[str, ExistingPerson] | None = None,
+    want_users: bool = True,
 ) -> list[User]:
     """Write a validated plan: new people, changed fields, leavers and people who came back.
+    Returns the new accounts (on PostgreSQL only when ``want_users``: loading them is not free).
 
     The one writer behind the HR import and one-person changes (SCIM, SSO sign-in); a caller
     that already holds the (narrowed) directory snapshot passes it as ``directory``.
@@ -341,7 +349,7 @@ def _write_people(
     )
     snapshot = existing_directory() if directory is None else directory
     person_ids = {email: p.person_id for email, p in snapshot.items()}
-    new_users = _create_people(plan.creates, department_ids, person_ids, batch)
+    new_users = _create_people(plan.creates, department_ids, person_ids, batch, want_users)
     _update_people(plan, department_ids, person_ids, batch)
 
     left_by_status = [
@@ -463,11 +471,12 @@ def _create_people(
     department_ids: dict[str, int],
     person_ids: dict[str, int],
     batch: ImportBatch | None,
+    want_users: bool = True,
 ) -> list[User]:
     if not records:
         return []
     if connection.vendor == "postgresql":
-        return _create_people_copy(records, department_ids, person_ids, batch)
+        return _create_people_copy(records, department_ids, person_ids, batch, want_users)
     unusable = UNUSABLE_PASSWORD_PREFIX + get_random_string(40)
     # Accounts that exist without a directory entry (an admin created before the first import)
     # are linked, not duplicated.
@@ -519,6 +528,7 @@ def _create_people_copy(
     department_ids: dict[str, int],
     person_ids: dict[str, int],
     batch: ImportBatch | None,
+    want_users: bool,
 ) -> list[User]:
     """PostgreSQL: ``COPY`` the new people into a temporary staging table, then three set-based
     statements create their accounts, their directory entries and link their managers (new or
@@ -587,7 +597,7 @@ def _create_people_copy(
         )
         cursor.execute("SELECT email, id FROM accounts_user WHERE id = ANY(%s)", [list(by_user)])
         person_ids.update({email: by_user[user_id] for email, user_id in cursor.fetchall()})
-    return list(User.objects.filter(pk__in=new_user_ids)) if new_user_ids else []
+    return list(User.objects.filter(pk__in=new_user_ids)) if want_users and new_user_ids else []
 
 
 def _default(key: str) -> Any:
