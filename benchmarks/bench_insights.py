@@ -57,7 +57,7 @@ def seed(n: int):  # type: ignore[no-untyped-def]
         )
         cursor.execute(
             "INSERT INTO programs_enrolment (program_id, person_id, status, role, capacity, accepted_guidelines_at, "
-            "created_at, updated_at) SELECT %s, p.id, 'active', 'peer', 1, now() - interval '400 days', "
+            "source, created_at, updated_at) SELECT %s, p.id, 'active', 'peer', 1, now() - interval '400 days', 'self', "
             "now() - interval '400 days' + (p.id %% 20) * interval '1 day', now() FROM people_person p",
             [program.pk],
         )
@@ -75,7 +75,7 @@ def seed(n: int):  # type: ignore[no-untyped-def]
             "p AS (SELECT id, row_number() OVER (ORDER BY id) AS k FROM people_person) "
             "INSERT INTO relationships_membership (relationship_id, person_id, role, explanation, accepted_at, decline_reason, "
             "logs_written) SELECT r.id, p.id, 'peer', '[]'::jsonb, now() - interval '369 days', '', 0 "
-            "FROM r JOIN p ON p.k IN (2 * r.k - 1, 2 * r.k)",
+            "FROM r JOIN p ON (p.k + 1) / 2 = r.k",  # two people per match, as a hash join
             [program.pk],
         )
         cursor.execute(

@@ -5,13 +5,15 @@ someone would exceed the matches they asked for) is refused; the program moves o
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 
 from tandem.core.errors import ApplicationError
 from tandem.matches import solving
 from tandem.matches.models import MatchRun, RunStatus
 from tandem.matches.services import publish
 from tandem.matches.services.publish import run_publish
-from tandem.notify.models import OutboxMessage
+from tandem.notify.models import OutboxMessage, Status
+from tandem.notify.outbox import deliver_due, render_row
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program, ProgramStatus
 from tandem.relationships.models import Membership, Relationship, RelationshipStatus
 from tests.conftest import client_for
@@ -42,7 +44,7 @@ def test_publish_is_all_or_nothing(coordinator, program_factory, monkeypatch):
     assert Program.objects.get(pk=program.pk).status == ProgramStatus.ACTIVE
     proposed = OutboxMessage.objects.filter(kind="match_proposed")
     assert proposed.count() == 8
-    body = proposed.first().body_text
+    body = render_row(proposed.first()).body_text
     assert "Why this match:" in body and "/matches/m/" in body and "accept or decline" in body
     with pytest.raises(ApplicationError, match="already published"):
         run_publish(actor=coordinator, run=run)
@@ -74,12 +76,41 @@ def test_everyone_hears_who_they_are_matched_with_and_who_is_left_over_hears_why
     run_publish(
         actor=coordinator, run=MatchRunFactory(program=program, proposals=[(a, b)], unmatched=[c])
     )
+    # written with the event, rendered by the worker when it sends them
+    assert set(OutboxMessage.objects.values_list("subject", flat=True)) == {""}
+    assert deliver_due(worker_id="t").sent and len(mail.outbox) == 3
     to_a = OutboxMessage.objects.get(kind="match_proposed", recipient=a.user.email)
+    assert to_a.status == Status.SENT and not to_a.render_with
     assert to_a.subject == f"Meet {b.user.name}: your {program.name} match"
     assert "Please accept or decline by" in to_a.body_text
+    sent_to_a = next(m for m in mail.outbox if m.to == [a.user.email])
+    assert sent_to_a.subject == to_a.subject and sent_to_a.body == to_a.body_text
     left_over = OutboxMessage.objects.get(kind="not_matched")
     assert left_over.recipient == c.user.email and "Nobody fitted." in left_over.body_text
     assert "You stay in the pool" in left_over.body_text
+
+
+def test_the_outbox_shows_a_match_email_before_it_is_written(coordinator, admin, program_factory):
+    program = program_factory(2)
+    a, b = enrolled(program)
+    run_publish(actor=coordinator, run=MatchRunFactory(program=program, proposals=[(a, b)]))
+    to_a = OutboxMessage.objects.get(kind="match_proposed", recipient=a.user.email)
+    client = client_for(admin)
+    listing = client.get("/outbox/").content.decode()
+    assert "Written when sent" in listing and b.user.name not in listing
+    page = client.get(f"/outbox/{to_a.pk}/").content.decode()
+    assert f"Meet {b.user.name}" in page and "Why this match" in page
+
+
+def test_a_match_email_whose_match_is_gone_fails_with_the_reason(coordinator, program_factory):
+    program = program_factory(2)
+    a, b = enrolled(program)
+    run_publish(actor=coordinator, run=MatchRunFactory(program=program, proposals=[(a, b)]))
+    Relationship.objects.all().delete()
+    report = deliver_due(worker_id="t")
+    assert len(report.failed) == 2 and not mail.outbox
+    failed = OutboxMessage.objects.filter(status=Status.FAILED)
+    assert all("no longer exists" in m.last_error for m in failed)
 
 
 def test_matches_start_at_once_when_the_program_does_not_ask(coordinator, program_factory):
@@ -88,7 +119,7 @@ def test_matches_start_at_once_when_the_program_does_not_ask(coordinator, progra
     relationships = run_publish(actor=coordinator, run=run_now(coordinator, program))
     assert {r.status for r in relationships} == {RelationshipStatus.ACTIVE}
     assert all(r.activated_at for r in relationships)
-    body = OutboxMessage.objects.filter(kind="match_proposed").first().body_text
+    body = render_row(OutboxMessage.objects.filter(kind="match_proposed").first()).body_text
     assert "Your match has started" in body and "accept or decline" not in body
 
 

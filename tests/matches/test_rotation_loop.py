@@ -13,6 +13,7 @@ from tandem.matches.services.rotations import rotation_round, round_checkins
 from tandem.matches.services.standings import SIT_OUT_REASON
 from tandem.notify.actions import dispatch
 from tandem.notify.models import OutboxMessage
+from tandem.notify.outbox import render_row
 from tandem.programs.models import Program, ProgramStatus
 from tandem.relationships.models import Membership
 from tests.matches.conftest import enrolled
@@ -56,8 +57,10 @@ def test_whoever_sits_out_is_told_and_is_first_in_line_next_round(rotation):
         assert len(out) == 1 and out[0][1] == SIT_OUT_REASON
         waiting = out[0][0]
         sat_out.append(waiting)
-        told = OutboxMessage.objects.get(
-            kind="not_matched", event_key__startswith=f"match-run:{run.pk}:"
+        told = render_row(
+            OutboxMessage.objects.get(
+                kind="not_matched", event_key__startswith=f"match-run:{run.pk}:"
+            )
         )
         assert "odd number of people" in told.body_text and "first in line" in told.body_text
         assert RotationStanding.objects.get(program=program, person_id=waiting).first_in_line

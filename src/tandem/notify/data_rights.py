@@ -17,6 +17,7 @@ from tandem.core.personal_data import (
     register_retention,
 )
 from tandem.notify.models import NotificationPreference, OutboxMessage, Status
+from tandem.notify.outbox import render_row
 
 
 def _messages(subject: Subject) -> QuerySet[OutboxMessage]:
@@ -42,7 +43,7 @@ def export(subject: Subject) -> dict[str, Section]:
                     "subject": m.subject,
                     "body": m.body_text,
                 }
-                for m in _messages(subject).order_by("created_at", "pk")
+                for m in map(render_row, _messages(subject).order_by("created_at", "pk"))
             ],
         ),
         "preferences": Section(
@@ -86,7 +87,13 @@ def retain_outbox_bodies(now: datetime, days: int) -> dict[str, int]:
     ).exclude(body_text=REMOVED)
     return {
         "message_bodies": old.update(
-            subject=REMOVED, body_text=REMOVED, body_html="", payload={}, attachments=[]
+            subject=REMOVED,
+            body_text=REMOVED,
+            body_html="",
+            payload={},
+            attachments=[],
+            render_with="",
+            render_context={},
         )
     }
 

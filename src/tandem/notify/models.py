@@ -56,6 +56,10 @@ class OutboxMessage(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     attachments = models.JSONField(default=list, blank=True)
+    # Rendered when sent (tandem.notify.outbox.deferred_email): subject and bodies stay blank
+    # until then; the renderer's name and its JSON context (ids, flags) say what to write.
+    render_with = models.CharField(max_length=60, blank=True)
+    render_context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -20,8 +20,8 @@ import base64
 import logging
 import random
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -84,6 +84,17 @@ class EmailToSend:
     category: str = Category.ACCOUNT
     message: Message | None = None  # the channel-neutral form; derived from the email if None
     urgent: bool = False
+    render_with: str = ""  # a registered renderer: subject and bodies are written when sent
+    render_context: dict[str, Any] = field(default_factory=dict)  # ids and flags, JSON
+
+    def rendered(self) -> EmailToSend:
+        """This email with its subject and bodies (renders a deferred one now)."""
+        if not self.render_with:
+            return self
+        email = _render_deferred(self.render_with, self.render_context)
+        if email is None:
+            raise PermanentDeliveryError("what this message was about no longer exists")
+        return replace(email, event_key=self.event_key, send_after=self.send_after)
 
     def as_message(self) -> Message:
         if self.message is not None:
@@ -156,6 +167,83 @@ def render_email(
             link_label="Open in Tandem" if isinstance(url, str) else "",
         ),
     )
+
+
+# --- rendering at delivery ---------------------------------------------------------------------
+# Publishing a run writes thousands of messages in one transaction; rendering each there would
+# double its time. A deferred email stores a renderer's name and a small JSON context (ids, flags:
+# nothing the outbox list shows) and is rendered by the worker when it is sent. The row is still
+# written with the event, so the guarantee (exactly one message per event and recipient) is kept.
+
+Renderer = Callable[[dict[str, Any]], "EmailToSend | None"]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def register_renderer(name: str, renderer: Renderer) -> None:
+    """An app's renderer: context (as stored) → the email, or None when its subject is gone."""
+    _RENDERERS[name] = renderer
+
+
+def _render_deferred(name: str, context: dict[str, Any]) -> EmailToSend | None:
+    renderer = _RENDERERS.get(name)
+    if renderer is None:
+        raise PermanentDeliveryError(f"no renderer named {name!r}")
+    return renderer(context)
+
+
+def deferred_email(
+    kind: str,
+    *,
+    renderer: str,
+    event_key: str,
+    recipient: Recipient,
+    context: dict[str, Any],
+    category: str = Category.ACCOUNT,
+) -> EmailToSend:
+    """An email rendered when it is sent (``register_renderer``); ``context`` must be JSON."""
+    return EmailToSend(
+        kind=kind,
+        event_key=event_key,
+        recipient=recipient.email,
+        subject="",
+        body_text="",
+        body_html="",
+        user_id=int(recipient.pk),
+        category=category,
+        render_with=renderer,
+        render_context=context,
+    )
+
+
+def render_row(message: OutboxMessage, *, save: bool = False) -> OutboxMessage:
+    """Fill in a deferred row's subject and bodies (``save``: store them, as the worker does
+    before sending). A row whose subject is gone keeps its blanks when not saving."""
+    if not message.render_with:
+        return message
+    try:
+        email = _render_deferred(message.render_with, message.render_context)
+    except PermanentDeliveryError:
+        if save:
+            raise
+        return message
+    if email is None:
+        if save:
+            raise PermanentDeliveryError("what this message was about no longer exists")
+        return message
+    message.subject = email.subject
+    message.body_text = email.body_text
+    message.body_html = email.body_html
+    message.attachments = [a.as_json() for a in email.attachments]
+    message.render_with = ""
+    if save:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            subject=message.subject,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            attachments=message.attachments,
+            render_with="",
+        )
+    return message
 
 
 _PLAIN = "{% autoescape off %}{% include template_name %}{% endautoescape %}"
@@ -278,6 +366,8 @@ def route(item: EmailToSend, prefs: Preferences | None, now: datetime) -> Outbox
         body_html=item.body_html,
         attachments=[a.as_json() for a in item.attachments],
         next_attempt_at=max(item.send_after or now, now),
+        render_with=item.render_with,
+        render_context=item.render_context,
     )
     if item.category == Category.ACCOUNT or prefs is None:
         return row
@@ -289,6 +379,10 @@ def route(item: EmailToSend, prefs: Preferences | None, now: datetime) -> Outbox
     if choice != DeliveryChoice.EMAIL and item.attachments:
         row.fallback_reason = "calendar file attached: sent by email"
     elif choice != DeliveryChoice.EMAIL:
+        if item.render_with:  # a chat message is rendered for its channel when written
+            item = item.rendered()
+            row.subject, row.body_text, row.body_html = item.subject, item.body_text, item.body_html
+            row.render_with = ""
         _to_chat(row, choice, item)
     if item.urgent:
         return row
@@ -425,6 +519,7 @@ def deliver_due(
 
 def _send(message: OutboxMessage, connection: Any) -> str:
     """Deliver one row through its channel; returns the remote id ("" for email)."""
+    render_row(message, save=True)
     if message.channel == Channel.EMAIL:
         _send_email(message, connection)
         return ""

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from tandem.core.errors import NotFound
 from tandem.notify.models import OutboxMessage, Status
+from tandem.notify.outbox import render_row
 
 
 def outbox_counts() -> dict[str, int]:
@@ -32,11 +33,12 @@ def outbox_messages(
 
 
 def outbox_message(message_id: int) -> OutboxMessage:
-    """One message of the outbox (the views check that the viewer is an admin)."""
+    """One message of the outbox (the views check that the viewer is an admin); one that is
+    rendered when sent is shown as it will be written."""
     message = OutboxMessage.objects.filter(pk=message_id).first()
     if message is None:
         raise NotFound()
-    return message
+    return render_row(message)
 
 
 def failed_message_ids() -> list[int]:

@@ -309,7 +309,13 @@ def import_people(
 def _write(
     plan: ImportPlan, *, actor: User | None, batch: ImportBatch, send_invitations: bool
 ) -> None:
-    new_users = _write_people(plan, actor=actor, batch=batch, reason=f"HR import {batch.pk}")
+    new_users = _write_people(
+        plan,
+        actor=actor,
+        batch=batch,
+        reason=f"HR import {batch.pk}",
+        want_users=send_invitations,
+    )
     invited = 0
     if send_invitations:
         invited = invitations_send(users=[u for u in new_users if u.is_active], invited_by=actor)
@@ -330,8 +336,10 @@ def _write_people(
     batch: ImportBatch | None,
     reason: str,
     directory: dict[str, ExistingPerson] | None = None,
+    want_users: bool = True,
 ) -> list[User]:
     """Write a validated plan: new people, changed fields, leavers and people who came back.
+    Returns the new accounts (on PostgreSQL only when ``want_users``: loading them is not free).
 
     The one writer behind the HR import and one-person changes (SCIM, SSO sign-in); a caller
     that already holds the (narrowed) directory snapshot passes it as ``directory``.
@@ -341,7 +349,7 @@ def _write_people(
     )
     snapshot = existing_directory() if directory is None else directory
     person_ids = {email: p.person_id for email, p in snapshot.items()}
-    new_users = _create_people(plan.creates, department_ids, person_ids, batch)
+    new_users = _create_people(plan.creates, department_ids, person_ids, batch, want_users)
     _update_people(plan, department_ids, person_ids, batch)
 
     left_by_status = [
@@ -463,9 +471,12 @@ def _create_people(
     department_ids: dict[str, int],
     person_ids: dict[str, int],
     batch: ImportBatch | None,
+    want_users: bool = True,
 ) -> list[User]:
     if not records:
         return []
+    if connection.vendor == "postgresql":
+        return _create_people_copy(records, department_ids, person_ids, batch, want_users)
     unusable = UNUSABLE_PASSWORD_PREFIX + get_random_string(40)
     # Accounts that exist without a directory entry (an admin created before the first import)
     # are linked, not duplicated.
@@ -499,6 +510,100 @@ def _create_people(
         Person.objects.bulk_create(people, batch_size=2000)
         person_ids.update({p.user.email: p.pk for p in people})
     return users
+
+
+_STAGING_COLUMNS = (
+    ("email", "text"),
+    ("name", "text"),
+    ("is_active", "boolean"),
+    ("department_id", "bigint"),
+    ("manager_email", "text"),
+    *((key, {"level": "smallint", "languages": "jsonb"}.get(key, "text")) for key in PERSON_FIELDS),
+)
+_DATES = ("hire_date", "left_on")
+
+
+def _create_people_copy(
+    records: Sequence[PersonRecord],
+    department_ids: dict[str, int],
+    person_ids: dict[str, int],
+    batch: ImportBatch | None,
+    want_users: bool,
+) -> list[User]:
+    """PostgreSQL: ``COPY`` the new people into a temporary staging table, then three set-based
+    statements create their accounts, their directory entries and link their managers (new or
+    existing). Same result as the ORM path, in the caller's transaction; an order of magnitude
+    faster for a company-sized file (no model instance and no bound parameter per value)."""
+    from psycopg.types.json import Jsonb
+
+    defaults = {key: _default(key) for key in PERSON_FIELDS}
+    staging = ", ".join(f"{name} {kind}" for name, kind in _STAGING_COLUMNS)
+    person_columns = ", ".join(PERSON_FIELDS)
+    casts = ", ".join(f"s.{key}::date" if key in _DATES else f"s.{key}" for key in PERSON_FIELDS)
+    languages = PERSON_FIELDS.index("languages")
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_staging")
+        cursor.execute(f"CREATE TEMPORARY TABLE import_staging ({staging}) ON COMMIT DROP")
+        copy_sql = f"COPY import_staging ({', '.join(n for n, _ in _STAGING_COLUMNS)}) FROM STDIN"
+        with cursor.cursor.copy(copy_sql) as copy:  # the psycopg cursor under Django's wrapper
+            for r in records:
+                values = r.values
+                person = [
+                    _person_value(k, values[k]) if k in values else defaults[k]
+                    for k in PERSON_FIELDS
+                ]
+                person[languages] = Jsonb(person[languages])
+                copy.write_row(
+                    [
+                        r.email,
+                        values["name"],
+                        values.get("status", PersonStatus.ACTIVE) == PersonStatus.ACTIVE,
+                        department_ids.get(values.get("department") or ""),
+                        values.get("manager_email") or None,
+                        *person,
+                    ]
+                )
+        cursor.execute("ANALYZE import_staging")
+        # Accounts that exist without a directory entry (an admin created before the first
+        # import) are linked, not duplicated.
+        cursor.execute(
+            "INSERT INTO accounts_user (password, email, name, role, is_active, date_joined) "
+            "SELECT %s, s.email, s.name, %s, s.is_active, %s FROM import_staging s "
+            "WHERE NOT EXISTS (SELECT 1 FROM accounts_user u WHERE u.email = s.email) "
+            "RETURNING id",
+            [UNUSABLE_PASSWORD_PREFIX + get_random_string(40), str(Role.PARTICIPANT), now],
+        )
+        new_user_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"INSERT INTO people_person (user_id, department_id, updated_at, last_import_id, "  # noqa: S608
+            f"goals, work_start, work_end, {person_columns}) "
+            f"SELECT u.id, s.department_id, %s, %s, '', %s, %s, {casts} "
+            "FROM import_staging s JOIN accounts_user u ON u.email = s.email "
+            "RETURNING id, user_id",
+            [
+                now,
+                batch.pk if batch else None,
+                _default("work_start"),
+                _default("work_end"),
+            ],
+        )
+        by_user = dict((user_id, pk) for pk, user_id in cursor.fetchall())
+        cursor.execute(
+            "UPDATE people_person p SET manager_id = m.id FROM import_staging s "
+            "JOIN accounts_user u ON u.email = s.email "
+            "JOIN accounts_user mu ON mu.email = s.manager_email "
+            "JOIN people_person m ON m.user_id = mu.id WHERE p.user_id = u.id"
+        )
+        cursor.execute("SELECT email, id FROM accounts_user WHERE id = ANY(%s)", [list(by_user)])
+        person_ids.update({email: by_user[user_id] for email, user_id in cursor.fetchall()})
+    return list(User.objects.filter(pk__in=new_user_ids)) if want_users and new_user_ids else []
+
+
+def _default(key: str) -> Any:
+    field = Person._meta.get_field(key)
+    assert isinstance(field, Field)
+    return field.get_default()
 
 
 def _manager_layers(

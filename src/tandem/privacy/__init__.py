@@ -55,7 +55,7 @@ from tandem.privacy.thresholds import (
     validate_site_threshold,
     validate_threshold,
 )
-from tandem.privacy.views import ReleasePlan, plan_release
+from tandem.privacy.views import ReleasePlan, plan_release, plan_release_counts
 
 __all__ = [
     "ALL",
@@ -75,6 +75,7 @@ __all__ = [
     "Withheld",
     "WithheldReason",
     "plan_release",
+    "plan_release_counts",
     "publish_comments",
     "suppress",
     "suppress_filtered",

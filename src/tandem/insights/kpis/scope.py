@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Count,
     F,
     Func,
     Q,
@@ -17,7 +18,7 @@ from django.db.models import (
 )
 
 from tandem.insights.kpis.records import K_MIN, PUBLISHED, Filters
-from tandem.privacy import plan_release
+from tandem.privacy import plan_release_counts
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 from tandem.relationships.models import (
     Membership,
@@ -98,10 +99,13 @@ def refusal(program: Program, filters: Filters) -> str:
     reader can open — the total, each department, each level, each pair of them — can be
     added and subtracted to describe fewer than ``K_MIN`` people.
     """
-    members = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).values_list(
-        "person__department_id", "person__level"
+    counts = (
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+        .values_list("person__department_id", "person__level")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    plan = plan_release(members, FILTER_DIMENSIONS, K_MIN)
+    plan = plan_release_counts({(d, lvl): n for d, lvl, n in counts}, FILTER_DIMENSIONS, K_MIN)
     if plan.refusal({"department": filters.department_id, "level": filters.level}) is None:
         return ""
     if not filters.active:

@@ -210,18 +210,12 @@ def _notify_published(
     starts_active: bool,
 ) -> None:
     outgoing = [
-        emails.match_email(
-            membership=membership,
-            partners=[m.person for m in group if m.pk != membership.pk],
-            program=run.program,
-            needs_answer=not starts_active,
-        )
+        emails.match_email_later(membership=membership, needs_answer=not starts_active)
         for _, group in created
         for membership in group
     ]
     unmatched = UnmatchedPerson.objects.filter(run=run).select_related("person__user")
     outgoing += [
-        emails.not_matched_email(person=u.person, program=run.program, reason=u.reason, run=run)
-        for u in unmatched
+        emails.not_matched_email_later(person=u.person, reason=u.reason, run=run) for u in unmatched
     ]
     enqueue(outgoing)

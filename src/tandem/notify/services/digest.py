@@ -16,7 +16,7 @@ from tandem.notify.models import (
     OutboxMessage,
     Status,
 )
-from tandem.notify.outbox import DIGEST_KIND, enqueue, message_email
+from tandem.notify.outbox import DIGEST_KIND, enqueue, message_email, render_row
 
 WEEK = timedelta(days=7)
 
@@ -52,6 +52,7 @@ def digest_send(*, user_id: int, now: datetime) -> int:
             OutboxMessage.objects.filter(pk__in=ids).update(status=Status.CANCELLED)
             return 0
         first = min(m.created_at for m in held)
+        held = [render_row(m) for m in held]  # a deferred one is written now
         lines = [f"*{m.subject}*\n{_summary(m.body_text)}" for m in held]
         message = Message(
             kind=DIGEST_KIND,
