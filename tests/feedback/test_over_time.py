@@ -38,7 +38,30 @@ def test_snapshots_around_one_submission_never_differ_by_fewer_than_k(program, c
     changes = [b - a for a, b in itertools.pairwise(seen) if b != a]
     assert changes and all(change >= 5 for change in changes)
     survey_transition(actor=coordinator, survey=survey, to="closed")
-    assert likert_total(coordinator, survey).n == 12  # closing releases the rest
+    # closing does not release the last two: the closed results would differ from the last
+    # open snapshot by two answers
+    assert likert_total(coordinator, survey).n == 10
+
+
+def test_closing_releases_a_last_batch_of_k_or_a_first_one(program, coordinator):
+    survey = open_survey(coordinator, program)
+    people = invited_people(survey)
+    for person in people[:10]:  # one batch of 5 released, 5 waiting
+        response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
+    Response.objects.filter(survey=survey).update(released=False)
+    Response.objects.filter(pk__in=Response.objects.filter(survey=survey).values("pk")[:4]).update(
+        released=True
+    )  # four released, six waiting: closing releases the six (at least k)
+    survey_transition(actor=coordinator, survey=survey, to="closed")
+    assert likert_total(coordinator, survey).n == 10
+
+    first = open_survey(coordinator, program, "midpoint")
+    for person in invited_people(first)[:3]:
+        response_submit(actor=person.user, survey=first, answers=answers_for(first, person))
+    survey_transition(actor=coordinator, survey=first, to="closed")
+    # nothing was shown before: the three are released, and hidden as fewer than k
+    assert Response.objects.filter(survey=first, released=True).count() == 3
+    assert not likert_total(coordinator, first).shown
 
 
 def physical_order(survey) -> list[uuid.UUID]:

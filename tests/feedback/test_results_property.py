@@ -209,7 +209,11 @@ def test_the_results_page_selector_displays_only_what_the_property_allows(
 
     survey, question = scored_survey
     records, _ = data
-    Survey.objects.filter(pk=survey.pk).update(k_scores=k, k_comments=max(k, 10))
+    Survey.objects.filter(pk=survey.pk).update(
+        k_scores=k,
+        k_comments=max(k, 10),
+        status="closed",  # breakdowns once closed
+    )
     _store(survey, question, records)
     values = {d: sorted({getattr(r, d) for r in records}) for d in DIMENSIONS}
     breakdown = choice.draw(st.sampled_from([None, *DIMENSIONS]))

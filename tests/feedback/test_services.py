@@ -20,6 +20,7 @@ from tandem.feedback.models import (
     ResponseAnswer,
     Survey,
 )
+from tandem.feedback.sealing import unseal
 from tandem.feedback.services.answers import response_submit
 from tandem.feedback.services.schedule import run_schedule, send_reminders
 from tandem.feedback.services.stages import survey_transition
@@ -150,13 +151,20 @@ def test_only_invited_people_answer_and_only_while_open(program, coordinator, ou
         response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
 
 
-def test_groups_are_copied_coarsely_and_only_when_breakdowns_are_on(program, coordinator):
+def test_groups_are_sealed_while_open_and_only_when_breakdowns_are_on(program, coordinator):
     survey = open_survey(coordinator, program)
     person = invited_people(survey)[0]
     response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
     response = Response.objects.get()
-    assert (response.department, response.role) == (person.department.name, "peer")
-    assert response.level_band in ("1-2", "3-4", "5-6", "7-8")
+    assert (response.department, response.level_band, response.role) == ("", "", "")
+    assert person.department.name not in response.sealed_groups
+    department, band, role = unseal(response.sealed_groups)
+    assert (department, role) == (person.department.name, "peer")
+    assert band in ("1-2", "3-4", "5-6", "7-8")
+    survey_transition(actor=coordinator, survey=survey, to="closed")
+    response.refresh_from_db()  # one response, fewer than k: it keeps no group at all
+    assert (response.department, response.level_band, response.role) == ("", "", "")
+    assert response.sealed_groups == ""
 
     plain = open_survey(coordinator, program, breakdowns=False)
     response_submit(actor=person.user, survey=plain, answers=answers_for(plain, person))

@@ -14,6 +14,7 @@ from tandem.feedback.forms import field_name
 from tandem.feedback.models import Participation, QuestionKind, Response, Survey
 from tandem.feedback.selectors import questions_for
 from tandem.feedback.services.answers import response_submit
+from tandem.feedback.services.stages import survey_transition
 from tests.conftest import client_for
 from tests.factories import PersonFactory, UserFactory
 from tests.feedback.conftest import answers_for, invited_people, open_survey
@@ -114,6 +115,7 @@ def test_a_coordinator_of_another_program_gets_404(survey, other_coordinator):
 
 
 def test_every_results_view_is_audited(survey, coordinator):
+    survey_transition(actor=coordinator, survey=survey, to="closed")  # breakdowns once closed
     client = client_for(coordinator)
     client.get(reverse("feedback:results", args=[survey.pk]))
     client.get(reverse("feedback:results", args=[survey.pk]) + "?breakdown=role")
@@ -168,12 +170,18 @@ def test_the_results_page_shows_charts_and_hidden_groups(survey, coordinator):
         response_submit(
             actor=person.user, survey=survey, answers=answers_for(survey, person, score=1 + i % 5)
         )
-    page = client_for(coordinator).get(
-        reverse("feedback:results", args=[survey.pk]) + "?breakdown=department"
-    )
+    client = client_for(coordinator)
+    url = reverse("feedback:results", args=[survey.pk])
+    while_open = client.get(url + "?breakdown=department")
+    assert while_open.status_code == 302
+    assert "once the survey has closed" in client.get(while_open["Location"]).text
+    survey_transition(actor=coordinator, survey=survey, to="closed")
+    page = client.get(url + "?breakdown=department")
     assert page.status_code == 200
     assert page.text.count('<svg class="chart"') >= 6
-    assert "Hidden to protect small groups" in page.text
+    # departments of 2 or 3 people were combined at close: no department is named
+    assert "Not recorded, or combined for privacy" in page.text
+    assert not any(p.department.name in page.text for p in invited_people(survey))
     assert "style=" not in page.text and "<script>" not in page.text
 
 
@@ -186,7 +194,7 @@ def test_the_results_download_holds_only_what_the_page_shows(survey, coordinator
         response_submit(actor=person.user, survey=survey, answers=answers)
     client = client_for(coordinator)
     url = reverse("feedback:results_export", args=[survey.pk, "csv"])
-    response = client.get(url + "?breakdown=department")
+    response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Section", "Question", "Group", "Answers"]
@@ -194,9 +202,7 @@ def test_the_results_download_holds_only_what_the_page_shows(survey, coordinator
     likert_rows = [r for r in rows if r[1].endswith(likert.text)]
     totals = [r for r in likert_rows if r[2] == "Everyone" and r[3]]
     assert totals and totals[0][3] == "5"  # released in batches of 5: two answers wait
-    departments = [r for r in likert_rows if r[2] not in ("Everyone",)]
-    assert departments and all(r[3] == "" and r[7] == "" for r in departments)  # hidden: no n
-    assert all("small groups" in r[6] for r in departments if r[6])
+    assert client.get(url + "?breakdown=department").status_code == 302  # not while open
     comments = [r for r in rows if r[0] == "Comments"]
     assert comments and "at least 10" in comments[0][6]  # 7 < 10: no comment leaves
     assert "evil.example" not in response.content.decode()
@@ -205,6 +211,13 @@ def test_the_results_download_holds_only_what_the_page_shows(survey, coordinator
         answers = answers_for(survey, person)
         answers[text.pk] = '=HYPERLINK("http://evil.example","click")'
         response_submit(actor=person.user, survey=survey, answers=answers)
+    survey_transition(actor=coordinator, survey=survey, to="closed")
+    by_department = client.get(url + "?breakdown=department")
+    rows = list(csv.reader(io.StringIO(by_department.content.decode("utf-8-sig"))))
+    departments = [r for r in rows if r[1].endswith(likert.text) and r[2] != "Everyone"]
+    assert departments and all(r[3] == "" or int(r[3]) >= 5 for r in departments)
+    names = {p.department.name for p in people}
+    assert not any(r[2] in names for r in departments)  # combined at close: 2 or 3 each
     workbook = client.get(reverse("feedback:results_export", args=[survey.pk, "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
     cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
@@ -214,11 +227,18 @@ def test_the_results_download_holds_only_what_the_page_shows(survey, coordinator
         client.get(reverse("feedback:results_export", args=[survey.pk, "pdf"])).status_code == 404
     )
     exported = AuditEntry.objects.filter(action="survey.results_exported", actor=coordinator)
-    assert [e.data["format"] for e in exported.order_by("pk")] == ["csv", "xlsx"]
+    assert [e.data["format"] for e in exported.order_by("pk")] == ["csv", "csv", "xlsx"]
 
 
 def test_a_refused_breakdown_explains_itself(survey, coordinator):
     client = client_for(coordinator)
+    assert (
+        "shown once the survey has closed"
+        in client.get(reverse("feedback:results", args=[survey.pk])).text
+    )
+    for person in invited_people(survey)[:10]:
+        response_submit(actor=person.user, survey=survey, answers=answers_for(survey, person))
+    survey_transition(actor=coordinator, survey=survey, to="closed")  # ten peers: role is kept
     response = client.get(
         reverse("feedback:results", args=[survey.pk]) + "?breakdown=role&only=role:peer"
     )
@@ -258,12 +278,11 @@ def test_the_api_results_apply_the_same_thresholds(survey, coordinator):
     mine = next(s for s in listed if s["id"] == survey.pk)
     assert (mine["invited"], mine["responded"], mine["response_rate"]) == (12, 7, 58)
     assert [s["wave"] for s in listed] == [2, 1]  # the check-in's next wave is scheduled
-    data = client.get(f"/api/surveys/{survey.pk}/results?breakdown=department").json()
+    refused = client.get(f"/api/surveys/{survey.pk}/results?breakdown=department")
+    assert refused.status_code == 422 and "once the survey has closed" in refused.text
+    data = client.get(f"/api/surveys/{survey.pk}/results").json()
     question = next(q for q in data["questions"] if q["kind"] == "likert")
     assert question["result"]["total"]["n"] == 5  # the first batch of 5; two answers wait
-    for group in question["result"]["groups"]:
-        assert group["shown"] is False and group["n"] is None and group["distribution"] is None
-        assert group["hidden_reason"]
     text = next(q for q in data["questions"] if q["kind"] == "text")
     assert text["comments"] is None and "at least 10" in text["comments_hidden_reason"]
     satisfaction = next(m for m in data["measures"] if m["measure"] == "satisfaction")

@@ -77,7 +77,15 @@ class Survey(models.Model):
         "Allow breakdowns",
         default=True,
         help_text="Record department, level band and role with each response so results can be "
-        "broken down (small groups are always hidden). Cannot change once open.",
+        "broken down once the survey closes (coarsened until every combination is shared by "
+        "enough people; small groups are always hidden). Cannot change once open.",
+    )
+    recoding = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="How the groups stored with the responses were coarsened at close "
+        "(tandem.privacy.Recoding); empty while open.",
     )
     status = models.CharField(
         max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT, db_index=True
@@ -227,6 +235,9 @@ class LevelBand(models.TextChoices):
     MID = "3-4", "Levels 3–4"
     SENIOR = "5-6", "Levels 5–6"
     LEAD = "7-8", "Levels 7–8"
+    # the wider bands a closed survey's responses may be coarsened to (tandem.privacy.recoding)
+    EARLY_MID = "1-4", "Levels 1–4"
+    SENIOR_LEAD = "5-8", "Levels 5–8"
 
 
 def level_band(level: int | None) -> str:
@@ -242,7 +253,9 @@ class Response(models.Model):
     The primary key is a random UUID so neither ids nor their order say who answered first.
     ``submitted_on`` is the day for attributed surveys and empty for anonymous ones (a shared day
     would let a day with one participant be lined up with the participation table). The grouping
-    attributes are copied at submission, coarse, and only read through the suppression module.
+    attributes are empty while the survey is open (the fine groups are sealed in
+    ``sealed_groups``); at close they are coarsened together until every combination is shared by
+    at least ``k_scores`` responses and the sealed copies are erased (``feedback.services.groups``).
     Each submission to an anonymous survey rewrites the survey's responses in a random order with
     new ids (``feedback.services.answers``), so the physical order (SQLite's rowid, PostgreSQL's
     ctid) says nothing about who answered when.
@@ -254,6 +267,9 @@ class Response(models.Model):
     department = models.CharField(max_length=200, blank=True)
     level_band = models.CharField(max_length=3, choices=LevelBand.choices, blank=True)
     role = models.CharField(max_length=10, blank=True)
+    sealed_groups = models.TextField(
+        blank=True, editable=False, help_text="Fine groups, encrypted, until the survey closes."
+    )
     released = models.BooleanField(
         default=False,
         help_text="Part of the results while the survey is open: responses are released in "

@@ -33,6 +33,7 @@ from tandem.feedback.models import (
     level_band,
 )
 from tandem.people.models import Person, PersonStatus
+from tandem.privacy import ABSENT, Recoding
 from tandem.programs.models import Answer, Enrolment, EnrolmentRole, EnrolmentStatus, Program
 from tandem.programs.selectors import (
     access_program_as_coordinator,
@@ -287,9 +288,11 @@ def my_surveys(user: User) -> list[MySurvey]:
 
 
 def invited_groups(survey: Survey) -> set[tuple[str, str, str]]:
-    """The groups of the invited people, so groups nobody answered from look like hidden ones."""
-    if not survey.breakdowns:
-        return {("", "", "")}
+    """The groups of the invited people, so groups nobody answered from look like hidden ones;
+    coarsened as the responses were at close (none while the survey is open)."""
+    if not survey.breakdowns or survey.status != SurveyStatus.CLOSED:
+        return {ABSENT}
+    recoding = Recoding.from_json(survey.recoding)
     people = Person.objects.filter(pk__in=survey.participations.values("person_id")).select_related(
         "department"
     )
@@ -299,10 +302,12 @@ def invited_groups(survey: Survey) -> set[tuple[str, str, str]]:
         ).values_list("person_id", "role")
     )
     return {
-        (
-            p.department.name if p.department else "",
-            level_band(p.level),
-            roles.get(p.pk, EnrolmentRole.PEER),
+        recoding.apply(
+            (
+                p.department.name if p.department else "",
+                level_band(p.level),
+                roles.get(p.pk, EnrolmentRole.PEER),
+            )
         )
         for p in people
     }
@@ -365,8 +370,8 @@ def program_outcomes(
     outcomes = []
     surveys = program.surveys.filter(status__in=[SurveyStatus.OPEN, SurveyStatus.CLOSED])
     for survey in surveys.order_by("opens_at", "pk"):
-        if (breakdown or only) and not survey.breakdowns:
-            continue
+        if (breakdown or only) and (not survey.breakdowns or survey.status != SurveyStatus.CLOSED):
+            continue  # no groups, or not yet: breakdowns are shown once a survey has closed
         computed = results.compute(
             survey, breakdown=breakdown, only=only, invited_groups=invited_groups(survey)
         )

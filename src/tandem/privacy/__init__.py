@@ -36,6 +36,7 @@ all the dimensions a reader can filter on, through :meth:`PublishedTable.select`
 """
 
 from tandem.privacy.comments import Comment, PublishedComments, publish_comments
+from tandem.privacy.recoding import ABSENT, NOTHING, Recoding, choose_recoding, k_anonymous
 from tandem.privacy.records import (
     ALL,
     Aggregate,
@@ -58,8 +59,10 @@ from tandem.privacy.thresholds import (
 from tandem.privacy.views import ReleasePlan, plan_release, plan_release_counts
 
 __all__ = [
+    "ABSENT",
     "ALL",
     "DEFAULT_THRESHOLDS",
+    "NOTHING",
     "SITE_FLOORS",
     "THRESHOLD_FLOOR",
     "Aggregate",
@@ -71,9 +74,12 @@ __all__ = [
     "Published",
     "PublishedComments",
     "PublishedTable",
+    "Recoding",
     "ReleasePlan",
     "Withheld",
     "WithheldReason",
+    "choose_recoding",
+    "k_anonymous",
     "plan_release",
     "plan_release_counts",
     "publish_comments",

@@ -13,7 +13,6 @@ from tandem.feedback.models import (
     ResponseAnswer,
     Survey,
     SurveyQuestion,
-    SurveyStatus,
 )
 from tandem.feedback.results.numbers import answer_value
 from tandem.feedback.results.tables import Groups, Record
@@ -34,9 +33,9 @@ class SurveyData:
 
 
 def visible_responses(survey: Survey) -> QuerySet[Response]:
-    """Everything once the survey has closed; while it is open, the released batches only."""
-    responses = Response.objects.filter(survey=survey)
-    return responses if survey.status == SurveyStatus.CLOSED else responses.filter(released=True)
+    """The released batches only, open or closed: closing releases the last batch only when it
+    holds at least k answers (``feedback.services.groups.settle_at_close``)."""
+    return Response.objects.filter(survey=survey, released=True)
 
 
 def load(survey: Survey, *, invited_groups: Iterable[Groups] = ()) -> SurveyData:

@@ -13,6 +13,7 @@ from tandem.feedback.models import (
     QuestionKind,
     Survey,
     SurveyQuestion,
+    SurveyStatus,
 )
 from tandem.feedback.results.loading import SurveyData, load
 from tandem.feedback.results.numbers import OptionCount, nps_of, option_counts
@@ -131,6 +132,14 @@ def check_selection(survey: Survey, breakdown: str | None, only: Only | None) ->
         errors.append(FieldError("Filter on department, level_band or role.", field="only"))
     if only is not None and breakdown == only[0]:
         errors.append(FieldError("Filter on another dimension than the breakdown.", field="only"))
+    if (breakdown or only) and survey.breakdowns and survey.status != SurveyStatus.CLOSED:
+        errors.append(
+            FieldError(
+                "Breakdowns are shown once the survey has closed: until then a group's figures "
+                "could change by one answer.",
+                field="breakdown",
+            )
+        )
     if (breakdown or only) and not survey.breakdowns:
         errors.append(
             FieldError(

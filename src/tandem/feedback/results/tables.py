@@ -33,7 +33,7 @@ BREAKDOWNS: Mapping[str, str] = {
 }
 
 
-NOT_RECORDED = "Not recorded"
+NOT_RECORDED = "Not recorded, or combined for privacy"
 
 
 @dataclass(frozen=True)

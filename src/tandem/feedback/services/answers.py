@@ -24,21 +24,25 @@ from tandem.feedback.models import (
     level_band,
 )
 from tandem.feedback.models import SurveyStatus as S
+from tandem.feedback.sealing import seal
 from tandem.feedback.services.common import MAX_TEXT, local_date
 from tandem.people.models import Person, PersonStatus
 
 _shuffle = secrets.SystemRandom()
 
 
-def _groups(survey: Survey, person: Person) -> dict[str, str]:
-    """The coarse groups copied onto a response, for suppressed breakdowns only."""
+def _sealed_groups(survey: Survey, person: Person) -> str:
+    """The person's groups, sealed: nothing in the clear until the survey closes and they are
+    coarsened with everyone else's (``feedback.services.groups``)."""
     if not survey.breakdowns:
-        return {"department": "", "level_band": "", "role": ""}
-    return {
-        "department": person.department.name if person.department else "",
-        "level_band": level_band(person.level),
-        "role": selectors.respondent_role(survey.program, person),
-    }
+        return ""
+    return seal(
+        (
+            person.department.name if person.department else "",
+            level_band(person.level),
+            selectors.respondent_role(survey.program, person),
+        )
+    )
 
 
 @transaction.atomic
@@ -70,7 +74,9 @@ def response_submit(
     if not claimed:  # a second submission raced this one and won
         raise _already_answered()
     response = Response.objects.create(
-        survey=survey, submitted_on=None if survey.anonymous else today, **_groups(survey, person)
+        survey=survey,
+        submitted_on=None if survey.anonymous else today,
+        sealed_groups=_sealed_groups(survey, person),
     )
     ResponseAnswer.objects.bulk_create(
         [
@@ -103,8 +109,7 @@ def _rewrite_in_random_order(survey: Survey) -> None:
     responses = list(Response.objects.filter(survey=survey).prefetch_related("answers"))
     rows = [
         (
-            {f: getattr(r, f) for f in ("submitted_on", "department", "level_band", "role")}
-            | {"released": r.released},
+            {f: getattr(r, f) for f in ("submitted_on", "sealed_groups", "released")},
             [(a.question_id, a.number, a.choices, a.text) for a in r.answers.all()],
         )
         for r in responses

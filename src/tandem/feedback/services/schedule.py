@@ -17,6 +17,7 @@ from tandem.feedback.models import (
     Survey,
 )
 from tandem.feedback.services.common import local_date
+from tandem.feedback.services.groups import settle_at_close
 from tandem.feedback.services.stages import S, invite, open_survey, reminders_due, response_counts
 from tandem.notify.outbox import enqueue
 from tandem.people.models import PersonStatus
@@ -88,6 +89,7 @@ def close_due_surveys(*, now: datetime) -> int:
                 status=S.CLOSED, closed_at=now
             )
             if updated:
+                settle_at_close(survey)
                 log_action("survey.closed", target=survey, data=response_counts(survey))
                 closed += updated
     return closed

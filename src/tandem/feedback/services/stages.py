@@ -22,6 +22,7 @@ from tandem.feedback.models import (
     SurveyStatus,
 )
 from tandem.feedback.services.common import local_date, require_coordinator
+from tandem.feedback.services.groups import settle_at_close
 from tandem.feedback.services.surveys import SURVEY_FIELDS, validate_survey
 from tandem.notify.outbox import enqueue
 from tandem.people.models import Person
@@ -82,6 +83,7 @@ def survey_transition(
     else:
         survey.status, survey.closed_at = S.CLOSED, now
         survey.save(update_fields=["status", "closed_at"])
+        settle_at_close(survey)
         log_action("survey.closed", actor=actor, target=survey, data=response_counts(survey))
     return survey
 

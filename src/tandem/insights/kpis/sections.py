@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tandem.insights.kpis.records import (
     K_MIN,
+    PUBLISHED,
     RAN,
     Dashboard,
     Kpi,
@@ -284,41 +285,50 @@ def goal_kpis(scope: Scope, relationships: int, board: Dashboard) -> list[Kpi]:
 
 
 def closing_kpis(scope: Scope) -> list[Kpi]:
-    totals = scope.restrict_people(
-        ClosingSummary.objects.filter(scope.relationship_q("membership__relationship")),
-        "membership__person_id",
+    """ "Would do it again" and "would recommend their partner", from the closing summaries.
+
+    Those answers are private to the pair, so the figures move only in released steps: they are
+    computed over the program's first ``K_MIN × ⌊n / K_MIN⌋`` summaries (in the order they were
+    written), so two dashboards on different days differ by at least ``K_MIN`` new summaries or
+    not at all. A filtered view would move by fewer (one new summary in a department), so the
+    figures are for the whole program only.
+    """
+    summaries = ClosingSummary.objects.filter(
+        membership__relationship__program=scope.program,
+        membership__relationship__status__in=PUBLISHED,
+    )
+    n = summaries.count()
+    released = (n // K_MIN) * K_MIN
+    if scope.filters.active or released == 0:
+        detail = (
+            "for the whole program only"
+            if scope.filters.active
+            else f"shown from {K_MIN} closing summaries"
+        )
+        return [Kpi("would_do_again", "Would do it again", None, "—", detail, released)]
+    first = summaries.order_by("created_at", "pk").values("pk")[:released]
+    totals = ClosingSummary.objects.filter(
+        pk__in=list(first.values_list("pk", flat=True))
     ).aggregate(
-        n=Count("id"),
         recommend=Count("id", filter=Q(would_recommend_partner=True)),
         again=Count("id", filter=Q(would_do_again=True)),
     )
-    n = totals["n"]
-    if n < K_MIN:
-        return [
-            Kpi(
-                "would_do_again",
-                "Would do it again",
-                None,
-                "—",
-                f"shown from {K_MIN} closing summaries ({n} so far)",
-                n,
-            )
-        ]
+    detail = f"{released} closing summaries; updated every {K_MIN}"
     return [
         Kpi(
             "would_do_again",
             "Would do it again",
-            totals["again"] / n,
-            as_percent(totals["again"] / n),
-            f"{n} closing summaries",
-            n,
+            totals["again"] / released,
+            as_percent(totals["again"] / released),
+            detail,
+            released,
         ),
         Kpi(
             "would_recommend_partner",
             "Would recommend their partner",
-            totals["recommend"] / n,
-            as_percent(totals["recommend"] / n),
-            f"{n} closing summaries",
-            n,
+            totals["recommend"] / released,
+            as_percent(totals["recommend"] / released),
+            detail,
+            released,
         ),
     ]
