@@ -244,3 +244,26 @@ class DiscussionFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.program_id}: {self.mode}"
+
+
+class SessionNewsMode(models.TextChoices):
+    WEEKLY = "weekly", "A weekly summary of new sessions"
+    EACH = "each", "Each new session as it is planned"
+    OFF = "off", "Nothing"
+
+
+class SessionNews(models.Model):
+    """How one person hears about new group sessions open to them (organisation-wide ones and
+    their programs'). No row: the weekly summary. The channel, quiet hours, pause and digest of
+    their notification preferences apply on top."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    mode = models.CharField(
+        max_length=10, choices=SessionNewsMode.choices, default=SessionNewsMode.WEEKLY
+    )
+    updated_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hears of sessions: {self.mode}"

@@ -22,6 +22,8 @@ from tandem.community.models import (
     Report,
     Rsvp,
     RsvpStatus,
+    SessionNews,
+    SessionNewsMode,
     SessionStatus,
     Thread,
 )
@@ -58,6 +60,28 @@ def access_program_as_member(*, user: User, program_id: int) -> Program:
     return program
 
 
+def session_audience(program: Program | None) -> QuerySet[User]:
+    """Active accounts a session is for: everyone for an organisation-wide one, else the
+    program's enrolled participants and its coordinators."""
+    users = User.objects.filter(is_active=True)
+    if program is None:
+        return users
+    enrolled = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+    return users.filter(
+        Q(pk__in=enrolled.values("person__user_id")) | Q(pk__in=program.coordinators.all())
+    )
+
+
+def hearing_each() -> QuerySet[SessionNews, int]:
+    """People who asked to hear of every new session at once (a subquery of user ids)."""
+    return SessionNews.objects.filter(mode=SessionNewsMode.EACH).values_list("user_id", flat=True)
+
+
+def session_news_mode(user: User) -> str:
+    row = SessionNews.objects.filter(user=user).first()
+    return row.mode if row else SessionNewsMode.WEEKLY
+
+
 def can_manage_session(user: User, session: GroupSession) -> bool:
     """Host, the program's coordinators and admins (organisation-wide: host, creator, admins)."""
     if user.pk == session.host_id or user.is_admin:
@@ -78,6 +102,11 @@ def _sessions() -> QuerySet[GroupSession]:
 def visible_sessions(user: User) -> QuerySet[GroupSession]:
     ids = member_program_ids(user)
     return _sessions().filter(Q(program__isnull=True) | Q(program_id__in=ids))
+
+
+def sessions_by_id(ids: list[int]) -> list[GroupSession]:
+    """Freshly created sessions with their counts (the API's answer to a create)."""
+    return list(_sessions().filter(pk__in=ids).order_by("starts_at", "id"))
 
 
 def access_session(*, user: User, session_id: int) -> GroupSession:
@@ -140,6 +169,14 @@ def waitlist_position(rsvp: Rsvp) -> int:
         .count()
         + 1
     )
+
+
+def waitlist_positions(session: GroupSession) -> dict[int, int]:
+    """Place on the waitlist (1 = next) per RSVP id, in one query."""
+    waiting = Rsvp.objects.filter(session=session, status=RsvpStatus.WAITLISTED).order_by(
+        "queued_at", "id"
+    )
+    return {pk: index for index, pk in enumerate(waiting.values_list("pk", flat=True), start=1)}
 
 
 @dataclass(frozen=True)
