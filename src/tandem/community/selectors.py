@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
@@ -28,6 +29,8 @@ from tandem.community.models import (
     Thread,
 )
 from tandem.core.errors import NotFound
+from tandem.core.words import plural
+from tandem.programs.extensions import ProgramLink
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 from tandem.programs.selectors import can_coordinate
 
@@ -312,4 +315,27 @@ def recognition(user_id: int) -> list[tuple[str, str]]:
     return [
         ("Group sessions led", str(record.sessions_led)),
         ("People who came", str(record.people_helped)),
+    ]
+
+
+def program_links(user: User, program: Program) -> list[ProgramLink]:
+    """The program's discussion and sessions on its pages, for the people who may open them."""
+    if not is_member(user, program):
+        return []
+    now = timezone.now()
+    coming = GroupSession.objects.filter(
+        program=program, status=SessionStatus.SCHEDULED, ends_at__gte=now
+    ).count()
+    threads_count = Thread.objects.filter(program=program, hidden=False).count()
+    return [
+        ProgramLink(
+            "Discussion",
+            reverse("community:discussion", args=[program.pk]),
+            plural(threads_count, "thread") if threads_count else "Start the first thread",
+        ),
+        ProgramLink(
+            "Group sessions",
+            reverse("community:sessions") + f"?program={program.pk}",
+            f"{plural(coming, 'session')} coming up" if coming else "None planned yet",
+        ),
     ]

@@ -45,7 +45,8 @@ def _zone() -> str:
 @require_GET
 def sessions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    lists = selectors.session_lists(user)
+    only = _program_from_query(request)
+    lists = selectors.session_lists(user, program=only)
     programs = Program.objects.filter(pk__in=selectors.member_program_ids(user)).order_by("name")
     news_form = SessionNewsForm(initial={"mode": selectors.session_news_mode(user)})
     return render(
@@ -55,6 +56,7 @@ def sessions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "lists": lists,
             "programs": programs,
             "news_form": news_form,
+            "only": only,
             "zone": _zone(),
             "section": "sessions",
         },
