@@ -4,10 +4,11 @@ mentoring) with RSVPs and a waitlist, and a discussion space per program."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils.timezone import localdate, now
+from django.utils.timezone import now
 
 from tandem.programs.models import Program
 
@@ -23,6 +24,8 @@ class SessionKind(models.TextChoices):
 #: Kinds any member of a program may offer; the others are the coordinators' to run.
 MEMBER_KINDS = (SessionKind.SKILL_SHARE, SessionKind.FLASH)
 FLASH_MINUTES = 30
+#: How long after a session its pulse takes answers; results are shown only after that.
+PULSE_OPEN = timedelta(days=7)
 
 
 class SessionStatus(models.TextChoices):
@@ -130,13 +133,12 @@ class Rsvp(models.Model):
 
 
 class PulseAnswer(models.Model):
-    """An anonymous answer to the short pulse after a session: no person, no time finer than
-    the day, so a host cannot match an answer to the last person who left the room."""
+    """An anonymous answer to the short pulse after a session: no person and no time, so a host
+    cannot match an answer to the last person who left the room."""
 
     session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="pulse")
     rating = models.PositiveSmallIntegerField()  # 1..5, "How useful was this session?"
     comment = models.TextField(blank=True, max_length=2000)
-    answered_on = models.DateField(default=localdate)
 
     class Meta:
         constraints = [

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.community.models import (
+    PULSE_OPEN,
     GroupSession,
     Post,
     PulseAnswer,
@@ -30,6 +31,15 @@ from tandem.community.models import (
 )
 from tandem.core.errors import NotFound
 from tandem.core.words import plural
+from tandem.privacy import (
+    Aggregate,
+    AggregateTable,
+    Comment,
+    PublishedComments,
+    publish_comments,
+    suppress,
+    validate_site_threshold,
+)
 from tandem.programs.extensions import ProgramLink
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 from tandem.programs.selectors import can_coordinate
@@ -184,22 +194,57 @@ def waitlist_positions(session: GroupSession) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class PulseResult:
-    """The pulse shown only when enough people answered (the survey thresholds)."""
+    """What the host and coordinators may see of a session's pulse.
 
-    answers: int
+    The pulse is its own small model rather than a ``tandem.feedback`` survey: a survey belongs
+    to a program and its timeline (stages, schedule, reminders, respondents' groups), while a
+    session may be organisation-wide and asks one question of the people who came. What it
+    shares with surveys is what protects people: the site's thresholds (``TANDEM_MIN_K_*``,
+    never below the floors of ``tandem.privacy``) and the same disclosure control
+    (``tandem.privacy.suppress`` for the score, ``publish_comments`` for the comments, shuffled
+    independently of arrival). Answers carry no date or time, and nothing is released while
+    the pulse is open: a host watching the average change could otherwise read each new answer.
+    """
+
+    closed: bool
+    closes_at: datetime
+    answers: int | None
     k_scores: int
     k_comments: int
     mean: float | None
     comments: list[str] | None
 
 
-def pulse_result(session: GroupSession) -> PulseResult:
-    k_scores, k_comments = settings.TANDEM_MIN_K_SCORES, settings.TANDEM_MIN_K_COMMENTS
-    rows = list(PulseAnswer.objects.filter(session=session).values_list("rating", "comment"))
-    n = len(rows)
-    mean = round(sum(r for r, _ in rows) / n, 1) if n >= k_scores else None
-    comments = sorted(c for _, c in rows if c.strip()) if n >= k_comments else None
-    return PulseResult(n if n >= k_scores else 0, k_scores, k_comments, mean, comments)
+def pulse_thresholds() -> tuple[int, int]:
+    floors = {"score": settings.TANDEM_MIN_K_SCORES, "comment": settings.TANDEM_MIN_K_COMMENTS}
+    return (
+        validate_site_threshold(floors["score"], "score", floors),
+        validate_site_threshold(floors["comment"], "comment", floors),
+    )
+
+
+def pulse_result(session: GroupSession, *, now: datetime | None = None) -> PulseResult:
+    now = now or timezone.now()
+    k_scores, k_comments = pulse_thresholds()
+    closes_at = session.ends_at + PULSE_OPEN
+    if now < closes_at:
+        return PulseResult(False, closes_at, None, k_scores, k_comments, None, None)
+    rows = list(PulseAnswer.objects.filter(session=session).values_list("pk", "rating", "comment"))
+    table = AggregateTable.from_records(rows, (), value=lambda row: row[1])
+    total = suppress(table, k=k_scores).total
+    shown = total if isinstance(total, Aggregate) else None
+    comments = publish_comments(
+        (Comment(pk, text) for pk, _, text in rows), k=k_comments, seed=session.uid
+    )
+    return PulseResult(
+        True,
+        closes_at,
+        shown.n if shown else None,
+        k_scores,
+        k_comments,
+        round(shown.mean, 1) if shown and shown.mean is not None else None,
+        list(comments.texts) if isinstance(comments, PublishedComments) and shown else None,
+    )
 
 
 @dataclass(frozen=True)

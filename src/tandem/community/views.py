@@ -26,7 +26,7 @@ from tandem.community.forms import (
     kinds_for,
 )
 from tandem.community.markdown import render_markdown
-from tandem.community.models import DiscussionFollow, NotifyMode, RsvpStatus
+from tandem.community.models import PULSE_OPEN, DiscussionFollow, NotifyMode, RsvpStatus
 from tandem.community.services import discussion, rsvp, session_news, sessions
 from tandem.core.errors import ApplicationError, NotFound
 from tandem.programs.models import Program
@@ -150,9 +150,10 @@ def session_view(request: AuthenticatedHttpRequest, session_id: int) -> HttpResp
             mine
             and mine.status == RsvpStatus.GOING
             and not mine.pulse_answered
-            and session.ends_at <= now
+            and session.ends_at <= now < session.ends_at + PULSE_OPEN
             and not session.is_cancelled
         ),
+        "pulse_k": selectors.pulse_thresholds()[0],
         "zone": _zone(),
         "section": "sessions",
     }
