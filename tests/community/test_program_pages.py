@@ -78,3 +78,21 @@ def test_the_enrolment_page_names_the_trainings_asked_for_before_matching(
     training_acknowledge(actor=participant, training=pledge)
     page = client_for(participant).get(join).content.decode()
     assert "you have done them all" in page
+
+
+def test_home_lists_the_sessions_i_am_going_to_or_waiting_for(coordinator, participant):
+    from tandem.community.services.rsvp import rsvp_join
+
+    program = ProgramFactory(coordinators=[coordinator], status="active", name="Peers")
+    EnrolmentFactory(program=program, person=participant.person)
+    start = timezone.now() + timedelta(days=2)
+    (session,) = session_create(
+        actor=coordinator,
+        program=program,
+        data=SessionData(kind="kickoff", title="Spring kickoff", starts_at=start, capacity=1),
+        announce=False,
+    )
+    assert "Your group sessions" not in client_for(participant).get("/").content.decode()
+    rsvp_join(user=participant, session_id=session.pk)
+    home = client_for(participant).get("/").content.decode()
+    assert "Your group sessions" in home and "Spring kickoff" in home

@@ -107,8 +107,9 @@ def can_manage_session(user: User, session: GroupSession) -> bool:
 def _sessions() -> QuerySet[GroupSession]:
     going = Count("rsvps", filter=Q(rsvps__status=RsvpStatus.GOING))
     waiting = Count("rsvps", filter=Q(rsvps__status=RsvpStatus.WAITLISTED))
+    came = Count("rsvps", filter=Q(rsvps__attended=True))
     return GroupSession.objects.select_related("host", "program").annotate(
-        going_count=going, waitlist_count=waiting
+        going_count=going, waitlist_count=waiting, came_count=came
     )
 
 
@@ -159,6 +160,21 @@ def session_lists(
     for session in upcoming + past:
         session.my_status = mine.get(session.pk, "")  # type: ignore[attr-defined]
     return SessionLists(upcoming, past, mine)
+
+
+def my_upcoming(user: User, *, limit: int = 5, now: datetime | None = None) -> list[Rsvp]:
+    """The next sessions ``user`` is going to or waiting for (the participant's home)."""
+    now = now or timezone.now()
+    return list(
+        Rsvp.objects.filter(
+            user=user,
+            status__in=(RsvpStatus.GOING, RsvpStatus.WAITLISTED),
+            session__status=SessionStatus.SCHEDULED,
+            session__ends_at__gte=now,
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "session_id")[:limit]
+    )
 
 
 def rsvp_of(user: User, session: GroupSession) -> Rsvp | None:

@@ -514,8 +514,9 @@ def enrolment_notes(user: User, program: Program) -> list[EnrolmentNote]:
     if left == 0:
         text = "This program asks for these before matching; you have done them all."
     else:
-        text = (
-            "This program asks you to complete these before you can be matched. You can enrol "
-            "now and do them afterwards; you join the matching pool once they are done."
+        text = "This program asks you to complete these before you can be matched. " + (
+            "You join the matching pool as soon as they are done."
+            if program.pk in mine
+            else "You can enrol now and do them afterwards."
         )
     return [EnrolmentNote(text, items)]
