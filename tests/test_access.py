@@ -198,6 +198,7 @@ learning:training_edit            get     login  404         404      200       
 learning:requirements             get     login  404         404      200         200
 learning:requirement_remove       post    login  404         404      302         302
 community:sessions                get     login  200         200      200         200
+community:session_news            post    login  302         302      302         302
 community:session_new             get     login  404         404      200         200
 community:session                 get     login  200         404      200         200
 community:session_edit            get     login  404         404      200         200
@@ -300,6 +301,11 @@ get    /api/me/trainings                                    401  200         200
 post   /api/trainings/{training_id}/complete                401  200         404      200         200
 get    /api/sessions                                        401  200         200      200         200
 get    /api/sessions/{session_id}                           401  200         404      200         200
+post   /api/sessions                                        401  403         403      201         201
+patch  /api/sessions/{session_id}                           401  404         404      200         200
+post   /api/sessions/{session_id}/cancel                    401  404         404      200         200
+get    /api/sessions/{session_id}/rsvps                     401  404         404      200         200
+put    /api/sessions/{session_id}/attendance                401  404         404      400         400
 post   /api/sessions/{session_id}/rsvp                      401  200         404      400         200
 delete /api/sessions/{session_id}/rsvp                      401  200         404      200         200
 get    /api/programs/{program_id}/threads                   401  200         404      200         200
@@ -646,6 +652,14 @@ def _api_payload(method: str, path: str) -> dict:
             "would_do_again": True,
         },
         ("post", "/api/surveys/{survey_id}/responses"): {"answers": {}},
+        ("post", "/api/sessions"): {
+            "kind": "lunch_learn",
+            "title": "Open to all",
+            "starts_at": "2030-01-07T12:00:00+01:00",
+            "announce": False,
+        },
+        ("patch", "/api/sessions/{session_id}"): {"capacity": 30},
+        ("put", "/api/sessions/{session_id}/attendance"): {"present": []},
         ("post", "/api/programs/{program_id}/threads"): {"title": "Hi", "body": "Hello"},
         ("post", "/api/threads/{thread_id}/posts"): {"body": "Me too"},
         ("patch", "/api/posts/{post_id}"): {"body": "Edited"},

@@ -136,6 +136,7 @@ PERSONAL_READS = [
     ("coordinator", "/api/programs/{program_id}/health"),
     ("coordinator", "/api/programs/{program_id}/kpis"),
     ("coordinator", "/api/surveys/{survey_id}/results"),
+    ("coordinator", "/api/sessions/{session_id}/rsvps"),
     ("admin", "/api/imports"),
     ("admin", "/api/imports/{batch_id}"),
 ]

@@ -40,6 +40,10 @@ def test_enrol_finish_the_required_training_and_enter_the_pool(
 
     sign_in(page, participant.email, PASSWORD)
     page.goto(f"/programs/{program.pk}/join/")
+    before = page.locator("#before-matching")
+    expect(before).to_contain_text("This program asks you to complete these before you can be")
+    expect(before).to_contain_text("Peer mentoring basics")
+    expect(before).to_contain_text("Pledge")
     page.get_by_label("What would make this program a success for you?").fill("Present more")
     page.get_by_label(re.compile("I have read the guidelines")).check()
     page.get_by_role("button", name="Enrol").click()

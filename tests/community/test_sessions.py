@@ -11,6 +11,7 @@ from tandem.community.jobs import check_minimums, send_pulses
 from tandem.community.models import GroupSession, PulseAnswer, Rsvp
 from tandem.community.selectors import host_record, pulse_result
 from tandem.community.services.rsvp import pulse_answer, rsvp_action, rsvp_cancel, rsvp_join
+from tandem.community.services.session_news import session_news_set
 from tandem.community.services.sessions import (
     SessionData,
     attendance_take,
@@ -139,6 +140,7 @@ def test_rsvp_from_the_message_button(make_session, members):
 
 
 def test_announcement_carries_rsvp_buttons(coordinator, program, members):
+    session_news_set(actor=members[0], mode="each")
     data = SessionData(
         kind="kickoff", title="Spring cohort kickoff", starts_at=timezone.now() + timedelta(days=5)
     )

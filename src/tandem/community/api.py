@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
 from tandem.accounts.http import AuthenticatedHttpRequest
+from tandem.audit.services import log_action
 from tandem.community import selectors
 from tandem.community.markdown import render_markdown
-from tandem.community.models import GroupSession, Post, Rsvp, Thread
-from tandem.community.services import discussion, rsvp
-from tandem.core.schemas import LONG_TEXT, Id, errors
+from tandem.community.models import GroupSession, Post, Rsvp, RsvpStatus, SessionKind, Thread
+from tandem.community.services import discussion, rsvp, sessions
+from tandem.community.services.sessions import MAX_CAPACITY, MAX_SLOTS, SessionData
+from tandem.core.errors import ApplicationError, FieldError
+from tandem.core.schemas import LONG_TEXT, Id, PatchIn, PlannedMoment, errors
+from tandem.notify.preferences import zone_of
 
 router = Router(tags=["community"])
 
@@ -63,6 +67,67 @@ class SessionOut(Schema):
             status=session.status,
             my_rsvp=mine or None,
         )
+
+
+class SessionIn(Schema):
+    """A new session; ``program_id`` empty for the whole organisation (coordinators and admins).
+    Flash mentoring offers ``slots`` back-to-back 30-minute slots, one person each."""
+
+    program_id: Id | None = None
+    kind: SessionKind
+    title: Title
+    description: str = Field("", max_length=LONG_TEXT)
+    starts_at: PlannedMoment
+    ends_at: PlannedMoment | None = Field(None, description="Default: one hour after the start")
+    timezone: str | None = Field(
+        None, max_length=64, description="IANA zone of the session; default: yours"
+    )
+    online_url: str = Field("", max_length=500)
+    place: str = Field("", max_length=200)
+    min_attendees: int = Field(0, ge=0, le=MAX_CAPACITY)
+    capacity: int = Field(20, ge=1, le=MAX_CAPACITY)
+    min_deadline: PlannedMoment | None = Field(
+        None, description="When the host is told if the minimum is not reached"
+    )
+    slots: int = Field(1, ge=1, le=MAX_SLOTS)
+    announce: bool = Field(True, description="Tell the people it is for (their preferences apply)")
+
+
+class SessionPatchIn(PatchIn):
+    """Change a session; everyone going gets the updated invitation (same UID, SEQUENCE + 1).
+    A new ``starts_at`` without ``ends_at`` keeps the session's length."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"min_deadline"})
+
+    title: Title | None = None
+    description: str | None = Field(None, max_length=LONG_TEXT)
+    starts_at: PlannedMoment | None = None
+    ends_at: PlannedMoment | None = None
+    timezone: str | None = Field(None, max_length=64)
+    online_url: str | None = Field(None, max_length=500)
+    place: str | None = Field(None, max_length=200)
+    min_attendees: int | None = Field(None, ge=0, le=MAX_CAPACITY)
+    capacity: int | None = Field(None, ge=1, le=MAX_CAPACITY)
+    min_deadline: PlannedMoment | None = None
+
+
+class AttendeeOut(Schema):
+    user_id: int
+    name: str
+    email: str
+    status: str = Field(description="going or waitlisted")
+    waitlist_position: int | None
+    attended: bool | None = Field(description="null until attendance is taken")
+
+
+class AttendanceIn(Schema):
+    present: list[Id] = Field(max_length=MAX_CAPACITY, description="user ids of who came")
+
+
+class AttendanceOut(Schema):
+    session_id: int
+    came: int
+    going: int
 
 
 class RsvpOut(Schema):
@@ -170,6 +235,127 @@ def list_sessions(
     summary="One group session",
 )
 def get_session(request: AuthenticatedHttpRequest, session_id: Id) -> SessionOut:
+    session = selectors.access_session(user=request.user, session_id=session_id)
+    mine = selectors.rsvp_of(request.user, session)
+    return SessionOut.of(session, mine.status if mine else None)
+
+
+@router.post(
+    "/sessions",
+    response={201: list[SessionOut], **errors(403, 404, 422)},
+    summary="Plan a group session (or offer flash mentoring slots)",
+)
+def create_session(
+    request: AuthenticatedHttpRequest, payload: SessionIn
+) -> Status[list[SessionOut]]:
+    """A program's coordinators plan any kind; its members offer skill-shares and flash
+    mentoring (403 otherwise); organisation-wide sessions are for coordinators and admins."""
+    user = request.user
+    program = (
+        selectors.access_program_as_member(user=user, program_id=payload.program_id)
+        if payload.program_id is not None
+        else None
+    )
+    data = SessionData(
+        kind=payload.kind,
+        title=payload.title,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        description=payload.description,
+        timezone=payload.timezone or zone_of(user.pk),
+        online_url=payload.online_url,
+        place=payload.place,
+        min_attendees=payload.min_attendees,
+        capacity=payload.capacity,
+        min_deadline=payload.min_deadline,
+        slots=payload.slots,
+    )
+    created = sessions.session_create(
+        actor=user, program=program, data=data, announce=payload.announce
+    )
+    rows = selectors.sessions_by_id([s.pk for s in created])
+    return Status(201, [SessionOut.of(s, None) for s in rows])
+
+
+@router.patch(
+    "/sessions/{session_id}",
+    response={200: SessionOut, **errors(400, 404, 422)},
+    summary="Change a session (host, the program's coordinators, admins)",
+)
+def update_session(
+    request: AuthenticatedHttpRequest, session_id: Id, payload: SessionPatchIn
+) -> SessionOut:
+    """400 when it is cancelled; 422 names the field (e.g. a capacity below those going)."""
+    session = selectors.access_session_as_manager(user=request.user, session_id=session_id)
+    changes = payload.model_dump(exclude_unset=True)
+    if "starts_at" in changes and "ends_at" not in changes:  # a move keeps the length
+        changes["ends_at"] = changes["starts_at"] + (session.ends_at - session.starts_at)
+    sessions.session_update(actor=request.user, session_id=session.pk, changes=changes)
+    return _session_for(request, session.pk)
+
+
+@router.post(
+    "/sessions/{session_id}/cancel",
+    response={200: SessionOut, **errors(404)},
+    summary="Cancel a session; everyone who answered gets the cancellation",
+)
+def cancel_session(request: AuthenticatedHttpRequest, session_id: Id) -> SessionOut:
+    session = selectors.access_session_as_manager(user=request.user, session_id=session_id)
+    sessions.session_cancel(actor=request.user, session_id=session.pk)
+    return _session_for(request, session.pk)
+
+
+@router.get(
+    "/sessions/{session_id}/rsvps",
+    response={200: list[AttendeeOut], **errors(404)},
+    summary="Who is going and who waits (host, the program's coordinators, admins; audited)",
+)
+def list_rsvps(request: AuthenticatedHttpRequest, session_id: Id) -> list[AttendeeOut]:
+    session = selectors.access_session_as_manager(user=request.user, session_id=session_id)
+    people = selectors.attendees(session)
+    log_action("community.attendees_viewed", actor=request.user, target=session, request=request)
+    positions = selectors.waitlist_positions(session)
+    return [
+        AttendeeOut(
+            user_id=r.user_id,
+            name=r.user.name,
+            email=r.user.email,
+            status=r.status,
+            waitlist_position=positions.get(r.pk),
+            attended=r.attended,
+        )
+        for r in people
+    ]
+
+
+@router.put(
+    "/sessions/{session_id}/attendance",
+    response={200: AttendanceOut, **errors(400, 404, 422)},
+    summary="Record who came (everyone else who was going did not)",
+)
+def take_attendance(
+    request: AuthenticatedHttpRequest, session_id: Id, payload: AttendanceIn
+) -> AttendanceOut:
+    """400 before the session starts or once cancelled; 422 for someone who was not going."""
+    session = selectors.access_session_as_manager(user=request.user, session_id=session_id)
+    going = {r.user_id for r in selectors.attendees(session) if r.status == RsvpStatus.GOING}
+    strangers = sorted(set(payload.present) - going)
+    if strangers:
+        raise ApplicationError(
+            "Only people who were going can be marked present.",
+            errors=[
+                FieldError("Not going to this session.", field="present", value=str(uid))
+                for uid in strangers[:20]
+            ],
+            status=422,
+        )
+    came = sessions.attendance_take(
+        actor=request.user, session_id=session.pk, present=set(payload.present)
+    )
+    return AttendanceOut(session_id=session.pk, came=came, going=len(going))
+
+
+def _session_for(request: AuthenticatedHttpRequest, session_id: int) -> SessionOut:
     session = selectors.access_session(user=request.user, session_id=session_id)
     mine = selectors.rsvp_of(request.user, session)
     return SessionOut.of(session, mine.status if mine else None)

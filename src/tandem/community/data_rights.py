@@ -5,7 +5,15 @@ for the others, "removed" in their place) and their sign-ups."""
 
 from __future__ import annotations
 
-from tandem.community.models import DiscussionFollow, GroupSession, Post, Report, Rsvp, Thread
+from tandem.community.models import (
+    DiscussionFollow,
+    GroupSession,
+    Post,
+    Report,
+    Rsvp,
+    SessionNews,
+    Thread,
+)
 from tandem.core.personal_data import Section, Subject, register
 
 REMOVED = "(removed: the author's data was erased)"
@@ -30,6 +38,14 @@ def export(subject: Subject) -> dict[str, Section]:
                 for r in rsvps
             ]
             + [{"session": s.title, "starts": s.starts_at, "you_hosted": True} for s in hosted],
+        ),
+        "session_news": Section(
+            "How you hear about new sessions",
+            "Your choice; without one, a weekly summary.",
+            [
+                {"mode": n.get_mode_display(), "chosen": n.updated_at}
+                for n in SessionNews.objects.filter(user_id=uid)
+            ],
         ),
         "discussion": Section(
             "Your discussion posts",
@@ -60,6 +76,7 @@ def erase(subject: Subject) -> dict[str, int]:
         "threads started": Thread.objects.filter(author_id=uid).update(author=None),
         "reports": Report.objects.filter(reporter_id=uid).update(reason=REMOVED, reporter=None),
         "discussion settings": DiscussionFollow.objects.filter(user_id=uid).delete()[0],
+        "session news setting": SessionNews.objects.filter(user_id=uid).delete()[0],
     }
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from tandem.community.models import MEMBER_KINDS, NotifyMode, SessionKind
+from tandem.community.models import MEMBER_KINDS, NotifyMode, SessionKind, SessionNewsMode
 from tandem.community.services.sessions import MAX_CAPACITY, MAX_SLOTS, SessionData
 from tandem.core.schemas import EARLIEST_YEAR, LATEST_YEAR, LONG_TEXT
 
@@ -172,4 +172,12 @@ class ReportForm(forms.Form):
 class FollowForm(forms.Form):
     mode = forms.ChoiceField(
         choices=NotifyMode.choices, label="Tell me about new posts", widget=forms.RadioSelect
+    )
+
+
+class SessionNewsForm(forms.Form):
+    mode = forms.ChoiceField(
+        choices=SessionNewsMode.choices,
+        label="Tell me about new sessions",
+        widget=forms.RadioSelect,
     )

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Count, F, Q
 
+from tandem.accounts.models import User
 from tandem.community import notices
 from tandem.community.models import (
     DiscussionFollow,
@@ -16,8 +17,11 @@ from tandem.community.models import (
     Post,
     Rsvp,
     RsvpStatus,
+    SessionNews,
+    SessionNewsMode,
     SessionStatus,
 )
+from tandem.community.selectors import session_audience
 from tandem.core.periodic import periodic_job
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 
@@ -123,10 +127,47 @@ def weekly_summaries(now: datetime) -> int:
     return sent
 
 
+def session_summaries(now: datetime) -> int:
+    """Once a week, each person who did not ask otherwise hears of the sessions planned in the
+    week that are open to them, still ahead, not hosted by them and not yet answered."""
+    week = f"{now.isocalendar().year}-{now.isocalendar().week:02d}"
+    new = list(
+        GroupSession.objects.filter(
+            status=SessionStatus.SCHEDULED, created_at__gte=now - WEEK, starts_at__gt=now
+        )
+        .select_related("host", "program")
+        .order_by("starts_at", "id")
+    )
+    if not new:
+        return 0
+    chose = dict(SessionNews.objects.values_list("user_id", "mode"))
+    answered = set(Rsvp.objects.filter(session__in=new).values_list("session_id", "user_id"))
+    readers: dict[int, list[GroupSession]] = {}
+    accounts: dict[int, User] = {}
+    for session in new:
+        for user in session_audience(session.program).exclude(pk=session.host_id):
+            if chose.get(user.pk, SessionNewsMode.WEEKLY) != SessionNewsMode.WEEKLY:
+                continue
+            if (session.pk, user.pk) in answered:
+                continue
+            accounts[user.pk] = user
+            readers.setdefault(user.pk, []).append(session)
+    with transaction.atomic():
+        for user_id, sessions in readers.items():
+            notices.session_summary(accounts[user_id], sessions, week=week, now=now)
+    return len(readers)
+
+
 @periodic_job(every=timedelta(minutes=15), name="community.sessions")
 def sessions_job(now: datetime) -> str:
     """Tell hosts about sessions short of their minimum; ask attendees for the pulse."""
     return f"{check_minimums(now)} minimum alerts, {send_pulses(now)} pulses"
+
+
+@periodic_job(every=WEEK, name="community.session_summaries")
+def session_summaries_job(now: datetime) -> str:
+    """The weekly summary of new group sessions (the default way to hear about them)."""
+    return f"{session_summaries(now)} summaries"
 
 
 @periodic_job(every=WEEK, name="community.discussion_summaries")

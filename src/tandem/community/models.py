@@ -4,10 +4,11 @@ mentoring) with RSVPs and a waitlist, and a discussion space per program."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils.timezone import localdate, now
+from django.utils.timezone import now
 
 from tandem.programs.models import Program
 
@@ -23,6 +24,8 @@ class SessionKind(models.TextChoices):
 #: Kinds any member of a program may offer; the others are the coordinators' to run.
 MEMBER_KINDS = (SessionKind.SKILL_SHARE, SessionKind.FLASH)
 FLASH_MINUTES = 30
+#: How long after a session its pulse takes answers; results are shown only after that.
+PULSE_OPEN = timedelta(days=7)
 
 
 class SessionStatus(models.TextChoices):
@@ -130,13 +133,12 @@ class Rsvp(models.Model):
 
 
 class PulseAnswer(models.Model):
-    """An anonymous answer to the short pulse after a session: no person, no time finer than
-    the day, so a host cannot match an answer to the last person who left the room."""
+    """An anonymous answer to the short pulse after a session: no person and no time, so a host
+    cannot match an answer to the last person who left the room."""
 
     session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="pulse")
     rating = models.PositiveSmallIntegerField()  # 1..5, "How useful was this session?"
     comment = models.TextField(blank=True, max_length=2000)
-    answered_on = models.DateField(default=localdate)
 
     class Meta:
         constraints = [
@@ -244,3 +246,26 @@ class DiscussionFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.program_id}: {self.mode}"
+
+
+class SessionNewsMode(models.TextChoices):
+    WEEKLY = "weekly", "A weekly summary of new sessions"
+    EACH = "each", "Each new session as it is planned"
+    OFF = "off", "Nothing"
+
+
+class SessionNews(models.Model):
+    """How one person hears about new group sessions open to them (organisation-wide ones and
+    their programs'). No row: the weekly summary. The channel, quiet hours, pause and digest of
+    their notification preferences apply on top."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    mode = models.CharField(
+        max_length=10, choices=SessionNewsMode.choices, default=SessionNewsMode.WEEKLY
+    )
+    updated_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hears of sessions: {self.mode}"

@@ -128,6 +128,36 @@ def announce(session: GroupSession, people: Iterable[User], *, now: datetime) ->
     return len(users)
 
 
+def session_summary(user: User, sessions: list[GroupSession], *, week: str, now: datetime) -> None:
+    """The week's new sessions open to one person, with buttons for the first three."""
+    zone = zones_for([user.pk]).get(user.pk, "UTC")
+    lines = [
+        f"• *{s.title}* ({s.get_kind_display().lower()}, {s.host.name}): {_when(s, zone)}"
+        for s in sessions[:10]
+    ]
+    more = len(sessions) - len(lines)
+    if more > 0:
+        lines.append(f"…and {more} more on the sessions page.")
+    count = len(sessions)
+    send(
+        Message(
+            kind="session_summary",
+            category=Category.PROGRAM_NEWS,
+            title=f"{count} new group session{'s' if count != 1 else ''} you can join",
+            text="\n".join(lines),
+            buttons=tuple(
+                Button(f"I'll come: {s.title[:40]}", RSVP_ACTION, f"{s.pk}:yes")
+                for s in sessions[:3]
+            ),
+            link_url=settings.SITE_URL + reverse("community:sessions"),
+            link_label="See all sessions",
+        ),
+        to=user,
+        event_key=f"sessions:summary:{week}:{user.pk}",
+        now=now,
+    )
+
+
 def minimum_not_reached(
     session: GroupSession, people: Iterable[User], *, going: int, now: datetime
 ) -> None:

@@ -12,20 +12,35 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.community.models import (
+    PULSE_OPEN,
     GroupSession,
     Post,
     PulseAnswer,
     Report,
     Rsvp,
     RsvpStatus,
+    SessionNews,
+    SessionNewsMode,
     SessionStatus,
     Thread,
 )
 from tandem.core.errors import NotFound
+from tandem.core.words import plural
+from tandem.privacy import (
+    Aggregate,
+    AggregateTable,
+    Comment,
+    PublishedComments,
+    publish_comments,
+    suppress,
+    validate_site_threshold,
+)
+from tandem.programs.extensions import ProgramLink
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 from tandem.programs.selectors import can_coordinate
 
@@ -58,6 +73,28 @@ def access_program_as_member(*, user: User, program_id: int) -> Program:
     return program
 
 
+def session_audience(program: Program | None) -> QuerySet[User]:
+    """Active accounts a session is for: everyone for an organisation-wide one, else the
+    program's enrolled participants and its coordinators."""
+    users = User.objects.filter(is_active=True)
+    if program is None:
+        return users
+    enrolled = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+    return users.filter(
+        Q(pk__in=enrolled.values("person__user_id")) | Q(pk__in=program.coordinators.all())
+    )
+
+
+def hearing_each() -> QuerySet[SessionNews, int]:
+    """People who asked to hear of every new session at once (a subquery of user ids)."""
+    return SessionNews.objects.filter(mode=SessionNewsMode.EACH).values_list("user_id", flat=True)
+
+
+def session_news_mode(user: User) -> str:
+    row = SessionNews.objects.filter(user=user).first()
+    return row.mode if row else SessionNewsMode.WEEKLY
+
+
 def can_manage_session(user: User, session: GroupSession) -> bool:
     """Host, the program's coordinators and admins (organisation-wide: host, creator, admins)."""
     if user.pk == session.host_id or user.is_admin:
@@ -70,14 +107,20 @@ def can_manage_session(user: User, session: GroupSession) -> bool:
 def _sessions() -> QuerySet[GroupSession]:
     going = Count("rsvps", filter=Q(rsvps__status=RsvpStatus.GOING))
     waiting = Count("rsvps", filter=Q(rsvps__status=RsvpStatus.WAITLISTED))
+    came = Count("rsvps", filter=Q(rsvps__attended=True))
     return GroupSession.objects.select_related("host", "program").annotate(
-        going_count=going, waitlist_count=waiting
+        going_count=going, waitlist_count=waiting, came_count=came
     )
 
 
 def visible_sessions(user: User) -> QuerySet[GroupSession]:
     ids = member_program_ids(user)
     return _sessions().filter(Q(program__isnull=True) | Q(program_id__in=ids))
+
+
+def sessions_by_id(ids: list[int]) -> list[GroupSession]:
+    """Freshly created sessions with their counts (the API's answer to a create)."""
+    return list(_sessions().filter(pk__in=ids).order_by("starts_at", "id"))
 
 
 def access_session(*, user: User, session_id: int) -> GroupSession:
@@ -119,6 +162,21 @@ def session_lists(
     return SessionLists(upcoming, past, mine)
 
 
+def my_upcoming(user: User, *, limit: int = 5, now: datetime | None = None) -> list[Rsvp]:
+    """The next sessions ``user`` is going to or waiting for (the participant's home)."""
+    now = now or timezone.now()
+    return list(
+        Rsvp.objects.filter(
+            user=user,
+            status__in=(RsvpStatus.GOING, RsvpStatus.WAITLISTED),
+            session__status=SessionStatus.SCHEDULED,
+            session__ends_at__gte=now,
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "session_id")[:limit]
+    )
+
+
 def rsvp_of(user: User, session: GroupSession) -> Rsvp | None:
     return Rsvp.objects.filter(session=session, user=user).first()
 
@@ -142,24 +200,67 @@ def waitlist_position(rsvp: Rsvp) -> int:
     )
 
 
+def waitlist_positions(session: GroupSession) -> dict[int, int]:
+    """Place on the waitlist (1 = next) per RSVP id, in one query."""
+    waiting = Rsvp.objects.filter(session=session, status=RsvpStatus.WAITLISTED).order_by(
+        "queued_at", "id"
+    )
+    return {pk: index for index, pk in enumerate(waiting.values_list("pk", flat=True), start=1)}
+
+
 @dataclass(frozen=True)
 class PulseResult:
-    """The pulse shown only when enough people answered (the survey thresholds)."""
+    """What the host and coordinators may see of a session's pulse.
 
-    answers: int
+    The pulse is its own small model rather than a ``tandem.feedback`` survey: a survey belongs
+    to a program and its timeline (stages, schedule, reminders, respondents' groups), while a
+    session may be organisation-wide and asks one question of the people who came. What it
+    shares with surveys is what protects people: the site's thresholds (``TANDEM_MIN_K_*``,
+    never below the floors of ``tandem.privacy``) and the same disclosure control
+    (``tandem.privacy.suppress`` for the score, ``publish_comments`` for the comments, shuffled
+    independently of arrival). Answers carry no date or time, and nothing is released while
+    the pulse is open: a host watching the average change could otherwise read each new answer.
+    """
+
+    closed: bool
+    closes_at: datetime
+    answers: int | None
     k_scores: int
     k_comments: int
     mean: float | None
     comments: list[str] | None
 
 
-def pulse_result(session: GroupSession) -> PulseResult:
-    k_scores, k_comments = settings.TANDEM_MIN_K_SCORES, settings.TANDEM_MIN_K_COMMENTS
-    rows = list(PulseAnswer.objects.filter(session=session).values_list("rating", "comment"))
-    n = len(rows)
-    mean = round(sum(r for r, _ in rows) / n, 1) if n >= k_scores else None
-    comments = sorted(c for _, c in rows if c.strip()) if n >= k_comments else None
-    return PulseResult(n if n >= k_scores else 0, k_scores, k_comments, mean, comments)
+def pulse_thresholds() -> tuple[int, int]:
+    floors = {"score": settings.TANDEM_MIN_K_SCORES, "comment": settings.TANDEM_MIN_K_COMMENTS}
+    return (
+        validate_site_threshold(floors["score"], "score", floors),
+        validate_site_threshold(floors["comment"], "comment", floors),
+    )
+
+
+def pulse_result(session: GroupSession, *, now: datetime | None = None) -> PulseResult:
+    now = now or timezone.now()
+    k_scores, k_comments = pulse_thresholds()
+    closes_at = session.ends_at + PULSE_OPEN
+    if now < closes_at:
+        return PulseResult(False, closes_at, None, k_scores, k_comments, None, None)
+    rows = list(PulseAnswer.objects.filter(session=session).values_list("pk", "rating", "comment"))
+    table = AggregateTable.from_records(rows, (), value=lambda row: row[1])
+    total = suppress(table, k=k_scores).total
+    shown = total if isinstance(total, Aggregate) else None
+    comments = publish_comments(
+        (Comment(pk, text) for pk, _, text in rows), k=k_comments, seed=session.uid
+    )
+    return PulseResult(
+        True,
+        closes_at,
+        shown.n if shown else None,
+        k_scores,
+        k_comments,
+        round(shown.mean, 1) if shown and shown.mean is not None else None,
+        list(comments.texts) if isinstance(comments, PublishedComments) and shown else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -275,4 +376,27 @@ def recognition(user_id: int) -> list[tuple[str, str]]:
     return [
         ("Group sessions led", str(record.sessions_led)),
         ("People who came", str(record.people_helped)),
+    ]
+
+
+def program_links(user: User, program: Program) -> list[ProgramLink]:
+    """The program's discussion and sessions on its pages, for the people who may open them."""
+    if not is_member(user, program):
+        return []
+    now = timezone.now()
+    coming = GroupSession.objects.filter(
+        program=program, status=SessionStatus.SCHEDULED, ends_at__gte=now
+    ).count()
+    threads_count = Thread.objects.filter(program=program, hidden=False).count()
+    return [
+        ProgramLink(
+            "Discussion",
+            reverse("community:discussion", args=[program.pk]),
+            plural(threads_count, "thread") if threads_count else "Start the first thread",
+        ),
+        ProgramLink(
+            "Group sessions",
+            reverse("community:sessions") + f"?program={program.pk}",
+            f"{plural(coming, 'session')} coming up" if coming else "None planned yet",
+        ),
     ]

@@ -6,6 +6,7 @@ app_name = "community"
 
 urlpatterns = [
     path("sessions/", views.sessions_view, name="sessions"),
+    path("sessions/news/", views.session_news_view, name="session_news"),
     path("sessions/new/", views.session_new_view, name="session_new"),
     path("sessions/<int:session_id>/", views.session_view, name="session"),
     path("sessions/<int:session_id>/edit/", views.session_edit_view, name="session_edit"),

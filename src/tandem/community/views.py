@@ -21,12 +21,13 @@ from tandem.community.forms import (
     PulseForm,
     ReportForm,
     SessionForm,
+    SessionNewsForm,
     ThreadForm,
     kinds_for,
 )
 from tandem.community.markdown import render_markdown
-from tandem.community.models import DiscussionFollow, NotifyMode, RsvpStatus
-from tandem.community.services import discussion, rsvp, sessions
+from tandem.community.models import PULSE_OPEN, DiscussionFollow, NotifyMode, RsvpStatus
+from tandem.community.services import discussion, rsvp, session_news, sessions
 from tandem.core.errors import ApplicationError, NotFound
 from tandem.programs.models import Program
 from tandem.programs.selectors import can_coordinate
@@ -44,13 +45,34 @@ def _zone() -> str:
 @require_GET
 def sessions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    lists = selectors.session_lists(user)
+    only = _program_from_query(request)
+    lists = selectors.session_lists(user, program=only)
     programs = Program.objects.filter(pk__in=selectors.member_program_ids(user)).order_by("name")
+    news_form = SessionNewsForm(initial={"mode": selectors.session_news_mode(user)})
     return render(
         request,
         "community/sessions.html",
-        {"lists": lists, "programs": programs, "zone": _zone(), "section": "sessions"},
+        {
+            "lists": lists,
+            "programs": programs,
+            "news_form": news_form,
+            "only": only,
+            "zone": _zone(),
+            "section": "sessions",
+        },
     )
+
+
+@login_required
+@require_POST
+def session_news_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SessionNewsForm(request.POST)
+    if form.is_valid():
+        session_news.session_news_set(actor=request.user, mode=form.cleaned_data["mode"])
+        messages.success(request, "Saved.")
+    else:
+        messages.error(request, "Choose how to hear about new sessions.")
+    return redirect("community:sessions")
 
 
 def _program_from_query(request: AuthenticatedHttpRequest) -> Program | None:
@@ -128,9 +150,10 @@ def session_view(request: AuthenticatedHttpRequest, session_id: int) -> HttpResp
             mine
             and mine.status == RsvpStatus.GOING
             and not mine.pulse_answered
-            and session.ends_at <= now
+            and session.ends_at <= now < session.ends_at + PULSE_OPEN
             and not session.is_cancelled
         ),
+        "pulse_k": selectors.pulse_thresholds()[0],
         "zone": _zone(),
         "section": "sessions",
     }

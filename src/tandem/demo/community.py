@@ -83,7 +83,7 @@ def _members(program: Program, participant: User | None) -> list[User]:
 
 def _past_session(
     coordinator: User,
-    program: Program,
+    program: Program | None,
     people: list[User],
     *,
     kind: str,
@@ -215,7 +215,54 @@ def seed_community(*, coordinator_email: str, participant_email: str) -> None:
             min_attendees=3,
         ),
     )
+    _organisation_wide(coordinator, people)
     _discussion(program, coordinator, people)
+
+
+def _organisation_wide(coordinator: User, pilot: list[User]) -> None:
+    """Sessions open to everyone: a past skill-share led by an employee (Googler-to-Googler
+    style) and an upcoming lunch-and-learn that people from across the company signed up for."""
+    colleagues = list(
+        User.objects.filter(is_active=True, person__isnull=False)
+        .exclude(pk__in=[u.pk for u in pilot] + [coordinator.pk])
+        .order_by("pk")[:60:3]
+    )
+    if len(colleagues) < 16:
+        return
+    _past_session(
+        coordinator,
+        None,
+        colleagues[1:13] + pilot[2:5],
+        kind="skill_share",
+        title="Skill-share: presenting with confidence",
+        days=-23,
+        description="Ten habits of calm presenters, practised in pairs. Open to everyone.",
+        host=colleagues[0],
+    )
+    start = _at(9, 12)
+    (lunch,) = session_create(
+        actor=coordinator,
+        program=None,
+        now=timezone.now() - timedelta(days=2),
+        data=SessionData(
+            kind="lunch_learn",
+            title="Lunch-and-learn: what peer mentoring is (and is not)",
+            description=(
+                "For anyone curious about the programs: how pairs work, what it takes (about "
+                "two hours a month), and stories from the pilot. Bring your lunch."
+            ),
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+            timezone="Europe/Berlin",
+            online_url="https://meet.northwind.example/lunch",
+            place="Atrium, Berlin office",
+            capacity=40,
+            min_attendees=8,
+            min_deadline=start - timedelta(days=3),
+        ),
+    )
+    for user in colleagues[4:20] + pilot[6:9]:
+        rsvp_join(user=user, session_id=lunch.pk)
 
 
 def _discussion(program: Program, coordinator: User, people: list[User]) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound
@@ -32,6 +33,7 @@ from tandem.learning.models import (
     TrainingKind,
 )
 from tandem.people.models import Person, Skill
+from tandem.programs.extensions import EnrolmentNote
 from tandem.programs.models import (
     Enrolment,
     EnrolmentRole,
@@ -478,3 +480,48 @@ def library_readers(program: Program, people: Any = None) -> tuple[int, int]:
 
 def training_kinds() -> list[tuple[str, str]]:
     return list(TrainingKind.choices)
+
+
+def enrolment_notes(user: User, program: Program) -> list[EnrolmentNote]:
+    """On the enrolment page: what the program asks for before matching, and where this
+    person stands on each (so nobody learns it only after enrolling)."""
+    needed = requirements(program)
+    if not needed:
+        return []
+    person = person_of(user)
+    mine = set(my_program_ids(user))
+    done = (
+        {
+            c.training_id: c
+            for c in Completion.objects.filter(
+                person=person, training_id__in=[r.training_id for r in needed]
+            )
+        }
+        if person
+        else {}
+    )
+    items = []
+    for requirement in needed:
+        training = requirement.training
+        state = done.get(training.pk)
+        if state is not None and state.completed_at:
+            status = "done"
+        elif training.is_module:
+            status = f"about {training.minutes} minutes"
+        else:
+            status = "to read and accept"
+        if requirement.role:
+            status = f"{requirement.get_role_display().lower()}; {status}"
+        readable = training.program_id is None or program.pk in mine or can_manage(user, program)
+        url = reverse("learning:training", args=[training.pk]) if readable else ""
+        items.append((training.title, url, status))
+    left = sum(1 for _, _, status in items if not status.endswith("done"))
+    if left == 0:
+        text = "This program asks for these before matching; you have done them all."
+    else:
+        text = "This program asks you to complete these before you can be matched. " + (
+            "You join the matching pool as soon as they are done."
+            if program.pk in mine
+            else "You can enrol now and do them afterwards."
+        )
+    return [EnrolmentNote(text, items)]

@@ -20,6 +20,7 @@ from tandem.people.models import Person
 from tandem.people.selectors import person_for_user
 from tandem.people.services import read_upload
 from tandem.programs import selectors
+from tandem.programs.extensions import enrolment_notes, program_links
 from tandem.programs.forms import (
     CohortUploadForm,
     ProgramForm,
@@ -107,6 +108,7 @@ def program_detail_view(request: AuthenticatedHttpRequest, program_id: int) -> H
     kpi_labels = dict(KPI_CHOICES)
     context = {
         "program": program,
+        "links": program_links(request.user, program),
         "counts": selectors.enrolment_counts(program),
         "transitions": [(t, action_label(program, t)) for t in allowed_transitions(program)],
         "signup_days": [
@@ -467,6 +469,8 @@ def join_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpRespons
         "active": active,
         "can_edit": program.status == ProgramStatus.ENROLLING,
         "conditions": json.dumps(form.conditions()),
+        "links": program_links(user, program),
+        "notes": enrolment_notes(user, program),
         "section": "programs",
     }
     return render(request, "programs/join.html", context)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.accounts.models import User
+from tandem.community import selectors as community
 from tandem.feedback.selectors import my_surveys
 from tandem.insights.desk import coordinator_desk
 from tandem.matches.selectors import waiting_notes
@@ -42,6 +43,7 @@ def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "due": relationships.due_items(user) + _surveys_due(user),
         "waiting": waiting_notes(user),
         "my_goals": relationships.my_goals(user)[:6],
+        "my_sessions": community.my_upcoming(user),
     }
     if user.is_coordinator:
         context["desk"] = coordinator_desk(user)

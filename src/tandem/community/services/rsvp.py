@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.community import notices
-from tandem.community.models import GroupSession, PulseAnswer, Rsvp, RsvpStatus
+from tandem.community.models import PULSE_OPEN, GroupSession, PulseAnswer, Rsvp, RsvpStatus
 from tandem.community.selectors import access_session, waitlist_position
 from tandem.core.errors import ApplicationError, NotFound
 from tandem.notify.actions import ActionResult, register_action
@@ -117,11 +117,11 @@ def pulse_answer(
     )
     if rsvp is None or session.ends_at > now or session.is_cancelled:
         raise ApplicationError("Only people who took part can answer, after the session.")
+    if now >= session.ends_at + PULSE_OPEN:
+        raise ApplicationError("This pulse has closed.")
     if rsvp.pulse_answered:
         raise ApplicationError("You have already answered; thank you.", status=409)
-    PulseAnswer.objects.create(
-        session=session, rating=rating, comment=comment.strip()[:2000], answered_on=now.date()
-    )
+    PulseAnswer.objects.create(session=session, rating=rating, comment=comment.strip()[:2000])
     Rsvp.objects.filter(pk=rsvp.pk).update(pulse_answered=True)
 
 

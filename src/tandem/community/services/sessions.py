@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.audit.services import log_action
-from tandem.community import notices
+from tandem.community import notices, selectors
 from tandem.community.models import (
     FLASH_MINUTES,
     MEMBER_KINDS,
@@ -24,7 +24,7 @@ from tandem.community.models import (
 from tandem.community.selectors import is_member
 from tandem.community.services.rsvp import promote_waitlist
 from tandem.core.errors import ApplicationError, FieldError
-from tandem.programs.models import Enrolment, EnrolmentStatus, Program
+from tandem.programs.models import Program
 from tandem.programs.selectors import can_coordinate
 from tandem.relationships.zones import load_zone
 
@@ -109,14 +109,12 @@ def may_create(user: User, program: Program | None, kind: str) -> bool:
     return kind in MEMBER_KINDS and is_member(user, program)
 
 
-def _members(program: Program, *, besides: int) -> list[User]:
-    return [
-        e.person.user
-        for e in Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
-        .exclude(person__user_id=besides)
-        .select_related("person__user")
-        if e.person.user.is_active
-    ]
+def _announce(session: GroupSession, *, now: datetime) -> int:
+    """Tell the people a new session is for, if they asked to hear of each one at once (with
+    RSVP buttons). Everyone else who did not turn it off reads it in the weekly summary
+    (``jobs.session_summaries``); their notification preferences apply to both."""
+    audience = selectors.session_audience(session.program).exclude(pk=session.host_id)
+    return notices.announce(session, audience.filter(pk__in=selectors.hearing_each()), now=now)
 
 
 @transaction.atomic
@@ -130,7 +128,7 @@ def session_create(
     now: datetime | None = None,
 ) -> list[GroupSession]:
     """One session, or for flash mentoring ``slots`` back-to-back 30-minute slots (one person
-    each). The program's members are told, with RSVP buttons."""
+    each). The people it is for are told, each as they asked (``_announce``)."""
     now = now or timezone.now()
     if not may_create(actor, program, data.kind):
         raise ApplicationError("You cannot create this kind of session here.", status=403)
@@ -181,8 +179,8 @@ def session_create(
         target=created[0],
         data={"program": program.pk if program else None, "slots": len(created)},
     )
-    if announce and program is not None:
-        notices.announce(created[0], _members(program, besides=host.pk), now=now)
+    if announce:
+        _announce(created[0], now=now)
     return created
 
 
