@@ -56,7 +56,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", help="run only this case (e.g. peer_pairs, import_people)")
     parser.add_argument("--n", type=int, help="run only this size")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per case")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help="seconds per case (default: the suite's TIMEOUT_SECONDS, else 900)",
+    )
     parser.add_argument("--child", nargs=3, metavar=("SUITE", "CASE", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -76,7 +80,8 @@ def main() -> int:
     failed = False
     for suite, case, sizes in selected:
         for n in [args.n] if args.n else sizes:
-            result = run_child(suite, case, n, args.timeout)
+            timeout = args.timeout or float(getattr(_load(suite), "TIMEOUT_SECONDS", 900.0))
+            result = run_child(suite, case, n, timeout)
             failed |= "error" in result
             print(json.dumps(result), flush=True)
     return 1 if failed else 0
