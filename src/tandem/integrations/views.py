@@ -29,7 +29,7 @@ from tandem.integrations.slack.services.rotation import (
 )
 from tandem.integrations.slack.status import slack_status
 from tandem.integrations.teams import package
-from tandem.integrations.teams.config import GRAPH_PERMISSIONS
+from tandem.integrations.teams.config import CHECK_PERMISSION, GRAPH_PERMISSIONS
 from tandem.integrations.teams.status import teams_status
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.ui.refusals import add_to_form, show_refusal
@@ -69,6 +69,7 @@ def teams_admin_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "status": status,
         "manifest_json": json.dumps(package.manifest(), indent=2),
         "permissions": GRAPH_PERMISSIONS.items(),
+        "check_permission": CHECK_PERMISSION,
         "messaging_url": settings.SITE_URL.rstrip("/") + reverse("integrations:teams_messages"),
         "found": found,
         "total": total,
