@@ -42,8 +42,8 @@ def test_the_page_shows_tokens_and_permissions_from_the_stand_in(admin, ms):
     # Without Application.Read.All: a harmless call per permission; two have none yet.
     assert "no permission missing among those checked" in page
     assert (
-        "not checked: Chat.Create, TeamsAppInstallation.ReadWriteSelfForChat.All (no harmless "
-        "call for them" in page
+        "not checked: Chat.Create, TeamsAppInstallation.ReadWriteSelfForChat.All, "
+        "TeamMember.Read.All (no harmless call for them" in page
     )
     ms.roles = _all_but("AppCatalog.Read.All", CHECK_PERMISSION)
     client.forget_tokens()
@@ -75,7 +75,7 @@ def test_the_package_has_the_manifest_with_the_bot_id_and_domain_and_both_icons(
     assert manifest["id"] == TEAMS_APP_ID and manifest["bots"][0]["botId"] == TEAMS_APP_ID
     assert manifest["validDomains"] == ["mentoring.example.org"]
     assert manifest["manifestVersion"] == "1.17"
-    assert set(manifest["bots"][0]["scopes"]) == {"personal", "groupChat"}
+    assert set(manifest["bots"][0]["scopes"]) == {"personal", "groupChat", "team"}
     assert manifest["developer"]["websiteUrl"] == "https://mentoring.example.org"
     color = Image.open(io.BytesIO(archive.read("color.png")))
     outline = Image.open(io.BytesIO(archive.read("outline.png")))
@@ -101,7 +101,10 @@ def test_check_passes_with_good_credentials_and_all_permissions(ms):
     text = out.getvalue()
     assert "Credential: client secret." in text and "Bot Connector token OK" in text
     assert "Graph permissions OK: 3 confirmed by a harmless call." in text
-    assert "Not checked: Chat.Create, TeamsAppInstallation.ReadWriteSelfForChat.All" in text
+    assert (
+        "Not checked: Chat.Create, TeamsAppInstallation.ReadWriteSelfForChat.All, "
+        "TeamMember.Read.All (no harmless call" in text
+    )
     assert {c.body["scope"] for c in ms.calls_to("token")} == {
         "https://api.botframework.com/.default",
         f"{ms.base_url}/.default",
@@ -119,7 +122,7 @@ def test_check_probes_the_chat_permission_once_tandem_made_a_chat(ms):
     )
     out = io.StringIO()
     call_command("teams", "check", stdout=out)
-    assert "Not checked: Chat.Create (no harmless call" in out.getvalue()
+    assert "Not checked: Chat.Create, TeamMember.Read.All (no harmless call" in out.getvalue()
     ms.roles = _all_but("TeamsAppInstallation.ReadWriteSelfForChat.All", CHECK_PERMISSION)
     client.forget_tokens()
     with pytest.raises(
@@ -143,7 +146,7 @@ def test_check_reads_the_role_assignments_with_application_read_all(ms):
     ms.roles = _all_but()
     out = io.StringIO()
     call_command("teams", "check", stdout=out)
-    assert "Graph permissions OK (6 granted, read from the app's role assignments)." in (
+    assert "Graph permissions OK (7 granted, read from the app's role assignments)." in (
         out.getvalue()
     )
     assert ms.calls_to("graph.catalog") == []  # no probing needed

@@ -19,6 +19,7 @@ GRAPH_PERMISSIONS: dict[str, str] = {
         "add Tandem to that group chat so the bot can post the introduction"
     ),
     "AppCatalog.Read.All": "find the uploaded Tandem app in the organisation's app catalog",
+    "TeamMember.Read.All": "read the members of a team a coffee rotation follows",
 }
 # Optional: lets `tandem teams check` read every granted permission from the service principal's
 # appRoleAssignments; without it each permission is tried with a harmless call instead.

@@ -149,6 +149,7 @@ class MicrosoftStandIn:
         self.chats: dict[str, dict[str, Any]] = {}  # chat id → Graph chat
         self.chat_apps: dict[str, set[str]] = {}  # chat id → catalog ids installed
         self.teams: dict[str, list[str]] = {}  # team id → member object ids
+        self.channels: dict[str, str] = {}  # channel id → team id (Tandem installed in the team)
         self.posted: list[Posted] = []
         self.calls: list[Call] = []
         self._faults: dict[str, list[Fault]] = {}
@@ -222,6 +223,11 @@ class MicrosoftStandIn:
             "displayName": email.split("@", 1)[0],
         }
         return object_id
+
+    def add_team(self, team_id: str, members: list[str], *, channel_id: str) -> None:
+        """A team (members by object id) with Tandem installed, and one of its channels."""
+        self.teams[team_id] = list(members)
+        self.channels[channel_id] = team_id
 
     def fail_next(
         self, name: str, *, status: int, code: str = "", retry_after: float | None = None
@@ -565,8 +571,12 @@ class MicrosoftStandIn:
         return 201, {}
 
     def _post(self, query: dict, body: Any, conversation_id: str) -> tuple[int, dict]:
-        personal = conversation_id in self.personal_chats.values()
-        if not personal and self.catalog_id not in self.chat_apps.get(conversation_id, set()):
+        allowed = (
+            conversation_id in self.personal_chats.values()
+            or conversation_id in self.channels
+            or self.catalog_id in self.chat_apps.get(conversation_id, set())
+        )
+        if not allowed:
             return 403, {"error": {"code": "BotNotInConversationRoster", "message": "not in chat"}}
         activity_id = f"1:{uuid.uuid4().hex[:12]}"
         with self._lock:

@@ -6,8 +6,8 @@ Which permissions are granted is asked of Graph, never read out of our own token
 1. the app's service principal's ``appRoleAssignments`` (matched to Graph's ``appRoles`` by id),
    which Graph answers only with the optional ``Application.Read.All``; without it,
 2. one harmless read per permission (403 = not granted). ``Chat.Create`` has no harmless call
-   (the only call creates a chat), and the chat permission needs a chat Tandem already made, so
-   those may stay "not checked".
+   (the only call creates a chat), and the chat and team permissions need a chat Tandem already
+   made or a team a rotation follows, so those may stay "not checked".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tandem.integrations.teams.config import (
     TeamsSettings,
     teams_settings,
 )
-from tandem.integrations.teams.models import TeamsConversation
+from tandem.integrations.teams.models import TeamsConversation, TeamsTeamLink
 
 ASSIGNMENTS = "appRoleAssignments"
 PROBES = "probes"
@@ -140,6 +140,9 @@ def probed_permissions(config: TeamsSettings) -> tuple[set[str], set[str]]:
             granted,
             refused,
         )
+    team = TeamsTeamLink.objects.order_by("pk").values_list("team_id", flat=True).first()
+    if team:
+        _probe(graph_path("teams", team, "members"), "TeamMember.Read.All", granted, refused)
     return granted, refused
 
 
