@@ -176,3 +176,16 @@ def test_the_summary_says_who_could_not_be_paired(rotation):
     text = round_summary(run).text
     assert text.startswith("*0 pairs* this round. 1 person could not be paired this time.")
     assert "2 people snoozed this round." in text
+
+
+def test_a_program_following_a_slack_channel_cannot_follow_a_team_too(rotation, coordinator):
+    from tandem.integrations.slack.models import SlackChannelLink
+
+    program, *_ = rotation
+    TeamsTeamLink.objects.all().delete()
+    SlackChannelLink.objects.create(program=program, channel_id="C0COFFEE42")
+    with pytest.raises(ApplicationError) as caught:
+        team_link_save(
+            actor=coordinator, program=program, data=TeamLinkInput(LINK, "", time(9, 0), "UTC")
+        )
+    assert "follows a Slack channel; stop that first." in str(caught.value.errors)

@@ -23,6 +23,7 @@ from tandem.accounts.models import User
 from tandem.audit.services import log_action
 from tandem.core.errors import ApplicationError, FieldError
 from tandem.core.words import people, plural
+from tandem.integrations.slack.models import SlackChannelLink
 from tandem.integrations.teams import cards
 from tandem.integrations.teams.client import (
     TeamsError,
@@ -89,6 +90,9 @@ def team_link_save(*, actor: User, program: Program, data: TeamLinkInput) -> Tea
     problems = []
     if program.kind != ProgramKind.COFFEE_ROTATION:
         problems.append(FieldError("Only a coffee rotation can follow a Teams team."))
+    if SlackChannelLink.objects.filter(program=program).exists():
+        # Two member lists would undo each other's sync before every round.
+        problems.append(FieldError("This program follows a Slack channel; stop that first."))
     found = parse_channel_link(data.channel_link)
     if found is None:
         problems.append(
