@@ -181,6 +181,9 @@ integrations:teams_package         get     login  403         403      403      
 integrations:teams_messages        post    401    401         401      401         401
 integrations:slack_channel_unlink post    login  404         404      302         302
 integrations:slack_channel_sync   post    login  404         404      302         302
+integrations:teams_team           get     login  404         404      200         200
+integrations:teams_team_unlink    post    login  404         404      302         302
+integrations:teams_team_sync      post    login  404         404      302         302
 learning:library                  get     login  200         200      200         200
 learning:resource_new             get     login  403         403      200         200
 learning:starter                  post    login  403         403      403         302
@@ -529,7 +532,7 @@ def world(admin, coordinator, participant, outsider):
             **{
                 name: {"program_id": program.pk}
                 for name in PAGES
-                if name.startswith("integrations:slack_channel")
+                if name.startswith(("integrations:slack_channel", "integrations:teams_team"))
             },
         },
         # what a form posts, where an empty POST would be refused before access is decided

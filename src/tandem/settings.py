@@ -311,6 +311,9 @@ SLACK_LOOKUP_MAX_AGE_DAYS = env_int("SLACK_LOOKUP_MAX_AGE_DAYS", 7, minimum=1)
 # --- Microsoft Teams (a single-tenant bot + Graph application permissions; README "Teams set-up")
 TEAMS_APP_ID = env_str("TEAMS_APP_ID")  # the Entra app (client) id, also the bot id
 TEAMS_APP_PASSWORD = env_secret("TEAMS_APP_PASSWORD") or ""  # its client secret
+# Or a certificate instead of the secret: a PEM file holding the private key and the certificate
+# uploaded under the app's Certificates & secrets (used for a signed client assertion).
+TEAMS_APP_CERTIFICATE_PATH = env_str("TEAMS_APP_CERTIFICATE_PATH")
 TEAMS_TENANT_ID = env_str("TEAMS_TENANT_ID")  # the organisation's Entra tenant (directory) id
 # Where the Bot Framework publishes the keys that sign its requests (sovereign clouds, tests).
 TEAMS_OPENID_CONFIG_URL = env_str(

@@ -55,6 +55,7 @@ NOT_PERSONAL = {
     "scim_admin:tokens",
     "integrations:slack",
     "integrations:slack_channel",
+    "integrations:teams_team",
     "integrations:teams",
     "integrations:teams_package",
     "matches:run_import",

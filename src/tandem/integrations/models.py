@@ -11,6 +11,7 @@ from tandem.integrations.teams.models import (
     TeamsConversation,
     TeamsIdentity,
     TeamsInbound,
+    TeamsTeamLink,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "TeamsConversation",
     "TeamsIdentity",
     "TeamsInbound",
+    "TeamsTeamLink",
 ]

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from tandem.integrations.slack.models import SlackChannelLink, SlackInbound
 from tandem.integrations.slack.services.people import people_in_slack_count
-from tandem.integrations.teams.models import TeamsInbound
+from tandem.integrations.teams.models import TeamsInbound, TeamsTeamLink
 from tandem.integrations.teams.services.people import people_in_teams_count
 from tandem.programs.models import Program
 
@@ -33,3 +33,7 @@ def people_in_teams() -> tuple[int, int]:
 
 def recent_teams_inbound(limit: int = 20) -> list[TeamsInbound]:
     return list(TeamsInbound.objects.order_by("-received_at")[:limit])
+
+
+def team_link(program: Program) -> TeamsTeamLink | None:
+    return TeamsTeamLink.objects.filter(program=program).first()

@@ -29,4 +29,15 @@ urlpatterns = [
         views.channel_sync_view,
         name="slack_channel_sync",
     ),
+    path("teams/programs/<int:program_id>/team/", views.team_link_view, name="teams_team"),
+    path(
+        "teams/programs/<int:program_id>/team/unlink/",
+        views.team_unlink_view,
+        name="teams_team_unlink",
+    ),
+    path(
+        "teams/programs/<int:program_id>/team/sync/",
+        views.team_sync_view,
+        name="teams_team_sync",
+    ),
 ]

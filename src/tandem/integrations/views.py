@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.accounts.http import AuthenticatedHttpRequest
 from tandem.core.errors import ApplicationError
 from tandem.integrations import selectors
-from tandem.integrations.forms import ChannelLinkForm
+from tandem.integrations.forms import ChannelLinkForm, TeamLinkForm
 from tandem.integrations.slack import manifest
 from tandem.integrations.slack.client import SlackError
 from tandem.integrations.slack.config import BOT_SCOPES
@@ -29,7 +29,14 @@ from tandem.integrations.slack.services.rotation import (
 )
 from tandem.integrations.slack.status import slack_status
 from tandem.integrations.teams import package
-from tandem.integrations.teams.config import GRAPH_PERMISSIONS
+from tandem.integrations.teams.client import TeamsError
+from tandem.integrations.teams.config import CHECK_PERMISSION, GRAPH_PERMISSIONS
+from tandem.integrations.teams.services.rotation import (
+    team_channel_url,
+    team_link_remove,
+    team_link_save,
+    team_sync,
+)
 from tandem.integrations.teams.status import teams_status
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.ui.refusals import add_to_form, show_refusal
@@ -69,6 +76,7 @@ def teams_admin_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "status": status,
         "manifest_json": json.dumps(package.manifest(), indent=2),
         "permissions": GRAPH_PERMISSIONS.items(),
+        "check_permission": CHECK_PERMISSION,
         "messaging_url": settings.SITE_URL.rstrip("/") + reverse("integrations:teams_messages"),
         "found": found,
         "total": total,
@@ -146,3 +154,65 @@ def channel_sync_view(request: AuthenticatedHttpRequest, program_id: int) -> Htt
             request, f"Synced: {len(result.enrolled)} joined, {len(result.withdrawn)} left."
         )
     return redirect("integrations:slack_channel", program_id=program.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_link_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    link = selectors.team_link(program)
+    initial = (
+        {
+            "channel_link": team_channel_url(link),
+            "channel_name": link.channel_name,
+            "post_time": link.post_time,
+            "timezone": link.timezone,
+        }
+        if link
+        else {"timezone": "UTC"}
+    )
+    form = TeamLinkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team_link_save(actor=request.user, program=program, data=form.link_input())
+        except ApplicationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "Linked. The team's members are synced before every round.")
+            return redirect("integrations:teams_team", program_id=program.pk)
+    context = {"section": "programs", "program": program, "link": link, "form": form}
+    return render(request, "integrations/team_link.html", context)
+
+
+@login_required
+@require_POST
+def team_unlink_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    try:
+        team_link_remove(actor=request.user, program=program)
+    except ApplicationError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, "The program no longer follows a Teams team.")
+    return redirect("integrations:teams_team", program_id=program.pk)
+
+
+@login_required
+@require_POST
+def team_sync_view(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = access_program_as_coordinator(user=request.user, program_id=program_id)
+    link = selectors.team_link(program)
+    if link is None:
+        messages.error(request, "Link a team first.")
+        return redirect("integrations:teams_team", program_id=program.pk)
+    try:
+        result = team_sync(link)
+    except TeamsError as exc:
+        messages.error(request, f"Microsoft answered {exc.code}; nothing changed.")
+    except ApplicationError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(
+            request, f"Synced: {len(result.enrolled)} joined, {len(result.withdrawn)} left."
+        )
+    return redirect("integrations:teams_team", program_id=program.pk)

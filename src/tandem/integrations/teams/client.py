@@ -9,13 +9,19 @@ instead of a worker sleeping.
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 import time
+import uuid
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import jwt
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tandem.integrations.teams.config import BOT_FRAMEWORK_SCOPE, TeamsSettings, teams_settings
 
@@ -56,7 +62,7 @@ class TeamsNotConfigured(TeamsError):
 
 # --- tokens ------------------------------------------------------------------------------------
 
-_tokens: dict[tuple[str, str, str], tuple[str, float]] = {}
+_tokens: dict[tuple[str, str, str, str], tuple[str, float]] = {}
 _tokens_lock = threading.Lock()
 
 
@@ -71,22 +77,19 @@ def access_token(scope: str, config: TeamsSettings | None = None) -> str:
     config = config or teams_settings()
     if not config.configured:
         raise TeamsNotConfigured()
-    key = (config.token_url, config.app_id, scope)
+    key = (config.token_url, config.app_id, config.credential, scope)
     with _tokens_lock:
         cached = _tokens.get(key)
         if cached and cached[1] > time.time():
             return cached[0]
+    form = {"grant_type": "client_credentials", "client_id": config.app_id, "scope": scope}
+    if config.certificate_path:
+        form["client_assertion_type"] = ASSERTION_TYPE
+        form["client_assertion"] = client_assertion(config)
+    else:
+        form["client_secret"] = config.app_password
     try:
-        response = requests.post(
-            config.token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": config.app_id,
-                "client_secret": config.app_password,
-                "scope": scope,
-            },
-            timeout=TIMEOUT_SECONDS,
-        )
+        response = requests.post(config.token_url, data=form, timeout=TIMEOUT_SECONDS)
     except requests.RequestException as exc:
         logger.warning("teams token request failed: %s", type(exc).__name__)
         raise TeamsError("token", "connection_error") from None
@@ -102,6 +105,60 @@ def access_token(scope: str, config: TeamsSettings | None = None) -> str:
     with _tokens_lock:
         _tokens[key] = (token, time.time() + max(lifetime - EARLY_REFRESH_SECONDS, 30))
     return token
+
+
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+ASSERTION_LIFETIME_SECONDS = 300
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def load_certificate(path: str) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """The private key and certificate in one PEM file (``TEAMS_APP_CERTIFICATE_PATH``)."""
+    try:
+        with open(path, "rb") as handle:
+            pem = handle.read()
+    except OSError:
+        logger.warning("teams certificate %s cannot be read", path)
+        raise TeamsError("token", "certificate_unreadable") from None
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+        certificate = x509.load_pem_x509_certificate(pem)
+    except (ValueError, TypeError):
+        logger.warning("teams certificate %s: no unencrypted private key and certificate", path)
+        raise TeamsError("token", "certificate_invalid") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TeamsError("token", "certificate_not_rsa")
+    public = certificate.public_key()
+    if not isinstance(public, rsa.RSAPublicKey) or (
+        public.public_numbers() != key.public_key().public_numbers()
+    ):
+        raise TeamsError("token", "certificate_key_mismatch")
+    return key, certificate
+
+
+def client_assertion(config: TeamsSettings, *, now: float | None = None) -> str:
+    """A signed client assertion (Microsoft identity platform "certificate credentials"):
+    RS256 with the certificate's SHA-1 and SHA-256 thumbprints in ``x5t`` / ``x5t#S256``,
+    issued by and about the app, for the token endpoint, valid a few minutes."""
+    key, certificate = load_certificate(config.certificate_path)
+    now = time.time() if now is None else now
+    claims = {
+        "aud": config.token_url,
+        "iss": config.app_id,
+        "sub": config.app_id,
+        "jti": str(uuid.uuid4()),
+        "nbf": int(now),
+        "iat": int(now),
+        "exp": int(now) + ASSERTION_LIFETIME_SECONDS,
+    }
+    headers = {
+        "x5t": _b64url(certificate.fingerprint(hashes.SHA1())),  # noqa: S303 - Entra's header
+        "x5t#S256": _b64url(certificate.fingerprint(hashes.SHA256())),
+    }
+    return jwt.encode(claims, key, algorithm="RS256", headers=headers)
 
 
 # --- HTTP --------------------------------------------------------------------------------------

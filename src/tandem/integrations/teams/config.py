@@ -19,7 +19,13 @@ GRAPH_PERMISSIONS: dict[str, str] = {
         "add Tandem to that group chat so the bot can post the introduction"
     ),
     "AppCatalog.Read.All": "find the uploaded Tandem app in the organisation's app catalog",
+    "TeamMember.Read.All": "read the members of a team a coffee rotation follows",
 }
+# Optional: lets `tandem teams check` read every granted permission from the service principal's
+# appRoleAssignments; without it each permission is tried with a harmless call instead.
+CHECK_PERMISSION = "Application.Read.All"
+# Microsoft Graph's own application id, the same in every cloud.
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 MICROSOFT_GRAPH = "https://graph.microsoft.com/"
@@ -30,6 +36,7 @@ class TeamsSettings:
     app_id: str
     app_password: str
     tenant_id: str
+    certificate_path: str
     openid_config_url: str
     token_issuer: str
     token_url_override: str
@@ -39,7 +46,14 @@ class TeamsSettings:
     @property
     def configured(self) -> bool:
         """Enough to check what Teams sends (app id) and to answer and post (secret, tenant)."""
-        return bool(self.app_id and self.app_password and self.tenant_id)
+        return bool(self.app_id and (self.app_password or self.certificate_path) and self.tenant_id)
+
+    @property
+    def credential(self) -> str:
+        """Which credential proves who we are to Entra: a certificate wins over a secret."""
+        if self.certificate_path:
+            return "certificate"
+        return "client secret" if self.app_password else ""
 
     @property
     def token_url(self) -> str:
@@ -64,6 +78,7 @@ def teams_settings() -> TeamsSettings:
         app_id=settings.TEAMS_APP_ID,
         app_password=settings.TEAMS_APP_PASSWORD,
         tenant_id=settings.TEAMS_TENANT_ID,
+        certificate_path=settings.TEAMS_APP_CERTIFICATE_PATH,
         openid_config_url=settings.TEAMS_OPENID_CONFIG_URL,
         token_issuer=settings.TEAMS_TOKEN_ISSUER,
         token_url_override=settings.TEAMS_TOKEN_URL,

@@ -8,6 +8,17 @@ from tandem.core.periodic import periodic_job
 from tandem.integrations.teams.config import teams_settings
 from tandem.integrations.teams.models import TeamsInbound
 from tandem.integrations.teams.services.people import directory_sync
+from tandem.integrations.teams.services.rotation import linked_rounds, post_summaries
+
+
+@periodic_job(every=timedelta(minutes=5), name="teams.team_rounds")
+def team_rounds(now: datetime) -> str:
+    """Start the rounds of rotations linked to a Teams team at their local start time, and post
+    each round's summary to the team's channel."""
+    if not teams_settings().configured:
+        return "Teams not configured"
+    started = linked_rounds(now)
+    return f"{started} rounds started, {post_summaries()} summaries posted"
 
 
 @periodic_job(every=timedelta(hours=6), name="teams.directory_refresh")

@@ -3,6 +3,8 @@ posted (so a button press can update its card in place)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
@@ -98,3 +100,30 @@ class TeamsCard(models.Model):
 
     def __str__(self) -> str:
         return f"card {self.activity_id} in {self.conversation_id}"
+
+
+class TeamsTeamLink(models.Model):
+    """A coffee-rotation program that follows a Teams team: its members are the program's
+    enrolment (synced before each round), rounds start at ``post_time`` in ``timezone``, and a
+    summary of each round is posted to ``channel_id``."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="teams_link"
+    )
+    team_id = models.CharField(max_length=64)  # the team's group id (a GUID)
+    channel_id = models.CharField(max_length=300)  # 19:…@thread.tacv2
+    channel_name = models.CharField(max_length=100, blank=True)
+    post_time = models.TimeField(default=dt.time(10, 0))
+    timezone = models.CharField(max_length=64, default="UTC")
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_sync_summary = models.CharField(max_length=300, blank=True)
+    summary_run_id = models.PositiveBigIntegerField(null=True, blank=True)  # last one posted
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team_id"], name="one_program_per_teams_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} ⇄ team {self.team_id}"

@@ -56,7 +56,7 @@ def manifest(*, app_id: str | None = None, site_url: str | None = None) -> dict[
         "bots": [
             {
                 "botId": bot_id,
-                "scopes": ["personal", "groupChat"],
+                "scopes": ["personal", "groupChat", "team"],
                 "supportsFiles": False,
                 "isNotificationOnly": False,
             }

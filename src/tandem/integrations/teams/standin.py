@@ -7,9 +7,12 @@ One HTTP server plays four parts, speaking their real wire protocols:
   ``activity_token()`` signs the JWT a Teams request carries (RS256, ``kid``, issuer, audience,
   expiry, ``serviceurl``), so the messaging endpoint's check runs for real;
 * Entra's token endpoint (``POST /<tenant>/oauth2/v2.0/token``, client credentials): checks the
-  client id and secret, answers a signed access token with ``roles`` for Graph;
+  client id and the secret, or the signed client assertion against the app's certificate
+  (signature, thumbprint, audience, expiry), answers a signed access token with ``roles``;
 * Microsoft Graph (``/graph/v1.0``): users by UPN, id or mail, the app catalog, app installation
-  for a user and a chat, the installed app's chat, ``POST /chats``;
+  for a user and a chat, the installed app's chat, ``POST /chats``, team members, the service
+  principals' app role assignments; every call needs its application permission in the token's
+  ``roles`` (403 ``Authorization_RequestDenied`` otherwise), as Graph does;
 * the Bot Connector (``/connector/v3/conversations/…/activities``): posts and updates.
 
 Every call is recorded (without its Authorization header); ``fail_next`` makes the next call of a
@@ -36,11 +39,42 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tandem.integrations.teams.config import GRAPH_PERMISSIONS
+from tandem.integrations.teams.config import CHECK_PERMISSION, GRAPH_APP_ID, GRAPH_PERMISSIONS
 
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+ASSERTION_MAX_SECONDS = 600  # Entra refuses long-lived client assertions
+
+# The application permission each Graph call needs (the least one Tandem asks for).
+NEEDS = {
+    "graph.users_filter": "User.Read.All",
+    "graph.user": "User.Read.All",
+    "graph.install_user": "TeamsAppInstallation.ReadWriteSelfForUser.All",
+    "graph.installed_user": "TeamsAppInstallation.ReadWriteSelfForUser.All",
+    "graph.installed_chat": "TeamsAppInstallation.ReadWriteSelfForUser.All",
+    "graph.catalog": "AppCatalog.Read.All",
+    "graph.create_chat": "Chat.Create",
+    "graph.install_chat": "TeamsAppInstallation.ReadWriteSelfForChat.All",
+    "graph.chat_apps": "TeamsAppInstallation.ReadWriteSelfForChat.All",
+    "graph.team_members": "TeamMember.Read.All",
+    "graph.sp_assignments": CHECK_PERMISSION,
+    "graph.sp": CHECK_PERMISSION,
+}
+
+
+def role_id(permission: str) -> str:
+    """A stable id for one of Graph's app roles (Graph's own ids are GUIDs like these)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"graph-app-role:{permission}"))
+
+
+def thumbprint(certificate: x509.Certificate, algorithm: hashes.HashAlgorithm) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(certificate.fingerprint(algorithm)).rstrip(b"=").decode()
 
 
 def new_rsa_key() -> rsa.RSAPrivateKey:
@@ -95,8 +129,10 @@ class MicrosoftStandIn:
         tenant_id: str,
         roles: tuple[str, ...] = tuple(GRAPH_PERMISSIONS),
         uploaded: bool = True,
+        certificate: x509.Certificate | None = None,
     ) -> None:
         self.app_id = app_id
+        self.certificate = certificate  # uploaded to the app: client assertions it verifies
         self.app_password = app_password
         self.tenant_id = tenant_id
         self.roles = roles
@@ -112,6 +148,8 @@ class MicrosoftStandIn:
         self.personal_chats: dict[str, str] = {}  # object id → chat id
         self.chats: dict[str, dict[str, Any]] = {}  # chat id → Graph chat
         self.chat_apps: dict[str, set[str]] = {}  # chat id → catalog ids installed
+        self.teams: dict[str, list[str]] = {}  # team id → member object ids
+        self.channels: dict[str, str] = {}  # channel id → team id (Tandem installed in the team)
         self.posted: list[Posted] = []
         self.calls: list[Call] = []
         self._faults: dict[str, list[Fault]] = {}
@@ -186,6 +224,11 @@ class MicrosoftStandIn:
         }
         return object_id
 
+    def add_team(self, team_id: str, members: list[str], *, channel_id: str) -> None:
+        """A team (members by object id) with Tandem installed, and one of its channels."""
+        self.teams[team_id] = list(members)
+        self.channels[channel_id] = team_id
+
     def fail_next(
         self, name: str, *, status: int, code: str = "", retry_after: float | None = None
     ) -> None:
@@ -253,8 +296,13 @@ class MicrosoftStandIn:
                 if name.startswith("connector")
                 else ("https://graph.microsoft.com")
             )
-            if not self._token_ok(auth, audience):
+            claims = self._token_claims(auth, audience)
+            if claims is None:
                 return 401, {"error": {"code": "InvalidAuthenticationToken"}}, {}
+            needed = NEEDS.get(name)
+            if needed and needed not in (claims.get("roles") or []):
+                denied = {"code": "Authorization_RequestDenied", "message": f"needs {needed}"}
+                return 403, {"error": denied}, {}
         status, answer = handler(query, body, *args)
         return status, answer, {}
 
@@ -292,6 +340,15 @@ class MicrosoftStandIn:
             ),
             ("GET", g + r"/users/([^/]+)", "graph.user", self._user),
             ("GET", g + r"/appCatalogs/teamsApps", "graph.catalog", self._catalog),
+            (
+                "GET",
+                g + r"/servicePrincipals\(appId='([^']+)'\)/appRoleAssignments",
+                "graph.sp_assignments",
+                self._sp_assignments,
+            ),
+            ("GET", g + r"/servicePrincipals\(appId='([^']+)'\)", "graph.sp", self._sp),
+            ("GET", g + r"/chats/([^/]+)/installedApps", "graph.chat_apps", self._chat_apps),
+            ("GET", g + r"/teams/([^/]+)/members", "graph.team_members", self._team_members),
             ("POST", g + r"/chats", "graph.create_chat", self._create_chat),
             ("POST", g + r"/chats/([^/]+)/installedApps", "graph.install_chat", self._install_chat),
             (
@@ -308,15 +365,51 @@ class MicrosoftStandIn:
             ),
         ]
 
-    def _token_ok(self, auth: str, audience: str) -> bool:
+    def _token_claims(self, auth: str, audience: str) -> dict[str, Any] | None:
         scheme, _, token = auth.partition(" ")
         if scheme != "Bearer":
-            return False
+            return None
         try:
-            jwt.decode(token, self.token_key.public_key(), algorithms=["RS256"], audience=audience)
+            return dict(
+                jwt.decode(
+                    token, self.token_key.public_key(), algorithms=["RS256"], audience=audience
+                )
+            )
+        except jwt.PyJWTError:
+            return None
+
+    def _client_ok(self, form: dict[str, Any]) -> bool:
+        """The client's secret, or its assertion signed with the certificate's key."""
+        if form.get("client_id") != self.app_id:
+            return False
+        if "client_assertion" not in form:
+            return form.get("client_secret") == self.app_password
+        if self.certificate is None or form.get("client_assertion_type") != ASSERTION_TYPE:
+            return False
+        assertion = str(form["client_assertion"])
+        try:
+            verified = jwt.decode_complete(
+                assertion,
+                self.certificate.public_key(),  # type: ignore[arg-type]
+                algorithms=["RS256"],
+                audience=self.token_url,
+                issuer=self.app_id,
+                options={"require": ["exp", "nbf", "jti", "sub"]},
+            )
         except jwt.PyJWTError:
             return False
-        return True
+        header, claims = verified["header"], verified["payload"]
+        thumbprints = {
+            thumbprint(self.certificate, hashes.SHA1()),  # noqa: S303 - Entra's x5t
+            thumbprint(self.certificate, hashes.SHA256()),
+        }
+        named = {header.get("x5t"), header.get("x5t#S256")} - {None}
+        return (
+            bool(named)
+            and named <= thumbprints
+            and claims["sub"] == self.app_id
+            and claims["exp"] - time.time() <= ASSERTION_MAX_SECONDS
+        )
 
     def _openid(self, query: dict, body: Any) -> tuple[int, dict]:
         return 200, {
@@ -332,7 +425,7 @@ class MicrosoftStandIn:
         form = body if isinstance(body, dict) else {}
         if tenant != self.tenant_id:
             return 400, {"error": "invalid_request", "error_description": "AADSTS90002"}
-        if form.get("client_id") != self.app_id or form.get("client_secret") != self.app_password:
+        if not self._client_ok(form):
             return 401, {"error": "invalid_client", "error_description": "AADSTS7000215"}
         scope = str(form.get("scope") or "")
         audience = scope.removesuffix("/.default").rstrip("/")
@@ -365,6 +458,9 @@ class MicrosoftStandIn:
         return 200, dict(user)
 
     def _users_filter(self, query: dict, body: Any) -> tuple[int, dict]:
+        if "$filter" not in query:  # a page of users
+            top = int(query.get("$top") or 100)
+            return 200, {"value": [{"id": u["id"]} for u in list(self.users.values())[:top]]}
         found = re.fullmatch(r"mail eq '(.*)'", query.get("$filter", ""))
         if not found:
             return 400, {"error": {"code": "BadRequest"}}
@@ -376,6 +472,48 @@ class MicrosoftStandIn:
         if query.get("$filter") != wanted or not self.uploaded:
             return 200, {"value": []}
         return 200, {"value": [{"id": self.catalog_id, "externalId": self.app_id}]}
+
+    def _sp_assignments(self, query: dict, body: Any, app_id: str) -> tuple[int, dict]:
+        if app_id != self.app_id:
+            return 404, {"error": {"code": "Request_ResourceNotFound"}}
+        graph_sp = role_id("graph-service-principal")
+        return 200, {
+            "value": [
+                {"appRoleId": role_id(r), "resourceId": graph_sp, "principalId": self.app_id}
+                for r in self.roles
+            ]
+        }
+
+    def _sp(self, query: dict, body: Any, app_id: str) -> tuple[int, dict]:
+        if app_id != GRAPH_APP_ID:
+            return 404, {"error": {"code": "Request_ResourceNotFound"}}
+        known = [*GRAPH_PERMISSIONS, CHECK_PERMISSION, "TeamMember.Read.All", "Mail.Send"]
+        return 200, {
+            "id": role_id("graph-service-principal"),
+            "appRoles": [{"id": role_id(r), "value": r} for r in known],
+        }
+
+    def _chat_apps(self, query: dict, body: Any, chat_id: str) -> tuple[int, dict]:
+        if chat_id not in self.chats:
+            return 404, {"error": {"code": "NotFound"}}
+        apps = self.chat_apps.get(chat_id, set())
+        return 200, {"value": [{"id": f"inst-{a}", "teamsApp": {"id": a}} for a in apps]}
+
+    def _team_members(self, query: dict, body: Any, team_id: str) -> tuple[int, dict]:
+        if team_id not in self.teams:
+            return 404, {"error": {"code": "NotFound", "message": "no team"}}
+        return 200, {
+            "value": [
+                {
+                    "@odata.type": "#microsoft.graph.aadUserConversationMember",
+                    "id": f"member-{object_id}",
+                    "userId": object_id,
+                    "email": self.users[object_id]["mail"],
+                    "displayName": self.users[object_id]["displayName"],
+                }
+                for object_id in self.teams[team_id]
+            ]
+        }
 
     def _bound_app(self, body: Any) -> str:
         bind = str((body or {}).get("teamsApp@odata.bind") or "")
@@ -433,8 +571,12 @@ class MicrosoftStandIn:
         return 201, {}
 
     def _post(self, query: dict, body: Any, conversation_id: str) -> tuple[int, dict]:
-        personal = conversation_id in self.personal_chats.values()
-        if not personal and self.catalog_id not in self.chat_apps.get(conversation_id, set()):
+        allowed = (
+            conversation_id in self.personal_chats.values()
+            or conversation_id in self.channels
+            or self.catalog_id in self.chat_apps.get(conversation_id, set())
+        )
+        if not allowed:
             return 403, {"error": {"code": "BotNotInConversationRoster", "message": "not in chat"}}
         activity_id = f"1:{uuid.uuid4().hex[:12]}"
         with self._lock:

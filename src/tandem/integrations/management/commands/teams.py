@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.integrations.teams.client import TeamsError
-from tandem.integrations.teams.status import teams_status
+from tandem.integrations.teams.config import CHECK_PERMISSION
+from tandem.integrations.teams.status import ASSIGNMENTS, teams_status
 
 
 class Command(BaseCommand):
@@ -31,7 +32,11 @@ class Command(BaseCommand):
     def _check(self) -> None:
         status = teams_status(check=True)
         if not status.configured:
-            raise CommandError("Set TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID.")
+            raise CommandError(
+                "Set TEAMS_APP_ID, TEAMS_APP_PASSWORD (or TEAMS_APP_CERTIFICATE_PATH) "
+                "and TEAMS_TENANT_ID."
+            )
+        self.stdout.write(f"Credential: {status.credential}.")
         if not status.connector_ok:
             raise CommandError(
                 f"No token for the Bot Connector from {status.token_url}: {status.error}."
@@ -47,7 +52,21 @@ class Command(BaseCommand):
                 + ", ".join(status.missing_permissions)
                 + ". Add them under API permissions and grant admin consent."
             )
-        self.stdout.write(f"Graph permissions OK ({len(status.granted)} granted).")
+        if status.method == ASSIGNMENTS:
+            self.stdout.write(
+                f"Graph permissions OK ({len(status.granted)} granted, read from the app's "
+                "role assignments)."
+            )
+            return
+        self.stdout.write(
+            f"Graph permissions OK: {len(status.granted)} confirmed by a harmless call."
+        )
+        if status.unchecked_permissions:
+            self.stdout.write(
+                "Not checked: "
+                + ", ".join(status.unchecked_permissions)
+                + f" (no harmless call; grant {CHECK_PERMISSION} to have every permission read)."
+            )
 
     def _sync(self, *, stale: bool) -> None:
         from tandem.integrations.teams.services.people import directory_sync

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.core.errors import ApplicationError
+from tandem.integrations.commands import (
+    NoPauseDate,
+    PauseRefused,
+    pause_notifications,
+    pause_until,
+)
 from tandem.integrations.slack.services.people import user_for_slack_id
 from tandem.integrations.slack.services.responses import respond
-from tandem.notify.models import NotificationPreference
-from tandem.notify.services.preferences import PreferenceInput, preferences_update
 from tandem.people.selectors import person_timezone
 from tandem.relationships.models import (
     LIVE_STATUSES,
@@ -34,8 +36,6 @@ HELP = (
     "• `/tandem resume` — end a pause\n"
     "• `/tandem help` — this list"
 )
-MAX_PAUSE_DAYS = 366
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 def handle_command(form: dict[str, Any]) -> str:
@@ -112,35 +112,17 @@ def next_meeting(user: User) -> str:
 
 
 def pause(user: User, text: str, *, today: date | None = None) -> str:
-    today = today or timezone.localdate()
-    found = _DATE.search(text)
-    if not found:
-        return "Say until when, e.g. `/tandem pause until 2026-12-31`."
     try:
-        until = date.fromisoformat(found.group(1))
-    except ValueError:
-        return f"{found.group(1)} is not a date."
-    if until <= today:
-        return "Pick a date after today."
-    if until > today + timedelta(days=MAX_PAUSE_DAYS):
-        return "A pause can last up to a year."
+        until = pause_until(text, today=today)
+    except NoPauseDate:
+        return "Say until when, e.g. `/tandem pause until 2026-12-31`."
+    except PauseRefused as exc:
+        return str(exc)
     return set_pause(user, until)
 
 
 def set_pause(user: User, until: date | None) -> str:
-    pref = NotificationPreference.objects.filter(user=user).first()
-    data = PreferenceInput(
-        channels=dict(pref.channels) if pref else {},
-        quiet_start=pref.quiet_start if pref else None,
-        quiet_end=pref.quiet_end if pref else None,
-        working_days=list(pref.working_days) if pref else [],
-        low_priority=pref.low_priority if pref else "immediate",
-        paused_until=until,
-    )
-    try:
-        preferences_update(user_id=user.pk, data=data)
-    except ApplicationError as exc:
-        return exc.message
-    if until is None:
-        return "Welcome back: messages are on again."
-    return f"Paused until {until:%A %d %B %Y}. `/tandem resume` ends it sooner."
+    result = pause_notifications(user, until)
+    if until is None or not result.ok:
+        return result.text
+    return f"{result.text} `/tandem resume` ends it sooner."

@@ -6,18 +6,18 @@ in the directory, a Slack ``user_change`` event or ``tandem slack sync`` asks ag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from slack_sdk import WebClient
 
 from tandem.accounts.models import User
+from tandem.integrations import directory_sync as shared
+from tandem.integrations.directory_sync import SyncReport
 from tandem.integrations.slack.client import SlackError, call, web_client
 from tandem.integrations.slack.models import SlackIdentity
-from tandem.people.models import Person, PersonStatus
 
 NOT_FOUND_CODES = {"users_not_found", "user_not_found"}
 
@@ -104,65 +104,26 @@ def identities_forget(user_ids: list[int]) -> int:
     return SlackIdentity.objects.filter(user_id__in=user_ids).update(checked_at=None)
 
 
-@dataclass
-class SyncReport:
-    total: int = 0
-    found: int = 0
-    missing: list[User] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-    stopped_by: str = ""  # Slack's error code when the sync had to stop early
-
-    @property
-    def summary(self) -> str:
-        return f"{self.found} of {self.total} people found in Slack"
+STOPPING = {"ratelimited", "invalid_auth", "not_authed", "account_inactive"}
 
 
 def directory_sync(*, only_stale: bool = False, now: datetime | None = None) -> SyncReport:
-    """Look every active person up by email (or only those not asked recently).
-
-    Each answer is written as it comes (one short transaction per person), so a sync cut short by
-    a rate limit keeps what it learned; the rest is asked next time.
-    """
+    """Look every active person up by email (or only those not asked recently); see
+    ``tandem.integrations.directory_sync``."""
     now = now or timezone.now()
     client = web_client()
-    users = (
-        User.objects.filter(is_active=True, person__status=PersonStatus.ACTIVE)
-        .select_related("slack_identity")
-        .order_by("name", "pk")
+    return shared.directory_sync(
+        tool="Slack",
+        identity_of="slack_identity",
+        lookup=lambda user: identity_lookup(user, client=client, now=now),
+        error=SlackError,
+        stops=lambda exc: exc.code in STOPPING,
+        max_age=_max_age(),
+        only_stale=only_stale,
+        now=now,
     )
-    report = SyncReport(total=users.count())
-    for user in users:
-        identity = getattr(user, "slack_identity", None)
-        stale = (
-            identity is None
-            or identity.checked_at is None
-            or identity.email_checked.lower() != user.email.lower()
-            or identity.checked_at <= now - _max_age()
-        )
-        if not only_stale or stale:
-            try:
-                with transaction.atomic():
-                    identity = identity_lookup(user, client=client, now=now)
-            except SlackError as exc:
-                report.errors[exc.code] = report.errors.get(exc.code, 0) + 1
-                report.missing.append(user)
-                if exc.code in ("ratelimited", "invalid_auth", "not_authed", "account_inactive"):
-                    report.stopped_by = exc.code
-                    break
-                continue
-        if identity is not None and identity.found:
-            report.found += 1
-        else:
-            report.missing.append(user)
-    return report
 
 
 def people_in_slack_count() -> tuple[int, int]:
     """(found, active people) from memory, for the admin page."""
-    total = Person.objects.filter(status=PersonStatus.ACTIVE, user__is_active=True).count()
-    found = (
-        SlackIdentity.objects.exclude(slack_user_id="")
-        .filter(user__is_active=True, user__person__status=PersonStatus.ACTIVE)
-        .count()
-    )
-    return found, total
+    return shared.people_found_count(SlackIdentity.objects.all(), found=~Q(slack_user_id=""))

@@ -20,7 +20,7 @@ from microsoft_agents.activity import Activity
 
 from tandem.accounts.models import User
 from tandem.integrations.teams import cards
-from tandem.integrations.teams.client import TeamsError, update_activity
+from tandem.integrations.teams.client import TeamsError, post_activity, update_activity
 from tandem.integrations.teams.config import teams_settings
 from tandem.integrations.teams.models import (
     TeamsCard,
@@ -28,6 +28,7 @@ from tandem.integrations.teams.models import (
     TeamsInbound,
     TeamsInboundStatus,
 )
+from tandem.integrations.teams.services import commands
 from tandem.integrations.teams.services.intro import SLOTS_ACTION
 from tandem.integrations.teams.services.people import user_for_aad_id
 from tandem.notify.actions import ActionResult, dispatch
@@ -108,9 +109,32 @@ def _route(activity: Activity) -> tuple[str, Answer]:
         return _card_action(activity)
     if activity.type == "message" and isinstance(activity.value, dict):
         return _submit(activity)
+    if activity.type == "message" and _personal(activity):
+        return _command(activity)
     if activity.type in ("installationUpdate", "conversationUpdate"):
         return _installed(activity), Answer(200)
     return "", Answer(200)
+
+
+def _personal(activity: Activity) -> bool:
+    conversation = activity.conversation
+    return conversation is not None and (conversation.conversation_type or "") == "personal"
+
+
+def _command(activity: Activity) -> tuple[str, Answer]:
+    """Text typed to the bot in a 1:1 chat: answered with a card in that chat."""
+    aad = str(getattr(activity.from_property, "aad_object_id", "") or "")
+    user = user_for_aad_id(aad) if aad else None
+    text = str(activity.text or "")
+    content = commands.answer(user, text)
+    conversation = activity.conversation.id if activity.conversation else ""
+    post_activity(
+        str(activity.service_url or ""),
+        conversation,
+        {**cards.message_activity({"text": "Tandem", "card": content}), "replyToId": activity.id},
+    )
+    verb = (text.strip().lower().split() or ["help"])[0][:20]
+    return f"command {verb}" + ("" if user else " (unknown account)"), Answer(200)
 
 
 def _press(activity: Activity, name: str, value: str) -> tuple[User | None, ActionResult]:

@@ -8,19 +8,18 @@ A remembered answer (found or not) is trusted for ``TEAMS_LOOKUP_MAX_AGE_DAYS``.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tandem.accounts.models import User
+from tandem.integrations import directory_sync as shared
+from tandem.integrations.directory_sync import SyncReport
 from tandem.integrations.teams.client import TeamsError, graph, graph_path
 from tandem.integrations.teams.config import teams_settings
 from tandem.integrations.teams.models import TeamsIdentity
-from tandem.people.models import Person, PersonStatus
 
 SELECT = "$select=id,userPrincipalName,mail,displayName"
 STOPPING = {"throttled", "InvalidAuthenticationToken", "Authorization_RequestDenied"}
@@ -165,61 +164,22 @@ def personal_chat(identity: TeamsIdentity) -> tuple[str, str]:
 # --- the whole directory -------------------------------------------------------------------
 
 
-@dataclass
-class SyncReport:
-    total: int = 0
-    found: int = 0
-    missing: list[User] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-    stopped_by: str = ""
-
-    @property
-    def summary(self) -> str:
-        return f"{self.found} of {self.total} people found in Teams"
-
-
 def directory_sync(*, only_stale: bool = False, now: datetime | None = None) -> SyncReport:
-    """Look every active person up by email (or only those not asked recently); each answer is
-    written as it comes, so a sync cut short by throttling keeps what it learned."""
+    """Look every active person up by email (or only those not asked recently); see
+    ``tandem.integrations.directory_sync``."""
     now = now or timezone.now()
-    users = (
-        User.objects.filter(is_active=True, person__status=PersonStatus.ACTIVE)
-        .select_related("teams_identity")
-        .order_by("name", "pk")
+    return shared.directory_sync(
+        tool="Teams",
+        identity_of="teams_identity",
+        lookup=lambda user: identity_lookup(user, now=now),
+        error=TeamsError,
+        stops=lambda exc: exc.code in STOPPING or exc.status in (401, 403),
+        max_age=_max_age(),
+        only_stale=only_stale,
+        now=now,
     )
-    report = SyncReport(total=users.count())
-    for user in users:
-        identity = getattr(user, "teams_identity", None)
-        stale = (
-            identity is None
-            or identity.checked_at is None
-            or identity.email_checked.lower() != user.email.lower()
-            or identity.checked_at <= now - _max_age()
-        )
-        if not only_stale or stale:
-            try:
-                with transaction.atomic():
-                    identity = identity_lookup(user, now=now)
-            except TeamsError as exc:
-                report.errors[exc.code] = report.errors.get(exc.code, 0) + 1
-                report.missing.append(user)
-                if exc.code in STOPPING or exc.status in (401, 403):
-                    report.stopped_by = exc.code
-                    break
-                continue
-        if identity is not None and identity.found:
-            report.found += 1
-        else:
-            report.missing.append(user)
-    return report
 
 
 def people_in_teams_count() -> tuple[int, int]:
     """(found, active people) from memory, for the admin page."""
-    total = Person.objects.filter(status=PersonStatus.ACTIVE, user__is_active=True).count()
-    found = (
-        TeamsIdentity.objects.exclude(aad_object_id="")
-        .filter(user__is_active=True, user__person__status=PersonStatus.ACTIVE)
-        .count()
-    )
-    return found, total
+    return shared.people_found_count(TeamsIdentity.objects.all(), found=~Q(aad_object_id=""))
