@@ -111,12 +111,13 @@ def strata(program: Program, now: datetime) -> list[dict[str, Any]]:
         stayed = Q(person__left_on__isnull=True) | Q(person__left_on__gt=F("created_at") + period)
         aggregates[f"n_{horizon}"] = Count("id", filter=enrolled)
         aggregates[f"kept_{horizon}"] = Count("id", filter=enrolled & stayed)
-    return list(
+    rows = (
         Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
         .order_by()
         .values(department_id=F("person__department_id"), level=F("person__level"))
         .annotate(**aggregates)
     )
+    return [dict(row) for row in rows]
 
 
 def refusal(program: Program, filters: Filters, rows: list[dict[str, Any]] | None = None) -> str:
@@ -129,12 +130,13 @@ def refusal(program: Program, filters: Filters, rows: list[dict[str, Any]] | Non
     the caller has read them already.
     """
     if rows is None:
-        rows = list(
-            Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+        rows = [
+            dict(row)
+            for row in Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
             .order_by()
             .values(department_id=F("person__department_id"), level=F("person__level"))
             .annotate(n=Count("id"))
-        )
+        ]
     counts = [(row["department_id"], row["level"], row["n"]) for row in rows]
     plan = plan_release_counts({(d, lvl): n for d, lvl, n in counts}, FILTER_DIMENSIONS, K_MIN)
     if plan.refusal({"department": filters.department_id, "level": filters.level}) is None:
