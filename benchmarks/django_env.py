@@ -15,10 +15,11 @@ def setup_django(*, postgres: bool = False) -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
     os.environ["TANDEM_DATA_DIR"] = tempfile.mkdtemp(prefix="tandem-bench-")
     if postgres:
-        name = f"tandem_bench_{uuid.uuid4().hex[:8]}"
+        # BENCH_DB=name keeps a seeded database between runs (before/after on the same data).
+        name = os.environ.get("BENCH_DB") or f"tandem_bench_{uuid.uuid4().hex[:8]}"
         subprocess.run(
             ["psql", f"{PG_URL}/postgres", "-qc", f"CREATE DATABASE {name}"],
-            check=True,
+            check=not os.environ.get("BENCH_DB"),
             capture_output=True,
         )
         os.environ["DATABASE_URL"] = f"{PG_URL}/{name}"
@@ -34,6 +35,8 @@ def setup_django(*, postgres: bool = False) -> str:
 
 def drop_database() -> None:
     url = os.environ.get("DATABASE_URL", "")
+    if os.environ.get("BENCH_DB"):
+        return  # kept on purpose: drop it with `dropdb`
     if url.startswith("postgres"):
         from django.db import connections
 

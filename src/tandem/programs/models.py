@@ -277,7 +277,9 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "person"], name="one_enrolment_per_program")
         ]
-        indexes = [models.Index(fields=["program", "status"])]
+        # created_at last: the dashboard's retention cohorts read the median sign-up date as
+        # the middle row in date order, which this index walks instead of sorting 100,000 rows.
+        indexes = [models.Index(fields=["program", "status", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.person} in {self.program}"

@@ -18,7 +18,7 @@ from tandem.insights.kpis.community import community_kpis
 from tandem.insights.kpis.learning import learning_kpis
 from tandem.insights.kpis.records import LIVE, Dashboard, Filters, ProgramRow
 from tandem.insights.kpis.retention import meetings_histogram, mix_kpis, retention_kpis
-from tandem.insights.kpis.scope import Scope, refusal
+from tandem.insights.kpis.scope import Scope, refusal, strata
 from tandem.insights.kpis.sections import (
     closing_kpis,
     engagement_kpis,
@@ -44,7 +44,8 @@ def dashboard(
     now = now or timezone.now()
     board = Dashboard(program=program, filters=filters)
     scope = Scope(program, filters)
-    board.refused = refusal(program, filters)
+    rows_by_stratum = strata(program, now)
+    board.refused = refusal(program, filters, rows_by_stratum)
     if board.refused:
         return board
     rows = relationship_rows(scope)
@@ -54,7 +55,7 @@ def dashboard(
     board.kpis += engagement_kpis(scope, now)
     board.kpis += goal_kpis(scope, sum(r.n for r in rows), board)
     board.kpis += closing_kpis(scope)
-    board.kpis += retention_kpis(scope, now)
+    board.kpis += retention_kpis(scope, now, rows_by_stratum)
     board.kpis += mix_kpis(rows, board)
     board.kpis += learning_kpis(scope)
     board.kpis += community_kpis(scope, now)

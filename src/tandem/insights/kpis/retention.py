@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.db.models import (
     Count,
-    F,
     Q,
 )
 from django.utils import timezone
@@ -35,30 +34,24 @@ class Cohort:
     reference: date | None = None
 
 
-def retention_kpis(scope: Scope, now: datetime) -> list[Kpi]:
+def retention_kpis(scope: Scope, now: datetime, rows: list[dict[str, Any]]) -> list[Kpi]:
+    """``rows``: ``strata(program, now)``; the scope's filters pick its strata."""
+    rows = [row for row in rows if scope.picks(row)]
     cohorts = []
     for horizon in HORIZONS:
-        period = timedelta(days=horizon)
-        enrolments = scope.enrolments().filter(created_at__lte=now - period)
-        rows = list(
-            enrolments.order_by()
-            .values_list("person__department_id", "person__level")
-            .annotate(
-                n=Count("id"),
-                kept=Count(
-                    "id",
-                    filter=Q(person__left_on__isnull=True)
-                    | Q(person__left_on__gt=F("created_at") + period),
-                ),
-            )
-        )
+        strata = {
+            (row["department_id"], row["level"]): row[f"n_{horizon}"]
+            for row in rows
+            if row[f"n_{horizon}"]
+        }
         cohort = Cohort(
             horizon,
-            {(d, lvl): n for d, lvl, n, _ in rows},
-            sum(row[2] for row in rows),
-            sum(row[3] for row in rows),
+            strata,
+            sum(strata.values()),
+            sum(row[f"kept_{horizon}"] for row in rows),
         )
         if cohort.n >= K_MIN:
+            enrolments = scope.enrolments().filter(created_at__lte=now - timedelta(days=horizon))
             middle = enrolments.order_by("created_at").values_list("created_at", flat=True)
             cohort.reference = timezone.localdate(middle[cohort.n // 2])
         cohorts.append(cohort)

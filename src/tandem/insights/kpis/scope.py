@@ -3,6 +3,7 @@ refused because it — alone or with other views — would single out fewer than
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -17,7 +18,7 @@ from django.db.models import (
     Value,
 )
 
-from tandem.insights.kpis.records import K_MIN, PUBLISHED, Filters
+from tandem.insights.kpis.records import HORIZONS, K_MIN, PUBLISHED, Filters
 from tandem.privacy import plan_release_counts
 from tandem.programs.models import Enrolment, EnrolmentStatus, Program
 from tandem.relationships.models import (
@@ -74,6 +75,13 @@ class Scope:
             self._chosen_ids = list(chosen.order_by().values_list("pk", flat=True))
         return Relationship.objects.filter(_AnyOf(F("pk"), _bigint_array(self._chosen_ids)))
 
+    def picks(self, row: dict[str, Any]) -> bool:
+        """Whether a ``strata()`` row is in scope (the filters are department and level)."""
+        department, level = self.filters.department_id, self.filters.level
+        return (department is None or row["department_id"] == department) and (
+            level is None or row["level"] == level
+        )
+
     def relationship_q(self, path: str, **extra: Any) -> Q:
         """Rows whose relationship (at ``path``) is in scope: a plain join when unfiltered,
         which the database plans far better than an ``IN`` subquery over 50,000 matches."""
@@ -91,20 +99,45 @@ class Scope:
         )
 
 
-def refusal(program: Program, filters: Filters) -> str:
+def strata(program: Program, now: datetime) -> list[dict[str, Any]]:
+    """The program's active participants per (department, level): how many (``n``) and, for
+    each retention window, how many enrolled at least that long ago (``n_183``) and how many of
+    them stayed that long (``kept_183``). One grouped scan of enrolments × people serves the
+    release plan and both retention cohorts, for every filter (filters pick strata)."""
+    aggregates: dict[str, Any] = {"n": Count("id")}
+    for horizon in HORIZONS:
+        period = timedelta(days=horizon)
+        enrolled = Q(created_at__lte=now - period)
+        stayed = Q(person__left_on__isnull=True) | Q(person__left_on__gt=F("created_at") + period)
+        aggregates[f"n_{horizon}"] = Count("id", filter=enrolled)
+        aggregates[f"kept_{horizon}"] = Count("id", filter=enrolled & stayed)
+    rows = (
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+        .order_by()
+        .values(department_id=F("person__department_id"), level=F("person__level"))
+        .annotate(**aggregates)
+    )
+    return [dict(row) for row in rows]
+
+
+def refusal(program: Program, filters: Filters, rows: list[dict[str, Any]] | None = None) -> str:
     """Why a filtered view may not be shown ("" when it may).
 
     One release plan over the program's active participants by department and career level
     decides every filter at once (``tandem.privacy.plan_release``), so no set of views a
     reader can open — the total, each department, each level, each pair of them — can be
-    added and subtracted to describe fewer than ``K_MIN`` people.
+    added and subtracted to describe fewer than ``K_MIN`` people. ``rows``: ``strata()``, when
+    the caller has read them already.
     """
-    counts = (
-        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
-        .values_list("person__department_id", "person__level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    if rows is None:
+        rows = [
+            dict(row)
+            for row in Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE)
+            .order_by()
+            .values(department_id=F("person__department_id"), level=F("person__level"))
+            .annotate(n=Count("id"))
+        ]
+    counts = [(row["department_id"], row["level"], row["n"]) for row in rows]
     plan = plan_release_counts({(d, lvl): n for d, lvl, n in counts}, FILTER_DIMENSIONS, K_MIN)
     if plan.refusal({"department": filters.department_id, "level": filters.level}) is None:
         return ""
