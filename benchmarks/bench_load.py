@@ -35,7 +35,9 @@ import psutil
 from benchmarks.django_env import drop_database, setup_django
 
 CASES = [("load_pg", [10_000])]
-TIMEOUT_SECONDS = 1800  # seeding, five load steps and their sign-ins; run.py uses it unless --timeout
+TIMEOUT_SECONDS = (
+    1800  # seeding, five load steps and their sign-ins; run.py uses it unless --timeout
+)
 HERE = Path(__file__).resolve().parent
 PROGRAMS = 5
 WAITING = 100  # per program: enrolled, not yet matched — the match run the coordinators review
