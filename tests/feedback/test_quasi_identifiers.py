@@ -145,3 +145,12 @@ def test_a_sealed_token_hides_the_name_and_a_changed_key_loses_only_the_groups(s
     assert unseal(token) == ("Legal", "7-8", "mentor")
     settings.SECRET_KEY = "another-secret-key-that-is-long-enough-for-django-0123456789"
     assert unseal(token) == ABSENT
+
+
+def test_a_sealed_token_carries_no_submission_time():
+    """Fernet writes the time of sealing in clear into bytes 1-8 of a token (big-endian seconds);
+    a stored token must not date its response."""
+    import base64
+
+    raw = base64.urlsafe_b64decode(seal(("Legal", "7-8", "mentor")))
+    assert raw[1:9] == bytes(8)
