@@ -84,7 +84,10 @@ def _demo_community_is_lively():
     from tandem.community.models import GroupSession, PulseAnswer, Rsvp, Thread
 
     assert GroupSession.objects.filter(kind="flash").count() == 4
-    assert GroupSession.objects.filter(starts_at__lt=timezone.now()).count() == 3
+    assert GroupSession.objects.filter(starts_at__lt=timezone.now()).count() == 4
+    organisation_wide = GroupSession.objects.filter(program=None)
+    assert organisation_wide.filter(starts_at__lt=timezone.now()).count() == 1
+    assert organisation_wide.filter(starts_at__gt=timezone.now()).exists()
     assert Rsvp.objects.filter(status="waitlisted").count() == 2
     assert Rsvp.objects.filter(attended=True).count() > 20
     assert PulseAnswer.objects.count() > 10
