@@ -319,6 +319,7 @@ class Sampler:
         self.max_connections = 0
         self.max_active = 0
         self.cpu: list[tuple[float, dict[str, float]]] = []
+        self._seen: dict[str, dict[int, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -339,7 +340,11 @@ class Sampler:
             self._stop.wait(0.5)
 
     def snapshot(self) -> None:
-        parts = cpu_seconds(self.gunicorn, self.locust, self.database)
+        for part, by_pid in cpu_seconds(self.gunicorn, self.locust, self.database).items():
+            self._seen.setdefault(part, {}).update(by_pid)
+        # A process that has exited keeps the CPU it used (its last reading): a PostgreSQL backend
+        # that closes between two snapshots must not make the sum go down.
+        parts = {part: sum(by_pid.values()) for part, by_pid in self._seen.items()}
         machine = psutil.cpu_times()
         parts["machine"] = float(machine.user + machine.system + getattr(machine, "nice", 0.0))
         self.cpu.append((time.time(), parts))
@@ -363,27 +368,33 @@ class Sampler:
         self.conn.close()
 
 
-def cpu_seconds(gunicorn: int, locust: int | None, database: str) -> dict[str, float]:
-    """CPU seconds used so far by each part (children included where they are processes)."""
+def cpu_seconds(gunicorn: int, locust: int | None, database: str) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by each process of each part, by pid."""
 
-    def total(proc: psutil.Process) -> float:
+    def total(proc: psutil.Process) -> float | None:
         try:
             t = proc.cpu_times()
             return float(t.user + t.system)
         except psutil.Error:
-            return 0.0
+            return None
 
-    parts = {"gunicorn": 0.0, "postgres": 0.0, "locust": 0.0}
+    def readings(procs: list[psutil.Process]) -> dict[int, float]:
+        found = {proc.pid: total(proc) for proc in procs}
+        return {pid: seconds for pid, seconds in found.items() if seconds is not None}
+
+    parts: dict[str, dict[int, float]] = {"gunicorn": {}, "postgres": {}, "locust": {}}
     with contextlib.suppress(psutil.Error):
         root = psutil.Process(gunicorn)
-        parts["gunicorn"] = total(root) + sum(total(c) for c in root.children(recursive=True))
+        parts["gunicorn"] = readings([root, *root.children(recursive=True)])
     if locust is not None:
         with contextlib.suppress(psutil.Error):
-            parts["locust"] = total(psutil.Process(locust))
+            parts["locust"] = readings([psutil.Process(locust)])
+    backends = []
     for proc in psutil.process_iter(["name", "cmdline"]):
         cmdline = " ".join(proc.info.get("cmdline") or [])
         if cmdline.startswith("postgres:") and f" {database} " in f"{cmdline} ":
-            parts["postgres"] += total(proc)
+            backends.append(proc)
+    parts["postgres"] = readings(backends)
     return parts
 
 

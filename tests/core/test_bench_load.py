@@ -3,6 +3,7 @@ apart, and the knee — the first step whose p95 is at least twice the first ste
 
 from __future__ import annotations
 
+from benchmarks import bench_load
 from benchmarks.bench_load import summarise, verdict
 
 
@@ -47,3 +48,23 @@ def test_the_knee_is_where_p95_doubles_and_the_goals_are_read_at_50():
     assert out["goals_at_50"]["participant"]["met"] is True
     assert out["goals_at_50"]["coordinator"]["met"] is False
     assert verdict([_step(10, 100), _step(25, 150)])["knee_users"] is None
+
+
+def test_a_process_that_exits_keeps_the_cpu_it_used(monkeypatch):
+    """A PostgreSQL backend closing between two snapshots once made the database's share
+    negative (-0.09 cores); what an exited process used stays counted."""
+    readings = iter(
+        [
+            {"gunicorn": {10: 5.0}, "postgres": {20: 3.0, 21: 1.0}, "locust": {}},
+            {"gunicorn": {10: 6.0}, "postgres": {20: 3.5}, "locust": {}},
+        ]
+    )
+    monkeypatch.setattr(bench_load, "cpu_seconds", lambda *_: next(readings))
+    sampler = bench_load.Sampler.__new__(bench_load.Sampler)
+    sampler.gunicorn, sampler.locust, sampler.database = 1, None, "db"
+    sampler.cpu, sampler._seen = [], {}
+    sampler.snapshot()
+    sampler.snapshot()
+    (_, first), (_, second) = sampler.cpu
+    assert second["postgres"] - first["postgres"] == 0.5
+    assert second["gunicorn"] - first["gunicorn"] == 1.0
